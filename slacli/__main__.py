@@ -1,0 +1,3 @@
+from slacli.cli import main
+
+main()

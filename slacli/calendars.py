@@ -1,0 +1,372 @@
+"""Business calendars and business-time arithmetic (SPEC section 2). Pure: no I/O.
+
+A :class:`Calendar` is a time zone, weekly open hours (several intervals a day allowed)
+and holidays. Its arithmetic runs on a *timeline*: the sorted open intervals of whole
+years as UTC epoch seconds, with the business seconds accumulated before each one.
+Positions and instants are then found by bisection, so the cost of ``add`` and
+``elapsed`` does not grow with the length of the span (a 90-business-day target costs
+what a 4-hour one does).
+
+Conventions (normative, SPEC 2):
+
+* intervals are half-open ``[open, close)``: a close instant is out of hours;
+* business time is real elapsed time inside open intervals, so a DST change inside
+  open hours changes that day's length and one outside them changes nothing;
+* ``add(t, d)`` is the earliest ``u >= t`` with ``elapsed(t, u) >= d``: 8 business
+  hours from Monday 09:00 on a 09:00-17:00 calendar is Monday 17:00, the close;
+* local wall times that do not exist (the spring-forward gap) are read with the offset
+  in force before the change, i.e. moved forward by the gap; ambiguous ones (fall-back)
+  are read as the first occurrence. This is the stdlib's ``fold=0``.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from slacli.errors import CalendarError
+
+MINUTES_PER_DAY = 1440
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# How far a search for the next business day may go before the calendar is declared
+# closed for good (every open weekday removed by holidays, say).
+MAX_SEARCH_DAYS = 366 * 10
+
+HolidaySource = Callable[[int], Mapping[date, str]]
+"""Returns the holidays (date -> name) of one calendar year."""
+
+DayIntervals = tuple[tuple[int, int], ...]
+"""Open intervals of one weekday as (open, close) minutes after local midnight."""
+
+
+def no_holidays(_year: int) -> Mapping[date, str]:
+    return {}
+
+
+@dataclass(frozen=True)
+class WeeklyHours:
+    """Open intervals per weekday, Monday first; minutes, close may be 1440 (24:00)."""
+
+    days: tuple[DayIntervals, ...]
+
+    def __post_init__(self) -> None:
+        if len(self.days) != 7:
+            raise ValueError("weekly hours need exactly 7 days")
+        for intervals in self.days:
+            previous_close = -1
+            for open_, close in intervals:
+                if not 0 <= open_ < close <= MINUTES_PER_DAY:
+                    raise ValueError(f"bad interval {_hhmm(open_)}-{_hhmm(close)}")
+                if open_ < previous_close:
+                    raise ValueError("intervals of a day overlap or are out of order")
+                previous_close = close
+        if not any(self.days):
+            raise ValueError("no open hours on any day of the week")
+
+    @classmethod
+    def always(cls) -> WeeklyHours:
+        return cls((((0, MINUTES_PER_DAY),),) * 7)
+
+    def day_minutes(self, weekday: int) -> int:
+        return sum(close - open_ for open_, close in self.days[weekday])
+
+    @property
+    def uniform_day_minutes(self) -> int | None:
+        """The length of every open weekday, or None when open weekdays differ."""
+        lengths = {self.day_minutes(w) for w in range(7) if self.days[w]}
+        return lengths.pop() if len(lengths) == 1 else None
+
+    def describe(self) -> str:
+        """Readable summary such as ``Mon-Fri 09:00-17:00``."""
+        groups: list[tuple[int, int, DayIntervals]] = []
+        for weekday, intervals in enumerate(self.days):
+            if groups and groups[-1][2] == intervals and groups[-1][1] == weekday - 1:
+                groups[-1] = (groups[-1][0], weekday, intervals)
+            else:
+                groups.append((weekday, weekday, intervals))
+        parts = []
+        for first, last, intervals in groups:
+            if not intervals:
+                continue
+            days = WEEKDAYS[first].title()
+            if last != first:
+                days += "-" + WEEKDAYS[last].title()
+            parts.append(days + " " + ", ".join(f"{_hhmm(o)}-{_hhmm(c)}" for o, c in intervals))
+        return "; ".join(parts)
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+@dataclass
+class _Timeline:
+    """Open intervals of the years ``first..last`` as epoch seconds, merged and sorted."""
+
+    first: int
+    last: int
+    lo: float  # local midnight, 1 January of ``first``
+    hi: float  # local midnight, 1 January after ``last``
+    starts: list[float] = field(default_factory=list)
+    ends: list[float] = field(default_factory=list)
+    before: list[float] = field(default_factory=list)  # business seconds before interval i
+    through: list[float] = field(default_factory=list)  # business seconds at its end
+
+
+class Calendar:
+    """A business calendar: time zone, weekly hours, holidays.
+
+    ``holidays`` supplies a year's holidays (the ``holidays`` package behind a cache, in
+    practice); ``extra`` adds closed dates and ``removed`` reopens dates it lists.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        zone: ZoneInfo,
+        hours: WeeklyHours,
+        *,
+        holidays: HolidaySource = no_holidays,
+        extra: Mapping[date, str] | None = None,
+        removed: frozenset[date] = frozenset(),
+        holiday_label: str = "",
+    ) -> None:
+        self.name = name
+        self.zone = zone
+        self.hours = hours
+        self.holiday_label = holiday_label
+        self._holiday_source = holidays
+        self._extra = dict(extra or {})
+        self._removed = removed
+        self._holiday_years: dict[int, Mapping[date, str]] = {}
+        self._year_intervals: dict[int, list[tuple[float, float]]] = {}
+        self._timeline: _Timeline | None = None
+
+    def __repr__(self) -> str:
+        return f"Calendar({self.name!r}, {self.zone.key}, {self.hours.describe()})"
+
+    # -- days ------------------------------------------------------------------------
+
+    def holiday(self, day: date) -> str | None:
+        """The name of the holiday on ``day``, or None when it is not one."""
+        if day in self._removed:
+            return None
+        if day in self._extra:
+            return self._extra[day]
+        names = self._holiday_years.get(day.year)
+        if names is None:
+            names = self._holiday_years[day.year] = self._holiday_source(day.year)
+        return names.get(day)
+
+    def is_business_day(self, day: date) -> bool:
+        return bool(self.hours.days[day.weekday()]) and self.holiday(day) is None
+
+    def business_days_after(self, day: date, n: int = 1) -> date:
+        """The ``n``-th business day strictly after ``day`` (``n`` >= 1)."""
+        for offset in range(1, MAX_SEARCH_DAYS):
+            candidate = day + timedelta(days=offset)
+            if self.is_business_day(candidate):
+                n -= 1
+                if n == 0:
+                    return candidate
+        raise CalendarError(f"calendar {self.name}: no business day within ten years of {day}")
+
+    def business_days(self, start: date, end: date) -> Iterator[date]:
+        """Business days in ``[start, end)``."""
+        day = start
+        while day < end:
+            if self.is_business_day(day):
+                yield day
+            day += timedelta(days=1)
+
+    def holidays_between(self, start: date, end: date) -> list[tuple[date, str]]:
+        """Holidays in ``[start, end)`` that close an otherwise open weekday or not."""
+        found = []
+        day = start
+        while day < end:
+            name = self.holiday(day)
+            if name is not None:
+                found.append((day, name))
+            day += timedelta(days=1)
+        return found
+
+    def local(self, day: date, minute: int) -> datetime:
+        """The instant of ``minute`` after local midnight on ``day`` (1440 = next midnight)."""
+        if minute == MINUTES_PER_DAY:
+            day, minute = day + timedelta(days=1), 0
+        wall = datetime.combine(day, time(minute // 60, minute % 60))
+        # Through UTC so that a wall time in the spring-forward gap moves forward.
+        return datetime.fromtimestamp(wall.replace(tzinfo=self.zone).timestamp(), self.zone)
+
+    def day_intervals(self, day: date) -> list[tuple[datetime, datetime]]:
+        """The open intervals of ``day`` as instants; empty on closed days and holidays."""
+        if not self.is_business_day(day):
+            return []
+        return [(self.local(day, o), self.local(day, c)) for o, c in self.hours.days[day.weekday()]]
+
+    def close_of(self, day: date) -> datetime:
+        """The last close of business day ``day``."""
+        return self.local(day, self.hours.days[day.weekday()][-1][1])
+
+    # -- instants --------------------------------------------------------------------
+
+    def to_local(self, t: datetime) -> datetime:
+        return t.astimezone(self.zone)
+
+    def is_open(self, t: datetime) -> bool:
+        """Whether ``t`` is in hours: inside ``[open, close)`` of a business day."""
+        ts = t.timestamp()
+        tl = self._covering(ts, ts)
+        i = bisect_right(tl.starts, ts) - 1
+        return i >= 0 and ts < tl.ends[i]
+
+    def next_open(self, t: datetime) -> datetime:
+        """``t`` when in hours, else the next opening."""
+        ts = t.timestamp()
+        tl = self._covering(ts, ts)
+        i = bisect_right(tl.starts, ts) - 1
+        if i >= 0 and ts < tl.ends[i]:
+            return t
+        while i + 1 >= len(tl.starts):
+            tl = self._extend_forward()
+        return datetime.fromtimestamp(tl.starts[i + 1], self.zone)
+
+    def elapsed(self, a: datetime, b: datetime) -> timedelta:
+        """Business time between ``a`` and ``b``; negative when ``b`` is before ``a``."""
+        return timedelta(seconds=self.elapsed_seconds(a.timestamp(), b.timestamp()))
+
+    def elapsed_seconds(self, a: float, b: float) -> float:
+        tl = self._covering(min(a, b), max(a, b))
+        return self._position(tl, b) - self._position(tl, a)
+
+    def add(self, t: datetime, d: timedelta) -> datetime:
+        """The earliest instant ``u >= t`` whose business time from ``t`` is ``>= d``."""
+        seconds = d.total_seconds()
+        if seconds < 0:
+            raise CalendarError(f"cannot add a negative business duration ({d})")
+        if seconds == 0:
+            return t
+        return datetime.fromtimestamp(self.add_seconds(t.timestamp(), seconds), self.zone)
+
+    def add_seconds(self, ts: float, seconds: float) -> float:
+        """``add`` on epoch seconds, for callers that stay out of datetime (hot loops)."""
+        tl = self._timeline
+        if tl is None or not tl.lo <= ts < tl.hi:
+            tl = self._covering(ts, ts)
+        target = self._position(tl, ts) + seconds
+        while target > tl.through[-1]:
+            tl = self._extend_forward()
+        j = bisect_left(tl.through, target)
+        return tl.starts[j] + (target - tl.before[j])
+
+    def add_business_days(self, t: datetime, n: int) -> datetime:
+        """N business days from ``t`` (SPEC 2.4).
+
+        On a calendar whose open weekdays all have the same length, N times that length
+        of business time, added as ``add`` does. Otherwise the (rolled-forward) start's
+        local wall time on the N-th business day after it; a wall time the day does not
+        have is clamped into it: before the opening gives the opening, in a break or
+        after the close gives the close before it (the business time of that day up to
+        that wall time is then all used), and a time in the DST gap moves forward.
+        """
+        if n < 0:
+            raise CalendarError(f"cannot add a negative number of business days ({n})")
+        day_minutes = self.hours.uniform_day_minutes
+        if day_minutes is not None:
+            return self.add(t, timedelta(minutes=day_minutes * n))
+        if n == 0:
+            return t
+        start = self.to_local(self.next_open(t))
+        day = self.business_days_after(start.date(), n)
+        wall = start.hour * 60 + start.minute
+        for open_, close in reversed(self.hours.days[day.weekday()]):
+            if wall >= close:
+                return self.local(day, close)
+            if wall >= open_:
+                exact = datetime.combine(day, start.time().replace(tzinfo=None))
+                return datetime.fromtimestamp(exact.replace(tzinfo=self.zone).timestamp(), self.zone)
+        return self.local(day, self.hours.days[day.weekday()][0][0])
+
+    # -- timeline --------------------------------------------------------------------
+
+    @staticmethod
+    def _position(tl: _Timeline, ts: float) -> float:
+        """Business seconds from the timeline's start up to ``ts``."""
+        i = bisect_right(tl.starts, ts) - 1
+        if i < 0:
+            return 0.0
+        if ts < tl.ends[i]:
+            return tl.before[i] + (ts - tl.starts[i])
+        return tl.through[i]
+
+    def _covering(self, lo: float, hi: float) -> _Timeline:
+        """A timeline whose range contains ``[lo, hi]``, built or widened as needed."""
+        tl = self._timeline
+        if tl is not None and tl.lo <= lo and hi < tl.hi:
+            return tl
+        years = [datetime.fromtimestamp(x, self.zone).year for x in (lo, hi)]
+        first, last = years[0] - 1, years[1] + 1
+        if tl is not None:
+            first, last = min(first, tl.first), max(last, tl.last)
+        return self._build(first, last)
+
+    def _extend_forward(self) -> _Timeline:
+        assert self._timeline is not None
+        tl = self._timeline
+        if tl.last - tl.first > 200:
+            raise CalendarError(f"calendar {self.name}: no business time found ahead")
+        return self._build(tl.first, tl.last + 1)
+
+    def _build(self, first: int, last: int) -> _Timeline:
+        if first < 2 or last > 9998:
+            raise CalendarError(f"calendar {self.name}: instant out of the supported years")
+        tl = _Timeline(
+            first,
+            last,
+            lo=self.local(date(first, 1, 1), 0).timestamp(),
+            hi=self.local(date(last + 1, 1, 1), 0).timestamp(),
+        )
+        total = 0.0
+        for year in range(first, last + 1):
+            for start, end in self._intervals_of_year(year):
+                if tl.ends and start <= tl.ends[-1]:  # touching or overlapping: merge
+                    if end > tl.ends[-1]:
+                        total += end - tl.ends[-1]
+                        tl.ends[-1] = end
+                        tl.through[-1] = total
+                    continue
+                tl.starts.append(start)
+                tl.ends.append(end)
+                tl.before.append(total)
+                total += end - start
+                tl.through.append(total)
+        if not tl.starts:
+            raise CalendarError(f"calendar {self.name}: no business hours in {first}-{last}")
+        self._timeline = tl
+        return tl
+
+    def _intervals_of_year(self, year: int) -> list[tuple[float, float]]:
+        cached = self._year_intervals.get(year)
+        if cached is not None:
+            return cached
+        intervals = []
+        day = date(year, 1, 1)
+        one_day = timedelta(days=1)
+        while day.year == year:
+            for open_, close in self.hours.days[day.weekday()]:
+                if self.is_business_day(day):
+                    start = self.local(day, open_).timestamp()
+                    end = self.local(day, close).timestamp()
+                    if end > start:  # a DST gap can swallow a short interval
+                        intervals.append((start, end))
+            day += one_day
+        self._year_intervals[year] = intervals
+        return intervals
+
+
+def always_open(zone: ZoneInfo | None = None) -> Calendar:
+    """The 24x7 calendar: every instant is in hours and business time is wall time."""
+    return Calendar("24x7", zone or ZoneInfo("UTC"), WeeklyHours.always())

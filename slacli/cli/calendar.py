@@ -1,0 +1,102 @@
+"""``slacli calendar add|between``: business-time arithmetic on a policy's calendar."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from slacli.cli._state import AppState
+from slacli.cli.deadline import FormatOption
+from slacli.errors import InputError
+from slacli.instants import format_duration, iso, parse_duration, parse_instant
+from slacli.render import Format, emit, write_fields
+from slacli.rules import BusinessDuration, Rule, WallDuration, parse_rule
+
+app = typer.Typer(
+    help="Business-time arithmetic on a policy's calendar.",
+    no_args_is_help=True,
+    epilog="Example: slacli calendar add 2026-11-25T15:00 4h30m --policy openweb",
+)
+PolicyOption = Annotated[str, typer.Option("--policy", "-p", help="Policy whose calendar to use.")]
+
+
+@app.command(
+    epilog="Examples: slacli calendar add 2026-11-25T15:00 270m --policy openweb | "
+    "slacli calendar add 2026-11-25T15:00 '2 business days' --policy openweb --format json"
+)
+def add(
+    ctx: typer.Context,
+    start: Annotated[str, typer.Argument(help="Instant to count from (ISO 8601; no offset = policy zone).")],
+    duration: Annotated[str, typer.Argument(help="Business time (270m, 4h30m) or any target rule.")],
+    policy: PolicyOption,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """The instant DURATION of business time after START."""
+    state: AppState = ctx.obj
+    chosen = state.policies().get(policy)
+    calendar = chosen.calendar
+    at = parse_instant(start, calendar.zone, what="START")
+    rule = _business_rule(duration)
+    result = rule.due(at, calendar)
+    record = {
+        "policy": chosen.name,
+        "calendar": calendar.name,
+        "start": iso(at, calendar.zone),
+        "start_in_hours": calendar.is_open(at),
+        "duration": duration,
+        "result": iso(result, calendar.zone),
+        "explanation": rule.explain(at, calendar, result),
+    }
+    _print(fmt, record)
+
+
+@app.command(epilog="Example: slacli calendar between 2026-11-25T15:00 2026-11-30T10:00 --policy openweb")
+def between(
+    ctx: typer.Context,
+    start: Annotated[str, typer.Argument(help="First instant.")],
+    end: Annotated[str, typer.Argument(help="Second instant.")],
+    policy: PolicyOption,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Business time from START to END (negative when END is before START)."""
+    state: AppState = ctx.obj
+    chosen = state.policies().get(policy)
+    calendar = chosen.calendar
+    a = parse_instant(start, calendar.zone, what="START")
+    b = parse_instant(end, calendar.zone, what="END")
+    elapsed = calendar.elapsed(a, b)
+    minutes = elapsed.total_seconds() / 60
+    record = {
+        "policy": chosen.name,
+        "calendar": calendar.name,
+        "start": iso(a, calendar.zone),
+        "end": iso(b, calendar.zone),
+        "business_minutes": int(minutes) if minutes.is_integer() else minutes,
+        "business_time": format_duration(elapsed),
+    }
+    _print(fmt, record)
+
+
+def _business_rule(text: str) -> Rule:
+    """DURATION: a plain duration counts business time; anything else is a target rule."""
+    if text.strip().startswith("-"):
+        raise InputError(f"negative duration {text!r}: business time is only added forward")
+    try:
+        return BusinessDuration(text, parse_duration(text, allow_days=False))
+    except ValueError as plain_error:
+        try:
+            rule = parse_rule(text)
+        except ValueError:
+            raise InputError(f"DURATION: {plain_error}") from None
+        if rule is None or isinstance(rule, WallDuration):
+            raise InputError(f"DURATION: {plain_error}") from None
+        return rule
+
+
+def _print(fmt: Format, record: dict[str, object]) -> None:
+    if fmt is Format.table:
+        write_fields(list(record.items()), sys.stdout)
+    else:
+        emit(fmt, [record], list(record), sys.stdout, json_data=record)

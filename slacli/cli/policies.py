@@ -1,0 +1,107 @@
+"""``slacli policies list|show|check``."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from slacli.calendars import Calendar
+from slacli.cli._state import AppState
+from slacli.cli.deadline import FormatOption
+from slacli.instants import format_duration, now
+from slacli.policy import Policy, Severity
+from slacli.render import Format, emit, write_fields, write_table
+
+app = typer.Typer(
+    help="Inspect and validate the policy file.",
+    no_args_is_help=True,
+    epilog="Example: slacli policies show openweb",
+)
+
+
+@app.command("list", epilog="Example: slacli policies list --format json")
+def list_policies(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
+    """The policies of the policy file in use."""
+    state: AppState = ctx.obj
+    policy_set = state.policies()
+    rows = [_summary(p) for p in policy_set]
+    emit(fmt, rows, list(rows[0]), sys.stdout, title=f"Policies in {policy_set.path}")
+
+
+@app.command(epilog="Example: slacli policies show opencraft --format json")
+def show(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Policy name.")],
+    fmt: FormatOption = Format.table,
+) -> None:
+    """A policy's calendar, targets and the holidays of the next 12 months."""
+    state: AppState = ctx.obj
+    policy = state.policies().get(name)
+    today = now().astimezone(policy.calendar.zone).date()
+    holidays = _holidays(policy.calendar, today)
+    severities = [_severity(s) for s in policy.severities]
+    if fmt is Format.table:
+        write_fields(list(_summary(policy).items()), sys.stdout, title=f"Policy {policy.name}")
+        write_table(severities, list(severities[0]), sys.stdout, title="Severities")
+        write_table(holidays, ["date", "weekday", "holiday"], sys.stdout, title="Holidays, next 12 months")
+        return
+    data = {**_summary(policy), "severities": severities, "holidays": holidays}
+    emit(fmt, severities, list(severities[0]), sys.stdout, json_data=data)
+
+
+@app.command(epilog="Example: slacli policies check ./policies.toml")
+def check(
+    ctx: typer.Context,
+    file: Annotated[Path | None, typer.Argument(help="Policy file (default: the one in use).")] = None,
+) -> None:
+    """Validate a policy file, holiday countries included; exit 2 naming the first error."""
+    state: AppState = ctx.obj
+    policy_set = state.policies(file) if file else state.policies()
+    year = now().year
+    for calendar in policy_set.calendars.values():
+        calendar.holiday(date(year, 1, 1))  # resolves the holiday country/subdivision
+    typer.echo(f"{policy_set.path}: ok ({len(policy_set.policies)} policies, {len(policy_set.calendars)} calendars)")
+
+
+def _summary(policy: Policy) -> dict[str, Any]:
+    calendar = policy.calendar
+    return {
+        "name": policy.name,
+        "description": policy.description,
+        "calendar": calendar.name,
+        "timezone": calendar.zone.key,
+        "hours": calendar.hours.describe(),
+        "holidays": calendar.holiday_label or "none",
+        "severities": ", ".join(s.key for s in policy.severities),
+        "availability_target_pct": policy.availability.target_pct,
+        "maintenance_excluded": ", ".join(policy.availability.excluded_maintenance),
+        "maintenance_notice": policy.maintenance.notice.text if policy.maintenance.notice else None,
+        "report_within": format_duration(policy.report_within) if policy.report_within else None,
+        "recovery_point": format_duration(policy.recovery_point) if policy.recovery_point else None,
+    }
+
+
+def _severity(severity: Severity) -> dict[str, Any]:
+    return {
+        "key": severity.key,
+        "name": severity.name,
+        "aliases": ", ".join(severity.aliases),
+        "response": severity.response.describe() if severity.response else "none",
+        "resolution": severity.resolution.describe() if severity.resolution else "none",
+        "clock": severity.calendar.name,
+        "downtime": severity.downtime,
+        "update_every": format_duration(severity.update_every) if severity.update_every else None,
+        "postmortem": severity.postmortem,
+    }
+
+
+def _holidays(calendar: Calendar, today: date) -> list[dict[str, str]]:
+    end = today.replace(year=today.year + 1) if (today.month, today.day) != (2, 29) else today + timedelta(days=365)
+    return [
+        {"date": day.isoformat(), "weekday": day.strftime("%a"), "holiday": name}
+        for day, name in calendar.holidays_between(today, end)
+    ]

@@ -1,0 +1,123 @@
+"""Holiday tables from the ``holidays`` package, cached on disk.
+
+Importing ``holidays`` and building a country's table costs ~130 ms, more than the
+rest of a ``slacli deadline`` run. The tables a run needs are therefore kept in a JSON
+file in the cache dir, keyed by country, subdivision, categories and year, and thrown
+away as a whole when the installed ``holidays`` release changes. The cache is only an
+optimisation: when it cannot be written, slacli works as before, just slower.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import importlib.util
+import json
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from datetime import date
+from pathlib import Path
+
+from slacli.calendars import HolidaySource
+from slacli.errors import PolicyError
+
+# Years fetched together on a miss, around the one asked for: deadlines look a few
+# months ahead, reports a year back.
+YEARS_BEFORE, YEARS_AFTER = 2, 5
+Table = dict[date, str]
+
+
+@functools.cache
+def holidays_release() -> str:
+    """The installed ``holidays`` distribution (name and version), found without importing it."""
+    spec = importlib.util.find_spec("holidays")
+    if spec is None or spec.origin is None:
+        raise PolicyError("the holidays package is not installed")
+    site = Path(spec.origin).parent.parent
+    dists = sorted(p.name for p in site.glob("holidays-*.dist-info"))
+    return dists[-1] if dists else spec.origin
+
+
+class HolidayCache:
+    """Loads and fills the on-disk cache; hands out per-calendar holiday sources."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._tables: dict[str, dict[str, list[list[str]]]] | None = None
+        self._release = ""
+
+    def source(
+        self,
+        country: str,
+        subdiv: str | None = None,
+        categories: Sequence[str] = (),
+        *,
+        where: tuple[str, str] = ("", ""),
+    ) -> HolidaySource:
+        """A function year -> holidays for this country; ``where`` is (file, key) for errors."""
+        key = "|".join((country, subdiv or "", ",".join(categories)))
+        parsed: dict[int, Table] = {}
+
+        def holidays_of(year: int) -> Mapping[date, str]:
+            if year not in parsed:
+                rows = self._rows(key, year)
+                if rows is None:
+                    rows = self._fetch(key, country, subdiv, categories, year, where)
+                parsed[year] = {date.fromisoformat(day): name for day, name in rows}
+            return parsed[year]
+
+        return holidays_of
+
+    def _load(self) -> dict[str, dict[str, list[list[str]]]]:
+        if self._tables is None:
+            self._release = holidays_release()
+            self._tables = {}
+            if self.path is not None:
+                with contextlib.suppress(OSError, ValueError):
+                    data = json.loads(self.path.read_text(encoding="utf-8"))
+                    if data.get("release") == self._release:
+                        self._tables = data["tables"]
+        return self._tables
+
+    def _rows(self, key: str, year: int) -> list[list[str]] | None:
+        return self._load().get(key, {}).get(str(year))
+
+    def _fetch(
+        self,
+        key: str,
+        country: str,
+        subdiv: str | None,
+        categories: Sequence[str],
+        year: int,
+        where: tuple[str, str],
+    ) -> list[list[str]]:
+        import holidays  # lazily: see the module docstring
+
+        years = range(max(1, year - YEARS_BEFORE), min(9999, year + YEARS_AFTER) + 1)
+        options: dict[str, object] = {"years": years}
+        if subdiv:
+            options["subdiv"] = subdiv
+        if categories:
+            options["categories"] = tuple(categories)
+        try:
+            table = holidays.country_holidays(country, **options)
+        except (NotImplementedError, ValueError, KeyError) as error:
+            raise PolicyError(f"holidays: {error}", file=where[0], key=where[1]) from None
+        by_year: dict[str, list[list[str]]] = {str(y): [] for y in years}
+        for day, name in sorted(table.items()):
+            by_year.setdefault(str(day.year), []).append([day.isoformat(), name])
+        self._load().setdefault(key, {}).update(by_year)
+        self._save()
+        return by_year[str(year)]
+
+    def _save(self) -> None:
+        if self.path is None:
+            return
+        data = {"release": self._release, "tables": self._tables}
+        with contextlib.suppress(OSError):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".holidays-")
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump(data, out, separators=(",", ":"))
+            os.replace(tmp, self.path)

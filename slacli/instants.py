@@ -1,0 +1,133 @@
+"""Instants and durations at the edges: parsing user text, formatting for output.
+
+Inside the engine every datetime is aware. Text without an offset is read in the
+policy's zone (SPEC 2.10); a wall time that zone skips (spring forward) or repeats
+(fall back) is refused unless an offset is given.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from slacli.errors import InputError
+
+EXAMPLE = "2026-11-23T14:00 or 2026-11-23T14:00-05:00"
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def zone(name: str) -> ZoneInfo:
+    """The IANA zone ``name``; InputError when there is no such zone."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InputError(f"unknown time zone {name!r} (expected an IANA name such as America/New_York)") from None
+
+
+def parse_instant(text: str, tz: ZoneInfo, *, what: str = "instant") -> datetime:
+    """An aware datetime from ISO 8601 text, or ``now``; naive text is read in ``tz``."""
+    text = text.strip()
+    if text.lower() == "now":
+        return now().astimezone(tz)
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"malformed {what} {text!r} (expected ISO 8601 such as {EXAMPLE})") from None
+    if parsed.tzinfo is not None:
+        return parsed
+    return localize(parsed, tz, what=what)
+
+
+def localize(wall: datetime, tz: ZoneInfo, *, what: str = "instant") -> datetime:
+    """Attach ``tz`` to a naive wall time, refusing times that are skipped or repeated."""
+    first = wall.replace(tzinfo=tz, fold=0)
+    second = wall.replace(tzinfo=tz, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return first
+    shown = wall.isoformat(timespec="minutes")
+    round_trip = first.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
+    if round_trip != wall:
+        raise InputError(f"{what} {shown} does not exist in {tz.key} (clocks spring forward); give an offset")
+    offsets = " or ".join(_offset(t) for t in (first, second))
+    raise InputError(f"{what} {shown} is ambiguous in {tz.key} (clocks fall back); give an offset: {offsets}")
+
+
+def _offset(t: datetime) -> str:
+    return t.isoformat()[-6:]
+
+
+def iso(t: datetime, tz: ZoneInfo) -> str:
+    """ISO 8601 with offset, in ``tz``; seconds precision unless there is a fraction."""
+    local = t.astimezone(tz)
+    return local.isoformat(timespec="seconds" if not local.microsecond else "microseconds")
+
+
+def short(t: datetime, tz: ZoneInfo) -> str:
+    """Compact local form for explanations: ``Sat 21 Nov 12:00 EST``."""
+    local = t.astimezone(tz)
+    return local.strftime("%a %d %b %H:%M ") + (local.tzname() or "")
+
+
+_UNIT_SECONDS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
+_UNIT_WORDS = {
+    "d": ("d", "day", "days"),
+    "h": ("h", "hr", "hrs", "hour", "hours"),
+    "m": ("m", "min", "mins", "minute", "minutes"),
+    "s": ("s", "sec", "secs", "second", "seconds"),
+}
+_UNIT_OF = {word: unit for unit, words in _UNIT_WORDS.items() for word in words}
+_PART = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*")
+
+
+def parse_duration(text: str, *, allow_days: bool = True) -> timedelta:
+    """A duration from ``30m``, ``4h30m``, ``2d``, ``90 minutes`` or ISO ``PT4H30M``.
+
+    Days are 24 hours of real time. Raises ValueError (callers add context).
+    """
+    text = text.strip().lower()
+    if text.startswith("p"):
+        return _parse_iso_duration(text.upper())
+    total = 0.0
+    position = 0
+    seen = False
+    while position < len(text):
+        match = _PART.match(text, position)
+        if not match or match.group(2) not in _UNIT_OF:
+            raise ValueError(f"malformed duration {text!r}")
+        unit = _UNIT_OF[match.group(2)]
+        if unit == "d" and not allow_days:
+            raise ValueError(f"days are ambiguous in {text!r}; say 'N business days' or use hours")
+        total += float(match.group(1)) * _UNIT_SECONDS[unit]
+        position = match.end()
+        seen = True
+    if not seen:
+        raise ValueError("empty duration")
+    return timedelta(seconds=total)
+
+
+def _parse_iso_duration(text: str) -> timedelta:
+    import pendulum  # lazily: only ISO 8601 durations need it, and it costs start-up time
+
+    try:
+        parsed = pendulum.parse(text)
+    except (ValueError, pendulum.parsing.exceptions.ParserError):
+        raise ValueError(f"malformed ISO 8601 duration {text!r}") from None
+    if not isinstance(parsed, pendulum.Duration):
+        raise ValueError(f"{text!r} is not an ISO 8601 duration")
+    if parsed.years or parsed.months:
+        raise ValueError(f"{text!r}: months and years have no fixed length")
+    return timedelta(seconds=parsed.total_seconds())
+
+
+def format_duration(d: timedelta) -> str:
+    """``4h30m``-style text for a duration (``0m`` for zero; a minus sign when negative)."""
+    seconds = round(d.total_seconds())
+    sign = "-" if seconds < 0 else ""
+    minutes, secs = divmod(abs(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = [f"{hours}h" if hours else "", f"{minutes}m" if minutes else "", f"{secs}s" if secs else ""]
+    return sign + ("".join(parts) or "0m")

@@ -1,0 +1,511 @@
+"""Policies: loading and validating ``policies.toml``, turning targets into due instants.
+
+The file has two kinds of tables, ``[calendars.NAME]`` and ``[policies.NAME]``; the
+README documents every key. Errors name the file, the key path and what is wrong.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from slacli.calendars import WEEKDAYS, Calendar, WeeklyHours, always_open
+from slacli.errors import InputError, PolicyError
+from slacli.holidaydata import HolidayCache, holidays_release
+from slacli.instants import parse_duration, short, zone
+from slacli.rules import Rule, parse_rule
+
+ANCHORS = ("opened", "acked")
+MAINTENANCE_KINDS = ("scheduled", "regular", "emergency")
+ALWAYS_OPEN = "24x7"
+
+
+@dataclass(frozen=True)
+class Target:
+    """A response or resolution target: a rule per anchor situation, and its anchor."""
+
+    in_hours: Rule | None
+    out_of_hours: Rule | None
+    anchor: str = "opened"
+
+    def rule_for(self, anchor_in_hours: bool) -> Rule | None:
+        return self.in_hours if anchor_in_hours else self.out_of_hours
+
+    def describe(self) -> str:
+        texts = [rule.text if rule else "none" for rule in (self.in_hours, self.out_of_hours)]
+        text = texts[0] if texts[0] == texts[1] else f"{texts[0]} in hours, {texts[1]} out of hours"
+        return text if self.anchor == "opened" else f"{text} (from acked)"
+
+
+@dataclass(frozen=True)
+class Due:
+    """One computed target: when it falls due, from what anchor, by which rule.
+
+    ``at`` is None when there is no target (or an acked-anchored one cannot be placed
+    yet); ``provisional`` marks one counted from the response due instant (SPEC 2.9).
+    """
+
+    name: str  # "response" or "resolution"
+    at: datetime | None
+    rule: Rule | None
+    anchor: str
+    anchor_at: datetime | None
+    anchor_in_hours: bool | None
+    provisional: bool
+    calendar: Calendar = field(repr=False, compare=False)
+
+    @property
+    def explanation(self) -> str:
+        """Why the target falls due when it does, in words (built only when asked for)."""
+        zone = self.calendar.zone
+        if self.anchor_in_hours is None and self.anchor_at is not None:
+            return "no target"
+        if self.anchor_at is None:
+            return "counts from acked; not acknowledged yet and no response due to count from"
+        if self.provisional:
+            lead = f"not acked yet, so from the response due {short(self.anchor_at, zone)} (provisional)"
+        else:
+            lead = f"{self.anchor} {short(self.anchor_at, zone)}"
+        lead += ", in hours" if self.anchor_in_hours else ", out of hours"
+        if self.rule is None or self.at is None:
+            return f"{lead}; no target"
+        return f"{lead}; {self.rule.explain(self.anchor_at, self.calendar, self.at)}"
+
+
+@dataclass(frozen=True)
+class Severity:
+    key: str
+    name: str
+    aliases: tuple[str, ...]
+    calendar: Calendar
+    response: Target | None
+    resolution: Target | None
+    downtime: float
+    update_every: timedelta | None
+    postmortem: bool
+    status_reports: str | None
+    escalate: bool
+
+    def names(self) -> tuple[str, ...]:
+        return (self.key, self.name, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Availability:
+    target_pct: float | None
+    excluded_maintenance: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MaintenanceRules:
+    notice: Rule | None  # announced later than this before the start: emergency
+    outside_hours: bool
+    regular_per_week: int | None
+
+
+@dataclass(frozen=True)
+class Policy:
+    name: str
+    description: str
+    calendar: Calendar
+    severities: tuple[Severity, ...]
+    availability: Availability
+    maintenance: MaintenanceRules
+    report_within: timedelta | None
+    recovery_point: timedelta | None
+    digest: str = field(repr=False)
+
+    def severity(self, text: str) -> Severity:
+        """The severity whose key, name or alias is ``text``, case-insensitively."""
+        wanted = text.strip().casefold()
+        for severity in self.severities:
+            if wanted in (n.casefold() for n in severity.names()):
+                return severity
+        known = ", ".join(s.key for s in self.severities)
+        raise InputError(f"unknown severity {text!r} for policy {self.name} (known: {known})")
+
+    def deadlines(self, severity: Severity, opened: datetime, acked: datetime | None = None) -> tuple[Due, Due]:
+        """Response and resolution due instants of an incident (SPEC 2.2-2.9)."""
+        response = _due("response", severity.response, severity.calendar, opened, None)
+        if severity.resolution and severity.resolution.anchor == "acked":
+            resolution = _due("resolution", severity.resolution, severity.calendar, acked, response)
+        else:
+            resolution = _due("resolution", severity.resolution, severity.calendar, opened, None)
+        return response, resolution
+
+
+def _due(name: str, target: Target | None, calendar: Calendar, anchor_at: datetime | None, response: Due | None) -> Due:
+    if target is None:
+        return Due(name, None, None, "opened", anchor_at, None, False, calendar)
+    provisional = False
+    if anchor_at is None:  # acked-anchored and not acknowledged yet (SPEC 2.9)
+        if response is None or response.at is None:
+            return Due(name, None, None, target.anchor, None, None, False, calendar)
+        anchor_at, provisional = response.at, True
+    in_hours = calendar.is_open(anchor_at)
+    rule = target.rule_for(in_hours)
+    at = rule.due(anchor_at, calendar) if rule else None
+    return Due(name, at, rule, target.anchor, anchor_at, in_hours, provisional, calendar)
+
+
+@dataclass(frozen=True)
+class PolicySet:
+    """Everything one policy file defines."""
+
+    path: Path
+    calendars: Mapping[str, Calendar]
+    policies: Mapping[str, Policy]
+
+    def get(self, name: str) -> Policy:
+        policy = self.policies.get(name) or self.policies.get(name.strip().lower())
+        if policy is None:
+            known = ", ".join(self.policies) or "none"
+            raise InputError(f"unknown policy {name!r} in {self.path} (known: {known})")
+        return policy
+
+    def __iter__(self) -> Iterator[Policy]:
+        return iter(self.policies.values())
+
+
+# -- loading ---------------------------------------------------------------------------
+
+
+def load_policies(path: Path, cache: HolidayCache | None = None) -> PolicySet:
+    """Read and validate a policy file. Raises PolicyError naming file and key."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise PolicyError(f"cannot read policy file: {error.strerror or error}", file=str(path)) from None
+    try:
+        document = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise PolicyError(f"malformed TOML: {error}", file=str(path)) from None
+    return _Loader(path, cache or HolidayCache(None)).load(document)
+
+
+class _Loader:
+    def __init__(self, path: Path, cache: HolidayCache) -> None:
+        self.path = path
+        self.file = str(path)
+        self.cache = cache
+
+    def error(self, key: str, message: str) -> PolicyError:
+        return PolicyError(message, file=self.file, key=key)
+
+    def table(self, value: Any, key: str, allowed: tuple[str, ...] | None = None) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.error(key, f"expected a table, got {_kind(value)}")
+        if allowed is not None:
+            for name in value:
+                if name not in allowed:
+                    raise self.error(f"{key}.{name}", f"unknown key (allowed: {', '.join(allowed)})")
+        return value
+
+    def string(self, value: Any, key: str) -> str:
+        if not isinstance(value, str):
+            raise self.error(key, f"expected a string, got {_kind(value)}")
+        return value
+
+    def load(self, document: dict[str, Any]) -> PolicySet:
+        self.table(document, "", ("calendars", "policies"))
+        raw_calendars = self.table(document.get("calendars", {}), "calendars")
+        calendars = {name: self.calendar(name, value) for name, value in raw_calendars.items()}
+        raw_policies = self.table(document.get("policies", {}), "policies")
+        if not raw_policies:
+            raise self.error("policies", "no policies defined")
+        policies = {name: self.policy(name, value, calendars, raw_calendars) for name, value in raw_policies.items()}
+        return PolicySet(self.path, calendars, policies)
+
+    # calendars
+
+    def calendar(self, name: str, value: Any) -> Calendar:
+        key = f"calendars.{name}"
+        if name == ALWAYS_OPEN:
+            raise self.error(key, f"{ALWAYS_OPEN!r} is built in and cannot be redefined")
+        raw = self.table(value, key, ("timezone", "hours", "holidays"))
+        if "timezone" not in raw:
+            raise self.error(f"{key}.timezone", "missing (an IANA name such as America/New_York)")
+        try:
+            tz = zone(self.string(raw["timezone"], f"{key}.timezone"))
+        except InputError as error:
+            raise self.error(f"{key}.timezone", str(error)) from None
+        hours = self.hours(raw.get("hours"), f"{key}.hours")
+        holidays = self.table(
+            raw.get("holidays", {}), f"{key}.holidays", ("country", "subdiv", "categories", "extra", "removed")
+        )
+        options: dict[str, Any] = {}
+        label = ""
+        if "country" in holidays:
+            country = self.string(holidays["country"], f"{key}.holidays.country").upper()
+            subdiv = holidays.get("subdiv")
+            categories = holidays.get("categories", [])
+            if subdiv is not None:
+                subdiv = self.string(subdiv, f"{key}.holidays.subdiv")
+            if not isinstance(categories, list) or not all(isinstance(c, str) for c in categories):
+                raise self.error(f"{key}.holidays.categories", "expected a list of strings")
+            options["holidays"] = self.cache.source(
+                country, subdiv, tuple(categories), where=(self.file, f"{key}.holidays")
+            )
+            label = country + (f"-{subdiv}" if subdiv else "") + (f" ({', '.join(categories)})" if categories else "")
+        options["extra"] = self.dates(holidays.get("extra", []), f"{key}.holidays.extra")
+        options["removed"] = frozenset(self.dates(holidays.get("removed", []), f"{key}.holidays.removed"))
+        return Calendar(name, tz, hours, holiday_label=label, **options)
+
+    def hours(self, value: Any, key: str) -> WeeklyHours:
+        if value is None:
+            raise self.error(key, 'missing (for example hours = { mon-fri = "09:00-17:00" })')
+        raw = self.table(value, key)
+        days: list[tuple[tuple[int, int], ...] | None] = [None] * 7
+        for days_key, spec in raw.items():
+            for weekday in self.weekdays(days_key, f"{key}.{days_key}"):
+                if days[weekday] is not None:
+                    raise self.error(f"{key}.{days_key}", f"{WEEKDAYS[weekday]} is given twice")
+                days[weekday] = self.intervals(spec, f"{key}.{days_key}")
+        try:
+            return WeeklyHours(tuple(d or () for d in days))
+        except ValueError as error:
+            raise self.error(key, str(error)) from None
+
+    def weekdays(self, text: str, key: str) -> list[int]:
+        lowered = text.lower()
+        if lowered in WEEKDAYS:
+            return [WEEKDAYS.index(lowered)]
+        first, _, last = lowered.partition("-")
+        if first in WEEKDAYS and last in WEEKDAYS and WEEKDAYS.index(first) <= WEEKDAYS.index(last):
+            return list(range(WEEKDAYS.index(first), WEEKDAYS.index(last) + 1))
+        raise self.error(key, "expected a weekday (mon..sun) or a range such as mon-fri")
+
+    def intervals(self, spec: Any, key: str) -> tuple[tuple[int, int], ...]:
+        items = spec if isinstance(spec, list) else [spec]
+        parts = [p.strip() for item in items for p in self.string(item, key).split(",")]
+        if parts == ["closed"]:
+            return ()
+        result = []
+        for part in parts:
+            opening, sep, closing = part.partition("-")
+            if not sep:
+                raise self.error(key, f"expected HH:MM-HH:MM or 'closed', got {part!r}")
+            start, end = self.minute(opening, key), self.minute(closing, key)
+            if end <= start:
+                raise self.error(key, f"close before open in {part!r}")
+            result.append((start, end))
+        result.sort()
+        for (_, close), (opening, _) in itertools.pairwise(result):
+            if opening < close:
+                raise self.error(key, "intervals overlap")
+        return tuple(result)
+
+    def minute(self, text: str, key: str) -> int:
+        hh, sep, mm = text.strip().partition(":")
+        if sep and hh.isdigit() and mm.isdigit() and len(mm) == 2:
+            hour, minute = int(hh), int(mm)
+            if (hour < 24 and minute < 60) or (hour, minute) == (24, 0):
+                return hour * 60 + minute
+        raise self.error(key, f"expected a time of day HH:MM (00:00 to 24:00), got {text.strip()!r}")
+
+    def dates(self, value: Any, key: str) -> dict[date, str]:
+        if isinstance(value, dict):
+            items = list(value.items())
+        elif isinstance(value, list):
+            items = [(v, "closed") for v in value]
+        else:
+            raise self.error(key, f"expected a list of dates or a table date = name, got {_kind(value)}")
+        result = {}
+        for day, name in items:
+            if isinstance(day, datetime) or not isinstance(day, date | str):
+                raise self.error(key, f"expected a date YYYY-MM-DD, got {day!r}")
+            try:
+                parsed = day if isinstance(day, date) else date.fromisoformat(day)
+            except ValueError:
+                raise self.error(key, f"expected a date YYYY-MM-DD, got {day!r}") from None
+            result[parsed] = self.string(name, f"{key}.{day}")
+        return result
+
+    # policies
+
+    def policy(
+        self, name: str, value: Any, calendars: Mapping[str, Calendar], raw_calendars: Mapping[str, Any]
+    ) -> Policy:
+        key = f"policies.{name}"
+        raw = self.table(
+            value,
+            key,
+            (
+                "description",
+                "calendar",
+                "severities",
+                "availability",
+                "maintenance",
+                "report_within",
+                "recovery_point",
+            ),
+        )
+        calendar = self.calendar_ref(raw.get("calendar"), f"{key}.calendar", calendars, None)
+        severities_raw = self.table(raw.get("severities"), f"{key}.severities") if "severities" in raw else {}
+        if not severities_raw:
+            raise self.error(f"{key}.severities", "a policy needs at least one severity")
+        severities = tuple(
+            self.severity(k, v, f"{key}.severities.{k}", calendars, calendar) for k, v in severities_raw.items()
+        )
+        self.check_unique_names(severities, f"{key}.severities")
+        # The digest identifies what computes this policy's deadlines: its table, the
+        # calendars it uses and the holiday data release. Stored deadlines keep it.
+        used = sorted({s.calendar.name for s in severities} | {calendar.name})
+        digest_source = {
+            "policy": raw,
+            "calendars": {n: raw_calendars.get(n) for n in used},
+            "holidays": holidays_release() if any(n in raw_calendars for n in used) else None,
+        }
+        digest = hashlib.sha256(json.dumps(digest_source, sort_keys=True, default=str).encode()).hexdigest()
+        return Policy(
+            name=name,
+            description=self.string(raw.get("description", ""), f"{key}.description"),
+            calendar=calendar,
+            severities=severities,
+            availability=self.availability(raw.get("availability", {}), f"{key}.availability"),
+            maintenance=self.maintenance(raw.get("maintenance", {}), f"{key}.maintenance"),
+            report_within=self.duration(raw.get("report_within"), f"{key}.report_within"),
+            recovery_point=self.duration(raw.get("recovery_point"), f"{key}.recovery_point"),
+            digest=digest[:16],
+        )
+
+    def calendar_ref(
+        self, value: Any, key: str, calendars: Mapping[str, Calendar], default: Calendar | None
+    ) -> Calendar:
+        if value is None:
+            if default is None:
+                raise self.error(key, "missing (the name of a [calendars.NAME] table or '24x7')")
+            return default
+        name = self.string(value, key)
+        if name == ALWAYS_OPEN:
+            return always_open(default.zone if default else None)
+        if name not in calendars:
+            known = ", ".join([*calendars, ALWAYS_OPEN])
+            raise self.error(key, f"unknown calendar {name!r} (known: {known})")
+        return calendars[name]
+
+    def severity(
+        self, name: str, value: Any, key: str, calendars: Mapping[str, Calendar], default: Calendar
+    ) -> Severity:
+        raw = self.table(
+            value,
+            key,
+            (
+                "name",
+                "aliases",
+                "calendar",
+                "response",
+                "resolution",
+                "downtime",
+                "update_every",
+                "postmortem",
+                "status_reports",
+                "escalate",
+            ),
+        )
+        aliases = raw.get("aliases", [])
+        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+            raise self.error(f"{key}.aliases", "expected a list of strings")
+        downtime = raw.get("downtime", 0)
+        if isinstance(downtime, bool):
+            downtime = 1.0 if downtime else 0.0
+        if not isinstance(downtime, int | float) or not 0 <= downtime <= 1:
+            raise self.error(f"{key}.downtime", "expected a weight from 0 (none) to 1 (full outage), or true/false")
+        reports = raw.get("status_reports")
+        if reports is not None and reports not in ("weekly", "monthly"):
+            raise self.error(f"{key}.status_reports", "expected 'weekly' or 'monthly'")
+        response = self.target(raw.get("response"), f"{key}.response")
+        if response and response.anchor == "acked":
+            raise self.error(f"{key}.response", "a response target cannot count from acked")
+        return Severity(
+            key=name,
+            name=self.string(raw.get("name", name), f"{key}.name"),
+            aliases=tuple(aliases),
+            calendar=self.calendar_ref(raw.get("calendar"), f"{key}.calendar", calendars, default),
+            response=response,
+            resolution=self.target(raw.get("resolution"), f"{key}.resolution"),
+            downtime=float(downtime),
+            update_every=self.duration(raw.get("update_every"), f"{key}.update_every"),
+            postmortem=self.boolean(raw.get("postmortem", False), f"{key}.postmortem"),
+            status_reports=reports,
+            escalate=self.boolean(raw.get("escalate", False), f"{key}.escalate"),
+        )
+
+    def check_unique_names(self, severities: tuple[Severity, ...], key: str) -> None:
+        seen: dict[str, str] = {}
+        for severity in severities:
+            for name in {n.casefold() for n in severity.names()}:
+                if name in seen and seen[name] != severity.key:
+                    raise self.error(key, f"{name!r} names both severity {seen[name]} and {severity.key}")
+                seen[name] = severity.key
+
+    def target(self, value: Any, key: str) -> Target | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            rule = self.rule(value, key)
+            return Target(rule, rule) if rule else None
+        raw = self.table(value, key, ("rule", "in_hours", "out_of_hours", "anchor"))
+        anchor = raw.get("anchor", "opened")
+        if anchor not in ANCHORS:
+            raise self.error(f"{key}.anchor", f"expected one of {', '.join(ANCHORS)}, got {anchor!r}")
+        if "rule" in raw:
+            if "in_hours" in raw or "out_of_hours" in raw:
+                raise self.error(key, "give either rule or in_hours and out_of_hours, not both")
+            rule = self.rule(raw["rule"], f"{key}.rule")
+            return Target(rule, rule, anchor) if rule else None
+        if "in_hours" not in raw or "out_of_hours" not in raw:
+            raise self.error(key, "expected rule, or both in_hours and out_of_hours")
+        in_hours = self.rule(raw["in_hours"], f"{key}.in_hours")
+        out_of_hours = self.rule(raw["out_of_hours"], f"{key}.out_of_hours")
+        return Target(in_hours, out_of_hours, anchor) if in_hours or out_of_hours else None
+
+    def rule(self, value: Any, key: str) -> Rule | None:
+        try:
+            return parse_rule(self.string(value, key))
+        except ValueError as error:
+            raise self.error(key, str(error)) from None
+
+    def duration(self, value: Any, key: str) -> timedelta | None:
+        if value is None:
+            return None
+        try:
+            return parse_duration(self.string(value, key))
+        except ValueError as error:
+            raise self.error(key, str(error)) from None
+
+    def boolean(self, value: Any, key: str) -> bool:
+        if not isinstance(value, bool):
+            raise self.error(key, f"expected true or false, got {_kind(value)}")
+        return value
+
+    def availability(self, value: Any, key: str) -> Availability:
+        raw = self.table(value, key, ("target", "exclude_maintenance"))
+        target = raw.get("target")
+        if target is not None and (
+            isinstance(target, bool) or not isinstance(target, int | float) or not 0 < target <= 100
+        ):
+            raise self.error(f"{key}.target", "expected a percentage such as 99.9")
+        excluded = raw.get("exclude_maintenance", ["scheduled", "regular"])
+        if not isinstance(excluded, list) or any(k not in MAINTENANCE_KINDS for k in excluded):
+            raise self.error(f"{key}.exclude_maintenance", f"expected a list of {', '.join(MAINTENANCE_KINDS)}")
+        return Availability(float(target) if target is not None else None, tuple(excluded))
+
+    def maintenance(self, value: Any, key: str) -> MaintenanceRules:
+        raw = self.table(value, key, ("notice", "outside_hours", "regular_per_week"))
+        per_week = raw.get("regular_per_week")
+        if per_week is not None and (isinstance(per_week, bool) or not isinstance(per_week, int) or per_week < 1):
+            raise self.error(f"{key}.regular_per_week", "expected a whole number of at least 1")
+        notice = self.rule(raw["notice"], f"{key}.notice") if "notice" in raw else None
+        return MaintenanceRules(notice, self.boolean(raw.get("outside_hours", False), f"{key}.outside_hours"), per_week)
+
+
+def _kind(value: Any) -> str:
+    return {dict: "a table", list: "a list", str: "a string", bool: "a boolean"}.get(type(value), type(value).__name__)

@@ -1,0 +1,182 @@
+"""Target rules: the small readable syntax of ``policies.toml`` (see README).
+
+A rule turns an anchor instant into a due instant on a calendar. Kinds:
+
+===============================  =====================================================
+``4h``, ``30m``, ``4h30m``, ``2d``  wall duration: real elapsed time (SPEC 2.3)
+``4 business hours``             business time on the calendar (SPEC 2.2); also
+                                 ``business minutes``
+``2 business days``              N business days (SPEC 2.4); ``workdays`` is a synonym
+``next business day 09:00``      HH:MM on the first business day after the anchor's
+                                 date (SPEC 2.5); ``at`` may precede the time
+``end of business day``          close of the anchor's day, or of the next business
+                                 day when past it (SPEC 2.6)
+``end of 3rd business day``      close of the 3rd business day after the anchor's date
+``none``                         no target
+===============================  =====================================================
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from slacli.calendars import Calendar
+from slacli.instants import format_duration, parse_duration, short
+
+
+class Rule(Protocol):
+    text: str
+
+    def due(self, anchor: datetime, calendar: Calendar) -> datetime: ...
+
+    def explain(self, anchor: datetime, calendar: Calendar, due: datetime) -> str: ...
+
+    @property
+    def counts_business_time(self) -> bool:
+        """Whether pauses are measured on the calendar (True) or on a 24x7 clock."""
+        ...
+
+
+def _opening_note(anchor: datetime, calendar: Calendar) -> str:
+    opening = calendar.next_open(anchor)
+    return "" if opening == anchor else f"next opening {short(opening, calendar.zone)}; "
+
+
+@dataclass(frozen=True)
+class WallDuration:
+    text: str
+    duration: timedelta
+    counts_business_time = False
+
+    def due(self, anchor: datetime, calendar: Calendar) -> datetime:
+        # Through epoch seconds: aware datetime + timedelta is wall-clock arithmetic.
+        return datetime.fromtimestamp(anchor.timestamp() + self.duration.total_seconds(), calendar.zone)
+
+    def explain(self, anchor: datetime, calendar: Calendar, due: datetime) -> str:
+        return f"+{format_duration(self.duration)} wall clock = {short(due, calendar.zone)}"
+
+
+@dataclass(frozen=True)
+class BusinessDuration:
+    text: str
+    duration: timedelta
+    counts_business_time = True
+
+    def due(self, anchor: datetime, calendar: Calendar) -> datetime:
+        return calendar.add(anchor, self.duration)
+
+    def explain(self, anchor: datetime, calendar: Calendar, due: datetime) -> str:
+        hours = self.duration.total_seconds() / 3600
+        amount = (
+            f"{hours:g} business hours" if hours.is_integer() else f"{format_duration(self.duration)} business time"
+        )
+        return f"{_opening_note(anchor, calendar)}+{amount} = {short(due, calendar.zone)}"
+
+
+@dataclass(frozen=True)
+class BusinessDays:
+    text: str
+    days: int
+    counts_business_time = True
+
+    def due(self, anchor: datetime, calendar: Calendar) -> datetime:
+        return calendar.add_business_days(anchor, self.days)
+
+    def explain(self, anchor: datetime, calendar: Calendar, due: datetime) -> str:
+        day_minutes = calendar.hours.uniform_day_minutes
+        how = f" of {format_duration(timedelta(minutes=day_minutes))}" if day_minutes else ""
+        return f"{_opening_note(anchor, calendar)}+{self.days} business days{how} = {short(due, calendar.zone)}"
+
+
+@dataclass(frozen=True)
+class NextBusinessDayAt:
+    text: str
+    minute: int
+    counts_business_time = True
+
+    def due(self, anchor: datetime, calendar: Calendar) -> datetime:
+        day = calendar.business_days_after(calendar.to_local(anchor).date())
+        return calendar.local(day, self.minute)
+
+    def explain(self, anchor: datetime, calendar: Calendar, due: datetime) -> str:
+        return f"next business day at {self.minute // 60:02d}:{self.minute % 60:02d} = {short(due, calendar.zone)}"
+
+
+@dataclass(frozen=True)
+class EndOfBusinessDay:
+    """Close of the anchor's business day (``after`` = 0), or of the Nth one after it."""
+
+    text: str
+    after: int
+    counts_business_time = True
+
+    def due(self, anchor: datetime, calendar: Calendar) -> datetime:
+        day = calendar.to_local(anchor).date()
+        if self.after == 0:
+            if calendar.is_business_day(day) and anchor < calendar.close_of(day):
+                return calendar.close_of(day)
+            return calendar.close_of(calendar.business_days_after(day))
+        return calendar.close_of(calendar.business_days_after(day, self.after))
+
+    def explain(self, anchor: datetime, calendar: Calendar, due: datetime) -> str:
+        if self.after == 0:
+            return f"end of business day = {short(due, calendar.zone)}"
+        return f"end of {_ordinal(self.after)} business day after = {short(due, calendar.zone)}"
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+_BUSINESS = re.compile(r"^(\d+(?:\.\d+)?)\s+(?:business|working|work)\s+(minutes?|hours?|days?)$|^(\d+)\s+workdays?$")
+_NEXT_DAY = re.compile(r"^next\s+(?:business|working)\s+day\s+(?:at\s+)?(\d{1,2}):(\d{2})$")
+_END_OF_DAY = re.compile(
+    r"^end\s+of\s+(?:the\s+)?(?:(next|\d+(?:st|nd|rd|th))\s+)?(?:business|working)\s+day(?:\s+after)?$"
+)
+NONE_WORDS = ("none", "no target", "")
+
+SYNTAX_HELP = (
+    "expected a duration (4h, 30m, 2d), 'N business hours', 'N business days', "
+    "'next business day HH:MM', 'end of business day', 'end of Nth business day' or 'none'"
+)
+
+
+def parse_rule(text: str) -> Rule | None:
+    """The rule ``text`` names, or None for ``none``. Raises ValueError with the reason."""
+    normal = " ".join(text.lower().split())
+    if normal in NONE_WORDS:
+        return None
+    if match := _BUSINESS.match(normal):
+        if match.group(3):
+            return BusinessDays(text, _positive_int(match.group(3), text))
+        amount, unit = float(match.group(1)), match.group(2)
+        if unit.startswith("day"):
+            if not amount.is_integer():
+                raise ValueError(f"business days must be whole in {text!r}")
+            return BusinessDays(text, _positive_int(match.group(1), text))
+        seconds = amount * (3600 if unit.startswith("hour") else 60)
+        return BusinessDuration(text, timedelta(seconds=seconds))
+    if match := _NEXT_DAY.match(normal):
+        hour, minute = int(match.group(1)), int(match.group(2))
+        if hour > 23 or minute > 59:
+            raise ValueError(f"no such time of day in {text!r}")
+        return NextBusinessDayAt(text, hour * 60 + minute)
+    if match := _END_OF_DAY.match(normal):
+        which = match.group(1)
+        after = 0 if which is None else 1 if which == "next" else _positive_int(which[:-2], text)
+        return EndOfBusinessDay(text, after)
+    try:
+        return WallDuration(text, parse_duration(normal))
+    except ValueError:
+        raise ValueError(f"unknown target {text!r}: {SYNTAX_HELP}") from None
+
+
+def _positive_int(digits: str, text: str) -> int:
+    value = int(digits)
+    if value < 1:
+        raise ValueError(f"the count must be at least 1 in {text!r}")
+    return value
