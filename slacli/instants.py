@@ -124,9 +124,11 @@ def _parse_iso_duration(text: str) -> timedelta:
 
 
 def format_duration(d: timedelta) -> str:
-    """``4h30m``-style text for a duration (``0m`` for zero; a minus sign when negative)."""
+    """``4h30m``-style text for a duration (``30d`` for whole days past one; ``0m`` for zero)."""
     seconds = round(d.total_seconds())
     sign = "-" if seconds < 0 else ""
+    if seconds and seconds % 86400 == 0 and abs(seconds) > 86400:
+        return f"{sign}{abs(seconds) // 86400}d"
     minutes, secs = divmod(abs(seconds), 60)
     hours, minutes = divmod(minutes, 60)
     parts = [f"{hours}h" if hours else "", f"{minutes}m" if minutes else "", f"{secs}s" if secs else ""]

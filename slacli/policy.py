@@ -162,6 +162,14 @@ class PolicySet:
     path: Path
     calendars: Mapping[str, Calendar]
     policies: Mapping[str, Policy]
+    document: Mapping[str, Any] = field(repr=False)
+
+    def standalone(self, name: str) -> dict[str, Any]:
+        """The TOML tables of policy ``name`` and the calendars it uses, as a file of its own."""
+        raw = self.document["policies"][self.get(name).name]
+        used = [raw.get("calendar")] + [s.get("calendar") for s in raw.get("severities", {}).values()]
+        calendars = {n: self.document["calendars"][n] for n in used if n in self.document.get("calendars", {})}
+        return {"calendars": calendars, "policies": {self.get(name).name: raw}}
 
     def get(self, name: str) -> Policy:
         policy = self.policies.get(name) or self.policies.get(name.strip().lower())
@@ -221,7 +229,7 @@ class _Loader:
         if not raw_policies:
             raise self.error("policies", "no policies defined")
         policies = {name: self.policy(name, value, calendars, raw_calendars) for name, value in raw_policies.items()}
-        return PolicySet(self.path, calendars, policies)
+        return PolicySet(self.path, calendars, policies, document)
 
     # calendars
 

@@ -29,18 +29,30 @@ def list_policies(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
     state: AppState = ctx.obj
     policy_set = state.policies()
     rows = [_summary(p) for p in policy_set]
-    emit(fmt, rows, list(rows[0]), sys.stdout, title=f"Policies in {policy_set.path}")
+    columns = LIST_COLUMNS if fmt is Format.table else list(rows[0])
+    emit(fmt, rows, columns, sys.stdout, title=f"Policies in {policy_set.path}")
 
 
-@app.command(epilog="Example: slacli policies show opencraft --format json")
+LIST_COLUMNS = ("name", "timezone", "hours", "holidays", "severities", "availability_target_pct", "description")
+
+
+@app.command(epilog="Examples: slacli policies show opencraft --format json | slacli policies show optimy --toml")
 def show(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Policy name.")],
     fmt: FormatOption = Format.table,
+    toml: Annotated[
+        bool, typer.Option("--toml", help="Print the policy and its calendars as a policy file to start from.")
+    ] = False,
 ) -> None:
     """A policy's calendar, targets and the holidays of the next 12 months."""
     state: AppState = ctx.obj
     policy = state.policies().get(name)
+    if toml:
+        import tomli_w  # lazily: only this option writes TOML
+
+        sys.stdout.write(tomli_w.dumps(state.policies().standalone(name)))
+        return
     today = now().astimezone(policy.calendar.zone).date()
     holidays = _holidays(policy.calendar, today)
     severities = [_severity(s) for s in policy.severities]

@@ -1,0 +1,1 @@
+complete --command slacli --no-files --arguments "(env _SLACLI_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=get-args _TYPER_COMPLETE_ARGS=(commandline -cp) slacli)" --condition "env _SLACLI_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=is-args _TYPER_COMPLETE_ARGS=(commandline -cp) slacli"

@@ -1,0 +1,54 @@
+"""Shared fixtures: every test runs away from the user's real files and terminal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from slacli.cli import app
+
+
+@pytest.fixture(scope="session")
+def holiday_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # One cache for the session: the holiday tables are built once, as in real use.
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(autouse=True)
+def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, holiday_cache_dir: Path) -> None:
+    monkeypatch.chdir(tmp_path)  # no ./policies.toml unless a test writes one
+    monkeypatch.setenv("SLACLI_CACHE_DIR", str(holiday_cache_dir))
+    monkeypatch.delenv("SLACLI_POLICIES", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "200")
+
+
+class Cli:
+    """Runs slacli in-process and keeps stdout and stderr apart."""
+
+    def __init__(self) -> None:
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, input: str | None = None, code: int = 0):
+        result = self.runner.invoke(app, list(args), input=input)
+        if result.exception and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        assert result.exit_code == code, f"exit {result.exit_code}\nstdout: {result.stdout}\nstderr: {result.stderr}"
+        return result
+
+
+@pytest.fixture
+def cli() -> Cli:
+    return Cli()
+
+
+def user_error(result) -> str:
+    """The one stderr line a user error must produce; nothing on stdout, no traceback."""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+    return lines[0]

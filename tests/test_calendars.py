@@ -1,0 +1,152 @@
+"""The calendar engine on hand-worked examples (SPEC section 2)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from slacli.calendars import Calendar, WeeklyHours, always_open
+from slacli.errors import CalendarError
+from slacli.holidaydata import HolidayCache
+
+NY = ZoneInfo("America/New_York")
+TORONTO = ZoneInfo("America/Toronto")
+NINE_TO_FIVE = ((9 * 60, 17 * 60),)
+LUNCH_BREAK = ((9 * 60, 12 * 60), (13 * 60, 17 * 60))
+
+
+def weekdays(intervals, weekend=()):
+    return WeeklyHours((intervals,) * 5 + (weekend, weekend))
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory):
+    return HolidayCache(tmp_path_factory.mktemp("holidays") / "holidays.json")
+
+
+@pytest.fixture
+def us(cache):
+    return Calendar("us", NY, weekdays(NINE_TO_FIVE), holidays=cache.source("US"))
+
+
+def ny(*args):
+    return datetime(*args, tzinfo=NY)
+
+
+def test_eight_hours_from_monday_opening_is_monday_close(us):
+    assert us.add(ny(2026, 11, 23, 9), timedelta(hours=8)) == ny(2026, 11, 23, 17)
+
+
+def test_zero_duration_is_the_start_even_out_of_hours(us):
+    saturday = ny(2026, 11, 21, 12)
+    assert us.add(saturday, timedelta(0)) == saturday
+
+
+def test_out_of_hours_start_counts_from_next_opening(us):
+    assert us.add(ny(2026, 11, 21, 12), timedelta(hours=4)) == ny(2026, 11, 23, 13)
+    assert us.add(ny(2026, 11, 23, 17), timedelta(minutes=1)) == ny(2026, 11, 24, 9, 1)
+
+
+def test_open_instant_is_in_hours_close_instant_is_not(us):
+    assert us.is_open(ny(2026, 11, 23, 9))
+    assert us.is_open(ny(2026, 11, 23, 16, 59, 59))
+    assert not us.is_open(ny(2026, 11, 23, 17))
+    assert not us.is_open(ny(2026, 11, 23, 8, 59, 59))
+
+
+def test_thanksgiving_and_the_observed_fourth_of_july_are_closed(us):
+    assert not us.is_business_day(date(2026, 11, 26))
+    assert us.holiday(date(2026, 7, 3)) == "Independence Day (observed)"
+    assert us.add(ny(2026, 11, 25, 16), timedelta(hours=2)) == ny(2026, 11, 27, 10)
+    assert us.add(ny(2026, 7, 2, 16), timedelta(hours=2)) == datetime(2026, 7, 6, 10, tzinfo=NY)
+
+
+def test_good_friday_is_closed_in_canada(cache):
+    ca = Calendar("ca", TORONTO, weekdays(((540, 1050),)), holidays=cache.source("CA"))
+    assert ca.holiday(date(2026, 4, 3)) == "Good Friday"
+    thursday = datetime(2026, 4, 2, 17, tzinfo=TORONTO)
+    assert ca.add(thursday, timedelta(hours=1)) == datetime(2026, 4, 6, 9, 30, tzinfo=TORONTO)
+
+
+def test_elapsed_is_signed(us):
+    a, b = ny(2026, 11, 20, 16), ny(2026, 11, 23, 10)
+    assert us.elapsed(a, b) == timedelta(hours=2)
+    assert us.elapsed(b, a) == timedelta(hours=-2)
+
+
+def test_negative_duration_is_refused(us):
+    with pytest.raises(CalendarError):
+        us.add(ny(2026, 11, 23, 9), timedelta(hours=-1))
+
+
+def test_next_open(us):
+    assert us.next_open(ny(2026, 11, 25, 17)) == ny(2026, 11, 27, 9)
+    inside = ny(2026, 11, 25, 10)
+    assert us.next_open(inside) == inside
+
+
+def test_multi_interval_day_skips_the_break():
+    cal = Calendar("lunch", NY, weekdays(LUNCH_BREAK))
+    monday = ny(2026, 11, 23, 11)
+    assert cal.add(monday, timedelta(hours=1)) == ny(2026, 11, 23, 12)  # lands on the break's close
+    assert cal.add(monday, timedelta(hours=1, minutes=1)) == ny(2026, 11, 23, 13, 1)
+    assert not cal.is_open(ny(2026, 11, 23, 12, 30))
+    assert cal.elapsed(ny(2026, 11, 23, 9), ny(2026, 11, 23, 17)) == timedelta(hours=7)
+
+
+def test_dst_inside_open_hours_changes_the_day_length():
+    always = always_open(NY)
+    assert always.elapsed(ny(2026, 3, 8), ny(2026, 3, 9)) == timedelta(hours=23)
+    assert always.elapsed(ny(2026, 11, 1), ny(2026, 11, 2)) == timedelta(hours=25)
+    night = Calendar("night", NY, WeeklyHours((((0, 360),),) * 7))  # 00:00-06:00 daily
+    assert night.elapsed(ny(2026, 3, 8), ny(2026, 3, 8, 12)) == timedelta(hours=5)
+    assert night.elapsed(ny(2026, 11, 1), ny(2026, 11, 1, 12)) == timedelta(hours=7)
+
+
+def test_dst_outside_open_hours_changes_nothing(us):
+    assert us.elapsed(ny(2026, 3, 6, 9), ny(2026, 3, 9, 17)) == timedelta(hours=16)
+    assert us.add(ny(2026, 10, 30, 13), timedelta(hours=8)) == ny(2026, 11, 2, 13)
+
+
+def test_business_days_on_a_uniform_calendar_are_whole_day_lengths(us):
+    assert us.add_business_days(ny(2026, 11, 23, 12), 2) == ny(2026, 11, 25, 12)
+    assert us.add_business_days(ny(2026, 11, 21, 12), 1) == ny(2026, 11, 23, 17)
+
+
+def test_business_days_on_a_non_uniform_calendar_keep_the_wall_time():
+    friday_short = WeeklyHours((NINE_TO_FIVE,) * 4 + (((9 * 60, 13 * 60),), (), ()))
+    cal = Calendar("short-friday", NY, friday_short)
+    assert cal.add_business_days(ny(2026, 11, 23, 10), 2) == ny(2026, 11, 25, 10)
+    # Thursday 15:00 + 1 business day: Friday closes at 13:00, so the close.
+    assert cal.add_business_days(ny(2026, 11, 26, 15), 1) == ny(2026, 11, 27, 13)
+    # From Saturday: rolled forward to Monday 09:00, then Tuesday 09:00.
+    assert cal.add_business_days(ny(2026, 11, 28, 12), 1) == ny(2026, 12, 1, 9)
+
+
+def test_extra_and_removed_dates(cache):
+    cal = Calendar(
+        "custom",
+        NY,
+        weekdays(NINE_TO_FIVE),
+        holidays=cache.source("US"),
+        extra={date(2026, 12, 24): "Christmas Eve"},
+        removed=frozenset({date(2026, 11, 26)}),
+    )
+    assert cal.holiday(date(2026, 12, 24)) == "Christmas Eve"
+    assert cal.is_business_day(date(2026, 11, 26))
+
+
+def test_ninety_business_days_span_years(us):
+    due = us.add_business_days(ny(2026, 11, 23, 9), 90)
+    assert due == datetime(2027, 4, 2, 17, tzinfo=NY)
+    assert us.elapsed(ny(2026, 11, 23, 9), due) == timedelta(hours=720)
+
+
+def test_holidays_cache_is_reused_without_importing_again(tmp_path):
+    path = tmp_path / "holidays.json"
+    first = HolidayCache(path).source("US")(2026)
+    assert path.is_file()
+    second = HolidayCache(path).source("US")(2026)
+    assert first == second and date(2026, 11, 26) in second

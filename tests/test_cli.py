@@ -1,0 +1,141 @@
+"""The command line: formats, batch input, exit codes and one-line errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from conftest import user_error
+
+DEADLINE = ["deadline", "openweb", "2", "--opened", "2026-11-21T12:00"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["deadline", "nosuch", "1", "--opened", "2026-11-23T10:00"], "unknown policy 'nosuch'"),
+        (["deadline", "openweb", "9", "--opened", "2026-11-23T10:00"], "unknown severity '9' for policy openweb"),
+        (["deadline", "openweb", "1", "--opened", "yesterday-ish"], "malformed --opened 'yesterday-ish'"),
+        (["deadline", "openweb", "1", "--opened", "2026-03-08T02:30"], "does not exist in America/New_York"),
+        (["deadline", "openweb", "1", "--opened", "2026-11-01T01:30"], "is ambiguous in America/New_York"),
+        (["deadline", "openweb", "1", "--opened", "2026-11-23T10:00", "--acked", "2026-11-23T09:00"], "before"),
+        (["deadline", "openweb", "1"], "deadline needs POLICY SEVERITY --opened T"),
+        (["calendar", "add", "--policy", "openweb", "2026-11-23T10:00", "--", "-4h"], "negative duration"),
+        (["calendar", "add", "2026-11-23T10:00", "2d", "--policy", "openweb"], "days are ambiguous"),
+        (["calendar", "between", "2026-11-23T10:00", "soon", "--policy", "openweb"], "malformed END 'soon'"),
+    ],
+)
+def test_user_errors_are_one_line_and_exit_2(cli, args, message):
+    line = user_error(cli(*args, code=2))
+    assert line.startswith("slacli: error: ")
+    assert message in line
+
+
+def test_ambiguous_time_with_offset_is_accepted(cli):
+    data = json.loads(cli("deadline", "openweb", "1", "--opened", "2026-11-01T01:30-05:00", "-f", "json").stdout)
+    assert data["opened"] == "2026-11-01T01:30:00-05:00"
+
+
+def test_json_has_the_documented_keys(cli):
+    data = json.loads(cli(*DEADLINE, "--format", "json").stdout)
+    for key in ("policy", "severity", "opened", "response_due", "resolution_due"):
+        assert key in data
+    assert data["severity"] == "2"
+
+
+def test_csv_is_one_header_and_one_row(cli):
+    rows = list(csv.DictReader(io.StringIO(cli(*DEADLINE, "--format", "csv").stdout)))
+    assert len(rows) == 1
+    assert rows[0]["response_due"] == "2026-11-23T13:00:00-05:00"
+
+
+def test_table_when_piped_is_plain_text(cli):
+    out = cli(*DEADLINE).stdout
+    assert "\x1b[" not in out and "│" not in out
+    assert out.splitlines()[1].split() == ["target", "due", "rule", "anchor", "why"]
+
+
+BATCH = """policy,severity,opened,acked
+openweb,2,2026-11-21T12:00,
+opencraft,critical,2026-11-25T15:00,2026-11-25T15:30
+optimy,high,2026-11-23T10:00,
+"""
+
+
+def test_batch_csv_keeps_input_columns_and_order(cli, tmp_path):
+    path = tmp_path / "in.csv"
+    path.write_text(BATCH)
+    rows = list(csv.DictReader(io.StringIO(cli("deadline", "--input", str(path), "-f", "csv").stdout)))
+    assert [r["policy"] for r in rows] == ["openweb", "opencraft", "optimy"]
+    assert list(rows[0]) == ["policy", "severity", "opened", "acked", "response_due", "resolution_due"]
+    assert rows[1]["resolution_due"] == "2026-11-25T17:00:00-05:00"
+    assert rows[2]["response_due"] == "" and rows[2]["resolution_due"] == ""
+
+
+def test_batch_json_from_stdin(cli):
+    data = json.loads(cli("deadline", "--input", "-", "-f", "json", input=BATCH).stdout)
+    assert data[0]["response_due"] == "2026-11-23T13:00:00-05:00"
+    assert data[2]["response_due"] is None
+    assert data[0]["acked"] == ""
+
+
+def test_batch_bad_row_names_its_line_and_prints_nothing(cli):
+    bad = BATCH + "openweb,7,2026-11-23T10:00,\n"
+    line = user_error(cli("deadline", "--input", "-", "-f", "csv", input=bad, code=2))
+    assert "-: line 5: unknown severity '7'" in line
+
+
+def test_batch_missing_column(cli):
+    line = user_error(cli("deadline", "--input", "-", input="policy,severity\nopenweb,1\n", code=2))
+    assert "missing column(s) opened" in line
+
+
+def test_calendar_add_and_between(cli):
+    add = json.loads(cli("calendar", "add", "2026-11-25T15:00", "4h30m", "--policy", "openweb", "-f", "json").stdout)
+    assert add["result"] == "2026-11-27T11:30:00-05:00"
+    days = cli("calendar", "add", "2026-11-25T15:00", "2 business days", "--policy", "openweb", "-f", "json").stdout
+    assert json.loads(days)["result"] == "2026-11-30T15:00:00-05:00"
+    back = cli("calendar", "between", "2026-11-27T11:30", "2026-11-25T15:00", "--policy", "openweb", "-f", "json")
+    assert json.loads(back.stdout)["business_minutes"] == -270
+
+
+def test_csv_neutralises_formula_cells(cli, tmp_path):
+    policies = tmp_path / "p.toml"
+    policies.write_text(
+        '[calendars.c]\ntimezone = "UTC"\nhours = { mon-fri = "09:00-17:00" }\n'
+        '[policies.p]\ncalendar = "c"\ndescription = "=HYPERLINK(1)"\n[policies.p.severities.s]\nresponse = "1h"\n'
+    )
+    out = cli("--policies", str(policies), "policies", "list", "-f", "csv").stdout
+    assert "'=HYPERLINK(1)" in out
+
+
+def test_version(cli):
+    assert cli("--version").stdout.startswith("slacli ")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        [],
+        ["deadline"],
+        ["policies"],
+        ["policies", "list"],
+        ["policies", "show"],
+        ["policies", "check"],
+        ["calendar"],
+        ["calendar", "add"],
+        ["calendar", "between"],
+        ["demo"],
+    ],
+)
+def test_every_command_has_help_with_an_example(cli, command):
+    out = cli(*command, "--help").stdout
+    assert "Example" in out and "slacli " in out
+
+
+def test_demo_replays_the_week(cli):
+    out = cli("demo").stdout
+    for name in ("opencraft", "openweb", "protecto", "openmethods", "optimy"):
+        assert name in out
