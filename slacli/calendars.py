@@ -23,8 +23,8 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from slacli.errors import CalendarError
@@ -102,18 +102,18 @@ def _hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-@dataclass
 class _Timeline:
     """Open intervals of the years ``first..last`` as epoch seconds, merged and sorted."""
 
-    first: int
-    last: int
-    lo: float  # local midnight, 1 January of ``first``
-    hi: float  # local midnight, 1 January after ``last``
-    starts: list[float] = field(default_factory=list)
-    ends: list[float] = field(default_factory=list)
-    before: list[float] = field(default_factory=list)  # business seconds before interval i
-    through: list[float] = field(default_factory=list)  # business seconds at its end
+    __slots__ = ("before", "ends", "first", "hi", "last", "lo", "starts", "through")
+
+    def __init__(self, first: int, last: int, lo: float, hi: float) -> None:
+        self.first, self.last = first, last
+        self.lo, self.hi = lo, hi  # local midnights: 1 January of first, of the year after last
+        self.starts: list[float] = []
+        self.ends: list[float] = []
+        self.before: list[float] = []  # business seconds before interval i
+        self.through: list[float] = []  # business seconds at its end
 
 
 class Calendar:
@@ -195,11 +195,15 @@ class Calendar:
 
     def local(self, day: date, minute: int) -> datetime:
         """The instant of ``minute`` after local midnight on ``day`` (1440 = next midnight)."""
+        return datetime.fromtimestamp(self._local_seconds(day, minute), self.zone)
+
+    def _local_seconds(self, day: date, minute: int) -> float:
         if minute == MINUTES_PER_DAY:
             day, minute = day + timedelta(days=1), 0
-        wall = datetime.combine(day, time(minute // 60, minute % 60))
-        # Through UTC so that a wall time in the spring-forward gap moves forward.
-        return datetime.fromtimestamp(wall.replace(tzinfo=self.zone).timestamp(), self.zone)
+        # fold=0 reads a wall time in the spring-forward gap with the offset before the
+        # change, which puts it after the gap: the documented "moves forward" rule.
+        wall = datetime(day.year, day.month, day.day, minute // 60, minute % 60, tzinfo=self.zone)
+        return wall.timestamp()
 
     def day_intervals(self, day: date) -> list[tuple[datetime, datetime]]:
         """The open intervals of ``day`` as instants; empty on closed days and holidays."""
@@ -257,7 +261,7 @@ class Calendar:
         if tl is None or not tl.lo <= ts < tl.hi:
             tl = self._covering(ts, ts)
         target = self._position(tl, ts) + seconds
-        while target > tl.through[-1]:
+        while not tl.through or target > tl.through[-1]:
             tl = self._extend_forward()
         j = bisect_left(tl.through, target)
         return tl.starts[j] + (target - tl.before[j])
@@ -307,8 +311,7 @@ class Calendar:
         tl = self._timeline
         if tl is not None and tl.lo <= lo and hi < tl.hi:
             return tl
-        years = [datetime.fromtimestamp(x, self.zone).year for x in (lo, hi)]
-        first, last = years[0] - 1, years[1] + 1
+        first, last = (datetime.fromtimestamp(x, self.zone).year for x in (lo, hi))
         if tl is not None:
             first, last = min(first, tl.first), max(last, tl.last)
         return self._build(first, last)
@@ -326,8 +329,8 @@ class Calendar:
         tl = _Timeline(
             first,
             last,
-            lo=self.local(date(first, 1, 1), 0).timestamp(),
-            hi=self.local(date(last + 1, 1, 1), 0).timestamp(),
+            lo=self._local_seconds(date(first, 1, 1), 0),
+            hi=self._local_seconds(date(last + 1, 1, 1), 0),
         )
         total = 0.0
         for year in range(first, last + 1):
@@ -343,8 +346,6 @@ class Calendar:
                 tl.before.append(total)
                 total += end - start
                 tl.through.append(total)
-        if not tl.starts:
-            raise CalendarError(f"calendar {self.name}: no business hours in {first}-{last}")
         self._timeline = tl
         return tl
 
@@ -356,10 +357,10 @@ class Calendar:
         day = date(year, 1, 1)
         one_day = timedelta(days=1)
         while day.year == year:
-            for open_, close in self.hours.days[day.weekday()]:
-                if self.is_business_day(day):
-                    start = self.local(day, open_).timestamp()
-                    end = self.local(day, close).timestamp()
+            if self.is_business_day(day):
+                for open_, close in self.hours.days[day.weekday()]:
+                    start = self._local_seconds(day, open_)
+                    end = self._local_seconds(day, close)
                     if end > start:  # a DST gap can swallow a short interval
                         intervals.append((start, end))
             day += one_day

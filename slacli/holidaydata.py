@@ -14,7 +14,6 @@ import functools
 import importlib.util
 import json
 import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
@@ -115,6 +114,8 @@ class HolidayCache:
         if self.path is None:
             return
         data = {"release": self._release, "tables": self._tables}
+        import tempfile  # lazily: only a cache miss writes
+
         with contextlib.suppress(OSError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".holidays-")

@@ -6,19 +6,16 @@ README documents every key. Errors name the file, the key path and what is wrong
 
 from __future__ import annotations
 
-import hashlib
 import itertools
-import json
 import tomllib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from slacli.calendars import WEEKDAYS, Calendar, WeeklyHours, always_open
 from slacli.errors import InputError, PolicyError
-from slacli.holidaydata import HolidayCache, holidays_release
+from slacli.holidaydata import HolidayCache
 from slacli.instants import parse_duration, short, zone
 from slacli.rules import Rule, parse_rule
 
@@ -27,8 +24,7 @@ MAINTENANCE_KINDS = ("scheduled", "regular", "emergency")
 ALWAYS_OPEN = "24x7"
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     """A response or resolution target: a rule per anchor situation, and its anchor."""
 
     in_hours: Rule | None
@@ -44,8 +40,7 @@ class Target:
         return text if self.anchor == "opened" else f"{text} (from acked)"
 
 
-@dataclass(frozen=True)
-class Due:
+class Due(NamedTuple):
     """One computed target: when it falls due, from what anchor, by which rule.
 
     ``at`` is None when there is no target (or an acked-anchored one cannot be placed
@@ -59,7 +54,7 @@ class Due:
     anchor_at: datetime | None
     anchor_in_hours: bool | None
     provisional: bool
-    calendar: Calendar = field(repr=False, compare=False)
+    calendar: Calendar
 
     @property
     def explanation(self) -> str:
@@ -79,8 +74,7 @@ class Due:
         return f"{lead}; {self.rule.explain(self.anchor_at, self.calendar, self.at)}"
 
 
-@dataclass(frozen=True)
-class Severity:
+class Severity(NamedTuple):
     key: str
     name: str
     aliases: tuple[str, ...]
@@ -97,21 +91,18 @@ class Severity:
         return (self.key, self.name, *self.aliases)
 
 
-@dataclass(frozen=True)
-class Availability:
+class Availability(NamedTuple):
     target_pct: float | None
     excluded_maintenance: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class MaintenanceRules:
+class MaintenanceRules(NamedTuple):
     notice: Rule | None  # announced later than this before the start: emergency
     outside_hours: bool
     regular_per_week: int | None
 
 
-@dataclass(frozen=True)
-class Policy:
+class Policy(NamedTuple):
     name: str
     description: str
     calendar: Calendar
@@ -120,7 +111,6 @@ class Policy:
     maintenance: MaintenanceRules
     report_within: timedelta | None
     recovery_point: timedelta | None
-    digest: str = field(repr=False)
 
     def severity(self, text: str) -> Severity:
         """The severity whose key, name or alias is ``text``, case-insensitively."""
@@ -155,14 +145,13 @@ def _due(name: str, target: Target | None, calendar: Calendar, anchor_at: dateti
     return Due(name, at, rule, target.anchor, anchor_at, in_hours, provisional, calendar)
 
 
-@dataclass(frozen=True)
-class PolicySet:
+class PolicySet(NamedTuple):
     """Everything one policy file defines."""
 
     path: Path
     calendars: Mapping[str, Calendar]
     policies: Mapping[str, Policy]
-    document: Mapping[str, Any] = field(repr=False)
+    document: Mapping[str, Any]
 
     def standalone(self, name: str) -> dict[str, Any]:
         """The TOML tables of policy ``name`` and the calendars it uses, as a file of its own."""
@@ -228,7 +217,7 @@ class _Loader:
         raw_policies = self.table(document.get("policies", {}), "policies")
         if not raw_policies:
             raise self.error("policies", "no policies defined")
-        policies = {name: self.policy(name, value, calendars, raw_calendars) for name, value in raw_policies.items()}
+        policies = {name: self.policy(name, value, calendars) for name, value in raw_policies.items()}
         return PolicySet(self.path, calendars, policies, document)
 
     # calendars
@@ -338,9 +327,7 @@ class _Loader:
 
     # policies
 
-    def policy(
-        self, name: str, value: Any, calendars: Mapping[str, Calendar], raw_calendars: Mapping[str, Any]
-    ) -> Policy:
+    def policy(self, name: str, value: Any, calendars: Mapping[str, Calendar]) -> Policy:
         key = f"policies.{name}"
         raw = self.table(
             value,
@@ -363,15 +350,6 @@ class _Loader:
             self.severity(k, v, f"{key}.severities.{k}", calendars, calendar) for k, v in severities_raw.items()
         )
         self.check_unique_names(severities, f"{key}.severities")
-        # The digest identifies what computes this policy's deadlines: its table, the
-        # calendars it uses and the holiday data release. Stored deadlines keep it.
-        used = sorted({s.calendar.name for s in severities} | {calendar.name})
-        digest_source = {
-            "policy": raw,
-            "calendars": {n: raw_calendars.get(n) for n in used},
-            "holidays": holidays_release() if any(n in raw_calendars for n in used) else None,
-        }
-        digest = hashlib.sha256(json.dumps(digest_source, sort_keys=True, default=str).encode()).hexdigest()
         return Policy(
             name=name,
             description=self.string(raw.get("description", ""), f"{key}.description"),
@@ -381,7 +359,6 @@ class _Loader:
             maintenance=self.maintenance(raw.get("maintenance", {}), f"{key}.maintenance"),
             report_within=self.duration(raw.get("report_within"), f"{key}.report_within"),
             recovery_point=self.duration(raw.get("recovery_point"), f"{key}.recovery_point"),
-            digest=digest[:16],
         )
 
     def calendar_ref(

@@ -19,25 +19,11 @@ A rule turns an anchor instant into a due instant on a calendar. Kinds:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import NamedTuple
 
 from slacli.calendars import Calendar
 from slacli.instants import format_duration, parse_duration, short
-
-
-class Rule(Protocol):
-    text: str
-
-    def due(self, anchor: datetime, calendar: Calendar) -> datetime: ...
-
-    def explain(self, anchor: datetime, calendar: Calendar, due: datetime) -> str: ...
-
-    @property
-    def counts_business_time(self) -> bool:
-        """Whether pauses are measured on the calendar (True) or on a 24x7 clock."""
-        ...
 
 
 def _opening_note(anchor: datetime, calendar: Calendar) -> str:
@@ -45,11 +31,9 @@ def _opening_note(anchor: datetime, calendar: Calendar) -> str:
     return "" if opening == anchor else f"next opening {short(opening, calendar.zone)}; "
 
 
-@dataclass(frozen=True)
-class WallDuration:
+class WallDuration(NamedTuple):
     text: str
     duration: timedelta
-    counts_business_time = False
 
     def due(self, anchor: datetime, calendar: Calendar) -> datetime:
         # Through epoch seconds: aware datetime + timedelta is wall-clock arithmetic.
@@ -59,11 +43,9 @@ class WallDuration:
         return f"+{format_duration(self.duration)} wall clock = {short(due, calendar.zone)}"
 
 
-@dataclass(frozen=True)
-class BusinessDuration:
+class BusinessDuration(NamedTuple):
     text: str
     duration: timedelta
-    counts_business_time = True
 
     def due(self, anchor: datetime, calendar: Calendar) -> datetime:
         return calendar.add(anchor, self.duration)
@@ -76,11 +58,9 @@ class BusinessDuration:
         return f"{_opening_note(anchor, calendar)}+{amount} = {short(due, calendar.zone)}"
 
 
-@dataclass(frozen=True)
-class BusinessDays:
+class BusinessDays(NamedTuple):
     text: str
     days: int
-    counts_business_time = True
 
     def due(self, anchor: datetime, calendar: Calendar) -> datetime:
         return calendar.add_business_days(anchor, self.days)
@@ -91,11 +71,9 @@ class BusinessDays:
         return f"{_opening_note(anchor, calendar)}+{self.days} business days{how} = {short(due, calendar.zone)}"
 
 
-@dataclass(frozen=True)
-class NextBusinessDayAt:
+class NextBusinessDayAt(NamedTuple):
     text: str
     minute: int
-    counts_business_time = True
 
     def due(self, anchor: datetime, calendar: Calendar) -> datetime:
         day = calendar.business_days_after(calendar.to_local(anchor).date())
@@ -105,13 +83,11 @@ class NextBusinessDayAt:
         return f"next business day at {self.minute // 60:02d}:{self.minute % 60:02d} = {short(due, calendar.zone)}"
 
 
-@dataclass(frozen=True)
-class EndOfBusinessDay:
+class EndOfBusinessDay(NamedTuple):
     """Close of the anchor's business day (``after`` = 0), or of the Nth one after it."""
 
     text: str
     after: int
-    counts_business_time = True
 
     def due(self, anchor: datetime, calendar: Calendar) -> datetime:
         day = calendar.to_local(anchor).date()
@@ -125,6 +101,10 @@ class EndOfBusinessDay:
         if self.after == 0:
             return f"end of business day = {short(due, calendar.zone)}"
         return f"end of {_ordinal(self.after)} business day after = {short(due, calendar.zone)}"
+
+
+Rule = WallDuration | BusinessDuration | BusinessDays | NextBusinessDayAt | EndOfBusinessDay
+"""Every rule has ``text``, ``due(anchor, calendar)`` and ``explain(anchor, calendar, due)``."""
 
 
 def _ordinal(n: int) -> str:

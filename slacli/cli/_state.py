@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from slacli.holidaydata import HolidayCache
@@ -10,10 +9,10 @@ from slacli.paths import cache_dir, policies_file
 from slacli.policy import PolicySet, load_policies
 
 
-@dataclass
 class AppState:
-    policies_option: str | None = None
-    _policies: PolicySet | None = field(default=None, repr=False)
+    def __init__(self, policies_option: str | None = None) -> None:
+        self.policies_option = policies_option
+        self._policies: PolicySet | None = None
 
     @property
     def policies_path(self) -> Path:
