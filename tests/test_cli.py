@@ -9,6 +9,8 @@ import json
 import pytest
 from conftest import user_error
 
+from slacli.cli import app
+
 DEADLINE = ["deadline", "openweb", "2", "--opened", "2026-11-21T12:00"]
 
 
@@ -139,3 +141,20 @@ def test_demo_replays_the_week(cli):
     out = cli("demo").stdout
     for name in ("opencraft", "openweb", "protecto", "openmethods", "optimy"):
         assert name in out
+
+
+def test_tz_shows_instants_in_another_zone(cli):
+    data = json.loads(cli(*DEADLINE, "--tz", "Europe/Paris", "-f", "json").stdout)
+    assert data["response_due"] == "2026-11-23T19:00:00+01:00"
+    line = user_error(cli(*DEADLINE, "--tz", "Mars/Base", code=2))
+    assert "unknown time zone 'Mars/Base'" in line
+
+
+def test_tab_completion_offers_policies_and_severities(cli):
+    def complete(words: str) -> list[str]:
+        cword = len(words.split()) - (0 if words.endswith(" ") else 1)  # the word being completed
+        env = {"_SLACLI_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(cword)}
+        return cli.runner.invoke(app, [], env=env, prog_name="slacli").stdout.split()
+
+    assert complete("slacli deadline open") == ["opencraft", "openweb", "openmethods"]
+    assert complete("slacli deadline protecto ") == ["critical", "high", "medium", "low"]

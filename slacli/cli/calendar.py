@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
+from slacli.cli._options import FormatOption, PolicyOption, TzOption, output_zone
 from slacli.cli._state import AppState
-from slacli.cli.deadline import FormatOption
 from slacli.errors import InputError
 from slacli.instants import format_duration, iso, parse_duration, parse_instant
 from slacli.render import Format, emit, write_fields
@@ -19,7 +19,6 @@ app = typer.Typer(
     no_args_is_help=True,
     epilog="Example: slacli calendar add 2026-11-25T15:00 4h30m --policy openweb",
 )
-PolicyOption = Annotated[str, typer.Option("--policy", "-p", help="Policy whose calendar to use.")]
 
 
 @app.command(
@@ -32,6 +31,7 @@ def add(
     duration: Annotated[str, typer.Argument(help="Business time (270m, 4h30m) or any target rule.")],
     policy: PolicyOption,
     fmt: FormatOption = Format.table,
+    tz: TzOption = None,
 ) -> None:
     """The instant DURATION of business time after START."""
     state: AppState = ctx.obj
@@ -40,13 +40,14 @@ def add(
     at = parse_instant(start, calendar.zone, what="START")
     rule = _business_rule(duration)
     result = rule.due(at, calendar)
+    shown = output_zone(tz, calendar.zone)
     record = {
         "policy": chosen.name,
         "calendar": calendar.name,
-        "start": iso(at, calendar.zone),
+        "start": iso(at, shown),
         "start_in_hours": calendar.is_open(at),
         "duration": duration,
-        "result": iso(result, calendar.zone),
+        "result": iso(result, shown),
         "explanation": rule.explain(at, calendar, result),
     }
     _print(fmt, record)
@@ -59,6 +60,7 @@ def between(
     end: Annotated[str, typer.Argument(help="Second instant.")],
     policy: PolicyOption,
     fmt: FormatOption = Format.table,
+    tz: TzOption = None,
 ) -> None:
     """Business time from START to END (negative when END is before START)."""
     state: AppState = ctx.obj
@@ -67,12 +69,13 @@ def between(
     a = parse_instant(start, calendar.zone, what="START")
     b = parse_instant(end, calendar.zone, what="END")
     elapsed = calendar.elapsed(a, b)
+    shown = output_zone(tz, calendar.zone)
     minutes = elapsed.total_seconds() / 60
     record = {
         "policy": chosen.name,
         "calendar": calendar.name,
-        "start": iso(a, calendar.zone),
-        "end": iso(b, calendar.zone),
+        "start": iso(a, shown),
+        "end": iso(b, shown),
         "business_minutes": int(minutes) if minutes.is_integer() else minutes,
         "business_time": format_duration(elapsed),
     }

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
+from slacli.cli._options import FormatOption, TzOption, complete_policy, complete_severity, output_zone
 from slacli.cli._state import AppState
 from slacli.errors import InputError, SlacliError
 from slacli.instants import iso, parse_instant
@@ -24,14 +25,21 @@ EPILOG = (
 )
 INPUT_COLUMNS = ("policy", "severity", "opened", "acked")
 DUE_COLUMNS = ("response_due", "resolution_due")
-FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 
 
 def deadline(
     ctx: typer.Context,
-    policy: Annotated[str | None, typer.Argument(help="Policy name, e.g. openweb.", show_default=False)] = None,
+    policy: Annotated[
+        str | None,
+        typer.Argument(help="Policy name, e.g. openweb.", show_default=False, autocompletion=complete_policy),
+    ] = None,
     severity: Annotated[
-        str | None, typer.Argument(help="Severity key, name or alias, e.g. 2, sev2, significant.", show_default=False)
+        str | None,
+        typer.Argument(
+            help="Severity key, name or alias, e.g. 2, sev2, significant.",
+            show_default=False,
+            autocompletion=complete_severity,
+        ),
     ] = None,
     opened: Annotated[
         str | None, typer.Option(help="When the incident was opened (ISO 8601; no offset = policy zone; 'now').")
@@ -42,13 +50,14 @@ def deadline(
         typer.Option("--input", metavar="FILE", help="CSV with header policy,severity,opened,acked ('-' = stdin)."),
     ] = None,
     fmt: FormatOption = Format.table,
+    tz: TzOption = None,
 ) -> None:
     """Response and resolution due instants of an incident, with the reasoning."""
     state: AppState = ctx.obj
     if input_file is not None:
         if policy or severity or opened or acked:
             raise InputError("give either POLICY SEVERITY --opened T, or --input FILE, not both")
-        _batch(state.policies(), input_file, fmt)
+        _batch(state.policies(), input_file, fmt, tz)
         return
     if not (policy and severity and opened):
         raise InputError("deadline needs POLICY SEVERITY --opened T (or --input FILE)")
@@ -57,12 +66,13 @@ def deadline(
     zone = chosen.calendar.zone
     opened_at = parse_instant(opened, zone, what="--opened")
     acked_at = parse_instant(acked, zone, what="--acked") if acked else None
+    shown = output_zone(tz, zone)
     if acked_at is not None and acked_at < opened_at:
         raise InputError("--acked is before --opened")
     response, resolution = chosen.deadlines(sev, opened_at, acked_at)
-    record = _record(chosen, sev, opened_at, acked_at, response, resolution)
+    record = _record(chosen, sev, opened_at, acked_at, response, resolution, shown)
     if fmt is Format.table:
-        rows = [_target_row(d, zone) for d in (response, resolution)]
+        rows = [_target_row(d, shown) for d in (response, resolution)]
         title = f"{chosen.name} {sev.key} ({sev.name}), opened {record['opened']}"
         write_table(rows, TABLE_COLUMNS, sys.stdout, title=title)
     else:
@@ -73,9 +83,14 @@ TABLE_COLUMNS = ("target", "due", "rule", "anchor", "why")
 
 
 def _record(
-    policy: Policy, severity: Severity, opened: datetime, acked: datetime | None, response: Due, resolution: Due
+    policy: Policy,
+    severity: Severity,
+    opened: datetime,
+    acked: datetime | None,
+    response: Due,
+    resolution: Due,
+    zone: ZoneInfo,
 ) -> dict[str, Any]:
-    zone = policy.calendar.zone
     return {
         "policy": policy.name,
         "severity": severity.key,
@@ -105,7 +120,7 @@ def _target_row(due: Due, zone: ZoneInfo) -> dict[str, Any]:
     }
 
 
-def _batch(policies: PolicySet, source: str, fmt: Format) -> None:
+def _batch(policies: PolicySet, source: str, fmt: Format, tz: str | None) -> None:
     """Rows of a CSV in, the same rows with due instants out; all or nothing."""
     text = _read_input(source)
     reader = csv.DictReader(io.StringIO(text))
@@ -116,26 +131,29 @@ def _batch(policies: PolicySet, source: str, fmt: Format) -> None:
             f"{source}: line 1: missing column(s) {', '.join(missing)} (header policy,severity,opened,acked)"
         )
     columns = [*header, *DUE_COLUMNS]
-    lookup: dict[tuple[str, str], tuple[Policy, Severity]] = {}
+    lookup: dict[tuple[str, str], tuple[Policy, Severity, ZoneInfo]] = {}
     rows = []
     for row in reader:
         try:
-            rows.append(_batch_row(row, policies, lookup))
+            rows.append(_batch_row(row, policies, lookup, tz))
         except SlacliError as error:
             raise InputError(f"{source}: line {reader.line_num}: {error}") from None
     emit(fmt, rows, columns, sys.stdout)
 
 
 def _batch_row(
-    row: dict[str, Any], policies: PolicySet, lookup: dict[tuple[str, str], tuple[Policy, Severity]]
+    row: dict[str, Any],
+    policies: PolicySet,
+    lookup: dict[tuple[str, str], tuple[Policy, Severity, ZoneInfo]],
+    tz: str | None,
 ) -> dict[str, Any]:
     if None in row:
         raise InputError("more fields than the header has")
     key = (row["policy"] or "", row["severity"] or "")
     if key not in lookup:
         policy = policies.get(key[0])
-        lookup[key] = (policy, policy.severity(key[1]))
-    policy, severity = lookup[key]
+        lookup[key] = (policy, policy.severity(key[1]), output_zone(tz, policy.calendar.zone))
+    policy, severity, shown = lookup[key]
     zone = policy.calendar.zone
     opened = parse_instant(row["opened"] or "", zone, what="opened")
     acked_text = row.get("acked") or ""
@@ -143,8 +161,8 @@ def _batch_row(
     if acked is not None and acked < opened:
         raise InputError("acked is before opened")
     response, resolution = policy.deadlines(severity, opened, acked)
-    row["response_due"] = iso(response.at, zone) if response.at else None
-    row["resolution_due"] = iso(resolution.at, zone) if resolution.at else None
+    row["response_due"] = iso(response.at, shown) if response.at else None
+    row["resolution_due"] = iso(resolution.at, shown) if resolution.at else None
     return row
 
 

@@ -10,8 +10,8 @@ from typing import Annotated, Any
 import typer
 
 from slacli.calendars import Calendar
+from slacli.cli._options import FormatOption, complete_policy
 from slacli.cli._state import AppState
-from slacli.cli.deadline import FormatOption
 from slacli.instants import format_duration, now
 from slacli.policy import Policy, Severity
 from slacli.render import Format, emit, write_fields, write_table
@@ -39,7 +39,7 @@ LIST_COLUMNS = ("name", "timezone", "hours", "holidays", "severities", "availabi
 @app.command(epilog="Examples: slacli policies show opencraft --format json | slacli policies show optimy --toml")
 def show(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="Policy name.")],
+    name: Annotated[str, typer.Argument(help="Policy name.", autocompletion=complete_policy)],
     fmt: FormatOption = Format.table,
     toml: Annotated[
         bool, typer.Option("--toml", help="Print the policy and its calendars as a policy file to start from.")
