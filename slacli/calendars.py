@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -46,13 +45,13 @@ def no_holidays(_year: int) -> Mapping[date, str]:
     return {}
 
 
-@dataclass(frozen=True)
 class WeeklyHours:
     """Open intervals per weekday, Monday first; minutes, close may be 1440 (24:00)."""
 
-    days: tuple[DayIntervals, ...]
+    __slots__ = ("days",)
 
-    def __post_init__(self) -> None:
+    def __init__(self, days: tuple[DayIntervals, ...]) -> None:
+        self.days = tuple(tuple(intervals) for intervals in days)
         if len(self.days) != 7:
             raise ValueError("weekly hours need exactly 7 days")
         for intervals in self.days:

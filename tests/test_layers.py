@@ -37,13 +37,13 @@ def test_library_module_imports(path):
 
 
 def test_deadline_start_up_path_stays_light():
-    """A piped `slacli deadline` must not import rich, holidays or pendulum (start-up time)."""
+    """A piped `slacli deadline` must not import rich, holidays, pendulum or platformdirs (start-up time)."""
     code = (
         "import sys\n"
         "from slacli.cli import main\n"
         "sys.argv = ['slacli', 'deadline', 'openweb', '2', '--opened', '2026-11-21T12:00', '-f', 'csv']\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print(sorted({'rich', 'holidays', 'pendulum', 'sqlite3'} & set(sys.modules)), file=sys.stderr)\n"
+        "print(sorted({'rich', 'holidays', 'pendulum', 'platformdirs'} & set(sys.modules)), file=sys.stderr)\n"
     )
     warm = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)  # fills cache
     again = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

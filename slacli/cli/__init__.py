@@ -4,8 +4,6 @@ Commands parse their arguments, call the library and render. The one error bound
 is :class:`_Group`: a library error becomes one line on stderr and its exit status.
 """
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

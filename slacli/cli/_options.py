@@ -1,7 +1,5 @@
 """Options shared by several commands, and shell completion of their values."""
 
-from __future__ import annotations
-
 from typing import Annotated
 from zoneinfo import ZoneInfo
 

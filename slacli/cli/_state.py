@@ -1,7 +1,5 @@
 """What every command shares: where the policies are, loaded once on first use."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
 from slacli.holidaydata import HolidayCache

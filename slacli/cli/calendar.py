@@ -1,7 +1,5 @@
 """``slacli calendar add|between``: business-time arithmetic on a policy's calendar."""
 
-from __future__ import annotations
-
 import sys
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """``slacli deadline``: when is it due, and why."""
 
-from __future__ import annotations
-
 import csv
 import io
 import sys

@@ -1,7 +1,5 @@
 """``slacli demo``: a realistic week against the five presets, shown as slacli shows it."""
 
-from __future__ import annotations
-
 import sys
 from datetime import timedelta
 from typing import Annotated

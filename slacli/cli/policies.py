@@ -1,7 +1,5 @@
 """``slacli policies list|show|check``."""
 
-from __future__ import annotations
-
 import sys
 from datetime import date, timedelta
 from pathlib import Path
