@@ -208,7 +208,9 @@ class Calendar:
         """The open intervals of ``day`` as instants; empty on closed days and holidays."""
         if not self.is_business_day(day):
             return []
-        return [(self.local(day, o), self.local(day, c)) for o, c in self.hours.days[day.weekday()]]
+        spans = [(self.local(day, o), self.local(day, c)) for o, c in self.hours.days[day.weekday()]]
+        # As on the timeline: a DST gap may empty an interval or move it past the next.
+        return sorted((s for s in spans if s[1].timestamp() > s[0].timestamp()), key=lambda s: s[0].timestamp())
 
     def close_of(self, day: date) -> datetime:
         """The last close of business day ``day``."""
@@ -363,6 +365,9 @@ class Calendar:
                     if end > start:  # a DST gap can swallow a short interval
                         intervals.append((start, end))
             day += one_day
+        # A wall time in the spring-forward gap moves forward and can overtake the next
+        # interval of its day: keep the timeline sorted for bisection.
+        intervals.sort()
         self._year_intervals[year] = intervals
         return intervals
 
