@@ -1,0 +1,85 @@
+"""Start-up time: ``import typer`` against ``slacli --help`` and a one-incident ``slacli deadline``.
+
+Each command runs in a fresh process, stdout piped, in rounds whose order rotates; the
+holiday cache (a temp dir) is filled first. When the deadline command takes more than 1.5x
+``import typer``, ``python -X importtime`` shows the imports that cost the most.
+
+Run with the bench venv (see README.md): ``bench/.venv/bin/python bench/startup.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGET = 1.5
+
+
+def importtime(command: list[str], cwd: str, env: dict[str, str]) -> list[tuple[str, int, int]]:
+    """(indented module name, self us, cumulative us) in import order, from ``python -X importtime``."""
+    err = subprocess.run(
+        [sys.executable, "-X", "importtime", *command], capture_output=True, text=True, cwd=cwd, env=env
+    )
+    found = []
+    for line in err.stderr.splitlines():
+        if line.startswith("import time:") and "self [us]" not in line:
+            own, cumulative, name = line[len("import time:") :].split("|")
+            found.append((name.rstrip()[1:], int(own), int(cumulative)))
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--importtime", action="store_true", help="show import costs even when on target")
+    args = parser.parse_args()
+
+    slacli = str(Path(sys.executable).with_name("slacli"))
+    deadline = ["deadline", "openweb", "2", "--opened", "2026-11-21T12:00"]
+    commands = {
+        "import typer": [sys.executable, "-c", "import typer"],
+        "slacli --help": [slacli, "--help"],
+        "slacli deadline": [slacli, *deadline],
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        # cwd=tmp: no ./policies.toml there, so the shipped presets are used; own holiday cache.
+        env = {**os.environ, "SLACLI_CACHE_DIR": str(Path(tmp, "cache"))}
+        subprocess.run(commands["slacli deadline"], capture_output=True, cwd=tmp, env=env, check=True)
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        names = list(commands)
+        for i in range(args.runs):
+            for name in names[i % 3 :] + names[: i % 3]:
+                start = time.perf_counter()
+                subprocess.run(commands[name], stdout=subprocess.PIPE, cwd=tmp, env=env, check=True)
+                times[name].append(time.perf_counter() - start)
+
+        base = statistics.median(times["import typer"])
+        print(f"{args.runs} runs each, load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+        print("| command | median ms | min ms | ratio to import typer |\n|---|---:|---:|---:|")
+        for name, runs in times.items():
+            median = statistics.median(runs)
+            print(f"| `{name}` | {median * 1000:.0f} | {min(runs) * 1000:.0f} | {median / base:.2f} |")
+        ratio = statistics.median(times["slacli deadline"]) / base
+        print(f"\ndeadline / import typer = {ratio:.2f} (target <= {TARGET})")
+
+        if ratio > TARGET or args.importtime:
+            typer_only = {name.strip() for name, _, _ in importtime(["-c", "import typer"], tmp, env)}
+            extra = [row for row in importtime([slacli, *deadline], tmp, env) if row[0].strip() not in typer_only]
+            print(f"\nimports beyond typer's: {len(extra)} modules, {sum(r[1] for r in extra) / 1000:.0f} ms self time")
+            print("import tree of those at 3 ms or more cumulative (python -X importtime; ms self / cumulative):")
+            for name, own, cumulative in extra:
+                if cumulative >= 3000:
+                    print(f"  {own / 1000:6.1f} {cumulative / 1000:6.1f}  {name}")
+            print("top 10 by self time (ms):")
+            for name, own, _ in sorted(extra, key=lambda row: -row[1])[:10]:
+                print(f"  {own / 1000:6.1f}  {name.strip()}")
+
+
+if __name__ == "__main__":
+    main()
