@@ -41,3 +41,7 @@ class PolicyError(SlacliError):
 
 class CalendarError(SlacliError):
     """A calendar cannot answer, for example because it has no business hours at all."""
+
+
+class StoreError(SlacliError):
+    """The incident database cannot be opened or written (a bad --db path, say)."""

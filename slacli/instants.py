@@ -28,17 +28,20 @@ def zone(name: str) -> ZoneInfo:
         raise InputError(f"unknown time zone {name!r} (expected an IANA name such as America/New_York)") from None
 
 
-def parse_instant(text: str, tz: ZoneInfo, *, what: str = "instant") -> datetime:
-    """An aware datetime from ISO 8601 text, or ``now``; naive text is read in ``tz``."""
+def parse_instant(text: str, tz: ZoneInfo | None, *, what: str = "instant") -> datetime:
+    """An aware datetime from ISO 8601 text, or ``now``; naive text is read in ``tz``
+    (None: the machine's local time, for commands that span policies)."""
     text = text.strip()
     if text.lower() == "now":
-        return now().astimezone(tz)
+        return now().astimezone(tz) if tz else now()
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:
         raise InputError(f"malformed {what} {text!r} (expected ISO 8601 such as {EXAMPLE})") from None
     if parsed.tzinfo is not None:
         return parsed
+    if tz is None:
+        return parsed.astimezone()
     return localize(parsed, tz, what=what)
 
 

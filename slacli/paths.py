@@ -2,6 +2,7 @@
 
 Policies: ``--policies PATH``, else ``$SLACLI_POLICIES``, else ``./policies.toml``, else
 ``policies.toml`` in the user config dir, else the presets shipped in the package.
+Incidents: ``--db PATH``, else ``$SLACLI_DB``, else ``incidents.db`` in the user data dir.
 Caches (holiday tables): ``$SLACLI_CACHE_DIR``, else the user cache dir.
 """
 
@@ -14,7 +15,11 @@ from pathlib import Path
 APP = "slacli"
 SHIPPED_POLICIES = Path(__file__).with_name("policies.toml")
 # The XDG base directories: (variable, default under the home directory).
-_XDG = {"config": ("XDG_CONFIG_HOME", ".config"), "cache": ("XDG_CACHE_HOME", ".cache")}
+_XDG = {
+    "config": ("XDG_CONFIG_HOME", ".config"),
+    "cache": ("XDG_CACHE_HOME", ".cache"),
+    "data": ("XDG_DATA_HOME", ".local/share"),
+}
 
 
 def policies_file(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -38,8 +43,17 @@ def cache_dir() -> Path:
     return user_dir("cache")
 
 
+def database_file(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The incident database: ``--db PATH``, else ``$SLACLI_DB``, else in the user data dir."""
+    if explicit:
+        return Path(explicit)
+    if env := os.environ.get("SLACLI_DB"):
+        return Path(env)
+    return user_dir("data") / "incidents.db"
+
+
 def user_dir(kind: str) -> Path:
-    """The user ``config`` or ``cache`` dir of slacli, as platformdirs gives it."""
+    """The user ``config``, ``cache`` or ``data`` dir of slacli, as platformdirs gives it."""
     if sys.platform == "linux":
         # Nearly every run looks here, and importing platformdirs costs ~4 ms, a tenth of
         # a cron run's start-up budget; on Linux its answer is this XDG rule.

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 from slacli.calendars import WEEKDAYS, Calendar, WeeklyHours, always_open
 from slacli.errors import InputError, PolicyError
-from slacli.holidaydata import HolidayCache
+from slacli.holidaydata import HolidayCache, holidays_release
 from slacli.instants import parse_duration, short, zone
 from slacli.rules import Rule, parse_rule
 
@@ -160,6 +160,15 @@ class PolicySet(NamedTuple):
         calendars = {n: self.document["calendars"][n] for n in used if n in self.document.get("calendars", {})}
         return {"calendars": calendars, "policies": {self.get(name).name: raw}}
 
+    def digest(self, name: str) -> str:
+        """Identifies what computes policy ``name``'s deadlines: its tables, its calendars'
+        tables and the holiday data release. Stored deadlines keep the one they came from."""
+        import hashlib  # lazily: only the incident store needs digests
+        import json
+
+        tables: dict[str, Any] = {**self.standalone(name), "holidays": holidays_release()}
+        return hashlib.sha256(json.dumps(tables, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
     def get(self, name: str) -> Policy:
         policy = self.policies.get(name) or self.policies.get(name.strip().lower())
         if policy is None:
@@ -184,6 +193,11 @@ def load_policies(path: Path, cache: HolidayCache | None = None) -> PolicySet:
         document = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise PolicyError(f"malformed TOML: {error}", file=str(path)) from None
+    return policies_from_document(document, path, cache)
+
+
+def policies_from_document(document: dict[str, Any], path: Path, cache: HolidayCache | None = None) -> PolicySet:
+    """Validate an already parsed policy file (or a stored snapshot of one policy)."""
     return _Loader(path, cache or HolidayCache(None)).load(document)
 
 

@@ -34,6 +34,7 @@ def _opening_note(anchor: datetime, calendar: Calendar) -> str:
 class WallDuration(NamedTuple):
     text: str
     duration: timedelta
+    clock = "wall"  # pauses move it by real time (SPEC 2.11)
 
     def due(self, anchor: datetime, calendar: Calendar) -> datetime:
         # Through epoch seconds: aware datetime + timedelta is wall-clock arithmetic.
@@ -46,6 +47,7 @@ class WallDuration(NamedTuple):
 class BusinessDuration(NamedTuple):
     text: str
     duration: timedelta
+    clock = "business"
 
     def due(self, anchor: datetime, calendar: Calendar) -> datetime:
         return calendar.add(anchor, self.duration)
@@ -61,6 +63,7 @@ class BusinessDuration(NamedTuple):
 class BusinessDays(NamedTuple):
     text: str
     days: int
+    clock = "business"
 
     def due(self, anchor: datetime, calendar: Calendar) -> datetime:
         return calendar.add_business_days(anchor, self.days)
@@ -74,6 +77,7 @@ class BusinessDays(NamedTuple):
 class NextBusinessDayAt(NamedTuple):
     text: str
     minute: int
+    clock = "business"
 
     def due(self, anchor: datetime, calendar: Calendar) -> datetime:
         day = calendar.business_days_after(calendar.to_local(anchor).date())
@@ -88,6 +92,7 @@ class EndOfBusinessDay(NamedTuple):
 
     text: str
     after: int
+    clock = "business"
 
     def due(self, anchor: datetime, calendar: Calendar) -> datetime:
         day = calendar.to_local(anchor).date()
@@ -104,7 +109,8 @@ class EndOfBusinessDay(NamedTuple):
 
 
 Rule = WallDuration | BusinessDuration | BusinessDays | NextBusinessDayAt | EndOfBusinessDay
-"""Every rule has ``text``, ``due(anchor, calendar)`` and ``explain(anchor, calendar, due)``."""
+"""Every rule has ``text``, ``due(anchor, calendar)``, ``explain(anchor, calendar, due)`` and
+``clock``: "business" when pauses are measured on the calendar, "wall" for real time."""
 
 
 def _ordinal(n: int) -> str:

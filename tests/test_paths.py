@@ -11,7 +11,9 @@ from slacli.paths import cache_dir, user_dir
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="the XDG fast path is Linux only")
-@pytest.mark.parametrize(("kind", "variable"), [("config", "XDG_CONFIG_HOME"), ("cache", "XDG_CACHE_HOME")])
+@pytest.mark.parametrize(
+    ("kind", "variable"), [("config", "XDG_CONFIG_HOME"), ("cache", "XDG_CACHE_HOME"), ("data", "XDG_DATA_HOME")]
+)
 @pytest.mark.parametrize("value", [None, "", "/srv/base", "relative/ignored"])
 def test_fast_path_agrees_with_platformdirs(monkeypatch, kind, variable, value):
     if value is None:

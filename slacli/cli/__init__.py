@@ -10,7 +10,7 @@ import typer
 from typer.core import TyperGroup
 
 from slacli import __version__
-from slacli.cli import calendar, deadline, demo, policies
+from slacli.cli import board, calendar, deadline, demo, incidents, policies
 from slacli.cli._state import AppState
 from slacli.errors import SlacliError
 
@@ -51,16 +51,22 @@ def main_options(
             help="Policy file. Default: $SLACLI_POLICIES, ./policies.toml, the user config dir, the presets.",
         ),
     ] = None,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", metavar="PATH", help="Incident database. Default: $SLACLI_DB, the user data dir."),
+    ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
     ] = False,
 ) -> None:
-    ctx.obj = AppState(policies_path)
+    ctx.obj = AppState(policies_path, db)
 
 
 app.command(epilog=deadline.EPILOG)(deadline.deadline)
 app.add_typer(policies.app, name="policies")
 app.add_typer(calendar.app, name="calendar")
+incidents.register(app)
+board.register(app)
 app.command(epilog=demo.EPILOG)(demo.demo)
 
 

@@ -1,16 +1,24 @@
-"""What every command shares: where the policies are, loaded once on first use."""
+"""What every command shares: the policies and the incident database, opened on first use."""
+
+from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from slacli.holidaydata import HolidayCache
-from slacli.paths import cache_dir, policies_file
+from slacli.paths import cache_dir, database_file, policies_file
 from slacli.policy import PolicySet, load_policies
+
+if TYPE_CHECKING:
+    from slacli.tracker import Tracker
 
 
 class AppState:
-    def __init__(self, policies_option: str | None = None) -> None:
+    def __init__(self, policies_option: str | None = None, db_option: str | None = None) -> None:
         self.policies_option = policies_option
+        self.db_option = db_option
         self._policies: PolicySet | None = None
+        self._tracker: Tracker | None = None
 
     @property
     def policies_path(self) -> Path:
@@ -23,6 +31,15 @@ class AppState:
         if self._policies is None:
             self._policies = load_policies(self.policies_path, holiday_cache())
         return self._policies
+
+    def tracker(self) -> Tracker:
+        """The incident tracker over the database in use (opened, and migrated, on first use)."""
+        if self._tracker is None:
+            from slacli.store import open_store  # lazily: deadline and policies never touch SQLite
+            from slacli.tracker import Tracker
+
+            self._tracker = Tracker(open_store(database_file(self.db_option)), self.policies(), holiday_cache())
+        return self._tracker
 
 
 def holiday_cache() -> HolidayCache:

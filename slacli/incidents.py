@@ -1,0 +1,351 @@
+"""The incident lifecycle as pure functions over events (SPEC 2.8-2.12).
+
+An incident is its events, in order; :func:`replay` folds them into a :class:`State`.
+Events that move clocks carry the due instants they produced, computed once when they
+were recorded (:func:`record`), so replaying never consults a policy: editing
+``policies.toml`` or upgrading ``holidays`` does not rewrite an old incident's targets.
+Every instant here is UTC, which keeps comparisons exact across DST folds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any, NamedTuple
+
+from slacli.calendars import Calendar
+from slacli.errors import InputError
+from slacli.policy import Policy, Severity
+
+OPEN, ACKNOWLEDGED, PAUSED, RESOLVED = "open", "acknowledged", "paused", "resolved"
+TARGETS = ("response", "resolution")
+# Events after which the due instants are computed again (and stored with the event).
+MOVES_CLOCKS = frozenset({"opened", "acknowledged", "severity_changed", "resumed", "update", "reopened", "recomputed"})
+
+
+class Event(NamedTuple):
+    kind: str
+    at: datetime  # UTC
+    author: str = ""
+    details: Mapping[str, Any] = {}
+
+
+Pause = tuple[datetime, datetime]
+
+
+class State(NamedTuple):
+    """An incident as of its last event; due instants are the effective ones."""
+
+    policy: str
+    title: str
+    severity: str
+    status: str
+    opened: datetime
+    started: datetime
+    service: str | None = None
+    ref: str | None = None
+    acked: datetime | None = None
+    resolved: datetime | None = None
+    paused_since: datetime | None = None
+    pauses: tuple[Pause, ...] = ()
+    excluded: str | None = None
+    postmortem: str | None = None
+    response_due: datetime | None = None
+    resolution_due: datetime | None = None
+    update_due: datetime | None = None
+    response_clock: str | None = None  # "business" or "wall": what a pause moves it by
+    resolution_clock: str | None = None
+    response_met: bool | None = None
+    resolution_met: bool | None = None
+    provisional: bool = False
+    last_update: datetime | None = None
+    late_updates: tuple[tuple[datetime, datetime], ...] = ()  # (due, posted at)
+    late_report: bool = False
+    digest: str = ""
+    last_event: datetime | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != RESOLVED
+
+    def paused_seconds(self, now: datetime) -> float:
+        done = sum((end - start).total_seconds() for start, end in self.pauses)
+        running = (now - self.paused_since).total_seconds() if self.paused_since and now > self.paused_since else 0
+        return done + running
+
+
+# -- due instants ------------------------------------------------------------------------
+
+
+def shift(due: datetime, pauses: Iterable[Pause], clock: str | None, calendar: Calendar) -> datetime:
+    """Move ``due`` by every pause that began while its clock still ran (SPEC 2.11).
+
+    A pause counts on the clock the target counts on: business time on ``calendar``
+    for business rules, real time for wall durations.
+    """
+    for start, end in pauses:
+        if start >= due:
+            continue  # the clock had run out before the pause began
+        if clock == "business":
+            due = calendar.add(due, calendar.elapsed(start, end)).astimezone(UTC)
+        else:
+            due = due + (end - start)
+    return due
+
+
+def compute_dues(policy: Policy, state: State, digest: str) -> dict[str, Any]:
+    """The due instants of ``state``'s clocks under its policy and severity, as stored."""
+    severity = policy.severity(state.severity)
+    calendar = severity.calendar
+    due: dict[str, Any] = {"digest": digest}
+    for target in policy.deadlines(severity, state.opened, state.acked):
+        at, clock = target.at, target.rule.clock if target.rule else None
+        due[target.name] = _iso(shift(at.astimezone(UTC), state.pauses, clock, calendar)) if at else None
+        due[f"{target.name}_clock"] = clock
+        if target.name == "resolution":
+            due["provisional"] = target.provisional
+    due["update"] = _iso(_update_due(severity, state)) if severity.update_every and state.is_open else None
+    return due
+
+
+def _update_due(severity: Severity, state: State) -> datetime:
+    """SPEC 2.12: the last update (or the opening) plus the cadence, moved by later pauses."""
+    assert severity.update_every is not None
+    since = state.last_update or state.opened
+    later = [p for p in state.pauses if p[0] >= since]
+    return shift(since + severity.update_every, later, "wall", severity.calendar)
+
+
+def _iso(t: datetime) -> str:
+    return t.astimezone(UTC).isoformat()
+
+
+# -- folding events ----------------------------------------------------------------------
+
+
+def record(state: State | None, event: Event, policy: Policy, digest: str) -> tuple[State, Event]:
+    """Apply a new event and store in it the due instants it produces."""
+    new = apply(state, event)
+    if (event.kind in MOVES_CLOCKS and new.is_open) or event.kind == "opened":
+        event = event._replace(details={**event.details, "due": compute_dues(policy, new, digest)})
+        new = _with_dues(new, event)
+    return new, event
+
+
+def replay(events: Iterable[Event]) -> State:
+    state: State | None = None
+    for event in events:
+        state = apply(state, event)
+    if state is None:
+        raise InputError("an incident without events")
+    return state
+
+
+def apply(state: State | None, event: Event) -> State:
+    """The state after ``event``; InputError when the transition is illegal."""
+    if state is None:
+        if event.kind != "opened":
+            raise InputError(f"an incident begins with 'opened', not {event.kind!r}")
+        return _with_dues(_opened(event), event)
+    if state.last_event and event.at < state.last_event:
+        raise InputError(
+            f"{event.kind.replace('_', ' ')} at {event.at.isoformat()} is before the incident's "
+            f"previous event ({state.last_event.isoformat()})"
+        )
+    handler = _HANDLERS.get(event.kind)
+    if handler is None:
+        raise InputError(f"unknown event kind {event.kind!r}")
+    return _with_dues(handler(state, event)._replace(last_event=event.at), event)
+
+
+def _with_dues(state: State, event: Event) -> State:
+    due = event.details.get("due")
+    if not due:
+        return state
+    fields: dict[str, Any] = {
+        "provisional": bool(due.get("provisional")),
+        "digest": due.get("digest", state.digest),
+        "response_clock": due.get("response_clock"),
+        "resolution_clock": due.get("resolution_clock"),
+    }
+    for name in (*TARGETS, "update"):
+        value = due.get(name)
+        fields[f"{name}_due"] = datetime.fromisoformat(value) if value else None
+    return state._replace(**fields)
+
+
+def _opened(event: Event) -> State:
+    d = event.details
+    return State(
+        policy=d["policy"],
+        title=d["title"],
+        severity=d["severity"],
+        status=OPEN,
+        opened=event.at,
+        started=datetime.fromisoformat(d["started"]) if d.get("started") else event.at,
+        service=d.get("service"),
+        ref=d.get("ref"),
+        late_report=bool(d.get("late_report")),
+        last_event=event.at,
+    )
+
+
+def _refuse_if_resolved(state: State, what: str) -> None:
+    if state.status == RESOLVED:
+        raise InputError(f"cannot {what} a resolved incident (reopen it first)")
+
+
+def _acknowledged(state: State, event: Event) -> State:
+    _refuse_if_resolved(state, "acknowledge")
+    if state.acked is not None:
+        raise InputError("the incident is already acknowledged")
+    met = None if state.response_due is None else event.at <= state.response_due
+    return state._replace(acked=event.at, response_met=met, status=PAUSED if state.paused_since else ACKNOWLEDGED)
+
+
+def _severity_changed(state: State, event: Event) -> State:
+    _refuse_if_resolved(state, "change the severity of")
+    return state._replace(severity=event.details["severity"])
+
+
+def _paused(state: State, event: Event) -> State:
+    _refuse_if_resolved(state, "pause")
+    if state.paused_since is not None:
+        raise InputError("the incident is already paused")
+    return state._replace(status=PAUSED, paused_since=event.at)
+
+
+def _resumed(state: State, event: Event) -> State:
+    if state.paused_since is None:
+        raise InputError("the incident is not paused")
+    return state._replace(
+        status=ACKNOWLEDGED if state.acked else OPEN,
+        paused_since=None,
+        pauses=(*state.pauses, (state.paused_since, event.at)),
+    )
+
+
+def _update(state: State, event: Event) -> State:
+    _refuse_if_resolved(state, "post an update to")
+    late = state.update_due is not None and event.at > state.update_due
+    posted = ((state.update_due, event.at),) if late and state.update_due else ()
+    return state._replace(last_update=event.at, late_updates=state.late_updates + posted)
+
+
+def _resolved(state: State, event: Event) -> State:
+    _refuse_if_resolved(state, "resolve")
+    if state.paused_since is not None:
+        state = _resumed(state, event)
+    met = None if state.resolution_due is None else event.at <= state.resolution_due
+    return state._replace(status=RESOLVED, resolved=event.at, resolution_met=met, update_due=None)
+
+
+def _reopened(state: State, event: Event) -> State:
+    if state.status != RESOLVED:
+        raise InputError("only a resolved incident can be reopened")
+    return state._replace(status=ACKNOWLEDGED if state.acked else OPEN, resolved=None, resolution_met=None)
+
+
+def _excluded(state: State, event: Event) -> State:
+    return state._replace(excluded=event.details.get("reason"))
+
+
+def _postmortem(state: State, event: Event) -> State:
+    return state._replace(postmortem=event.details["url"])
+
+
+def _recomputed(state: State, event: Event) -> State:
+    return state
+
+
+_HANDLERS = {
+    "acknowledged": _acknowledged,
+    "severity_changed": _severity_changed,
+    "paused": _paused,
+    "resumed": _resumed,
+    "update": _update,
+    "resolved": _resolved,
+    "reopened": _reopened,
+    "excluded": _excluded,
+    "postmortem": _postmortem,
+    "recomputed": _recomputed,
+}
+
+
+# -- storing states ---------------------------------------------------------------------
+
+_INSTANTS = frozenset(
+    {"opened", "started", "acked", "resolved", "paused_since", "response_due", "resolution_due", "update_due"}
+    | {"last_update", "last_event"}
+)
+_INSTANT_PAIRS = frozenset({"pauses", "late_updates"})
+
+
+def dump_state(state: State) -> dict[str, Any]:
+    """``state`` as JSON-ready data (instants as ISO text)."""
+    data: dict[str, Any] = {}
+    for key, value in state._asdict().items():
+        if key in _INSTANTS and value is not None:
+            value = value.isoformat()
+        elif key in _INSTANT_PAIRS:
+            value = [[a.isoformat(), b.isoformat()] for a, b in value]
+        data[key] = value
+    return data
+
+
+def load_state(data: Mapping[str, Any]) -> State:
+    fields: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in _INSTANTS and value is not None:
+            value = datetime.fromisoformat(value)
+        elif key in _INSTANT_PAIRS:
+            value = tuple((datetime.fromisoformat(a), datetime.fromisoformat(b)) for a, b in value)
+        fields[key] = value
+    return State(**fields)
+
+
+# -- clocks as of now --------------------------------------------------------------------
+
+
+class Clock(NamedTuple):
+    """One target of one incident as of some instant, for the due board and breaches."""
+
+    name: str  # response, resolution, update
+    due: datetime | None  # while paused: pushed back by the pause so far
+    status: str  # pending, paused, met, met late, breached, no target
+    done_at: datetime | None
+    provisional: bool
+    counts: str | None  # "business" or "wall"
+
+
+def clocks(state: State, now: datetime, calendar: Calendar) -> list[Clock]:
+    """Every clock of ``state`` as of ``now`` (the response, the resolution, the update)."""
+    result = []
+    for name, done_at, met, clock in (
+        ("response", state.acked, state.response_met, state.response_clock),
+        ("resolution", state.resolved, state.resolution_met, state.resolution_clock),
+        ("update", None, None, "wall"),
+    ):
+        due = getattr(state, f"{name}_due")
+        if due is None:
+            if name != "update":
+                result.append(Clock(name, None, "no target", done_at, False, None))
+            continue
+        if done_at is not None:
+            status = "met" if met else "met late"
+        else:
+            if state.paused_since is not None and now > state.paused_since:
+                due = shift(due, [(state.paused_since, now)], clock, calendar)
+            status = "breached" if now > due else "paused" if state.paused_since else "pending"
+        provisional = name == "resolution" and state.provisional and state.acked is None
+        result.append(Clock(name, due, status, done_at, provisional, clock))
+    return result
+
+
+def remaining(clock: Clock, now: datetime, calendar: Calendar) -> timedelta | None:
+    """Time left until the clock's due instant (negative when overdue), counted as it counts."""
+    if clock.due is None:
+        return None
+    if clock.counts == "business":
+        return calendar.elapsed(now, clock.due)
+    return clock.due - now

@@ -1,0 +1,206 @@
+"""The SQLite store: the only module that speaks SQL.
+
+Tables: ``events`` (append-only, the truth), ``incidents`` (each incident's current
+state, rewritten with every event it gets, so that listings never replay history) and
+``policy_snapshots`` (the policy tables each incident's deadlines were computed from).
+The schema evolves by ordered forward migrations recorded in ``PRAGMA user_version``.
+Writers take the write lock up front (``BEGIN IMMEDIATE``) and wait for each other
+(``busy_timeout``), so a cron job and a person can write at the same moment.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from slacli.errors import SlacliError, StoreError
+
+BUSY_TIMEOUT_MS = 10_000
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = []
+
+
+def migration(step: Callable[[sqlite3.Connection], None]) -> Callable[[sqlite3.Connection], None]:
+    MIGRATIONS.append(step)
+    return step
+
+
+@migration
+def _create_tables(db: sqlite3.Connection) -> None:
+    db.execute(
+        """CREATE TABLE incidents (
+            id INTEGER PRIMARY KEY,
+            policy TEXT NOT NULL,
+            severity TEXT NOT NULL,
+            status TEXT NOT NULL,
+            service TEXT,
+            opened TEXT NOT NULL,
+            resolved TEXT,
+            state TEXT NOT NULL
+        )"""
+    )
+    # The due board and `list --open` read only open incidents, however many are closed.
+    db.execute("CREATE INDEX incidents_open ON incidents (opened) WHERE status != 'resolved'")
+    db.execute("CREATE INDEX incidents_opened ON incidents (opened)")
+    db.execute(
+        """CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            incident_id INTEGER NOT NULL REFERENCES incidents (id),
+            kind TEXT NOT NULL,
+            at TEXT NOT NULL,
+            recorded TEXT NOT NULL,
+            author TEXT NOT NULL,
+            details TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX events_incident ON events (incident_id, id)")
+    db.execute("CREATE TABLE policy_snapshots (digest TEXT PRIMARY KEY, name TEXT NOT NULL, tables TEXT NOT NULL)")
+
+
+class Row(dict[str, Any]):
+    """An incident row: id, policy, severity, status, service, opened, resolved, state (JSON)."""
+
+
+class Store:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self.db = self._connect(path)
+            self._migrate()
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"{path}: {error}") from None
+
+    @staticmethod
+    def _connect(path: Path) -> sqlite3.Connection:
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))  # private from the start
+        db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        db.row_factory = sqlite3.Row
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA foreign_keys = ON")
+        return db
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise StoreError(f"{self.path}: written by a newer slacli (schema {version})")
+        if version == len(MIGRATIONS):
+            return
+        with self.transaction():
+            version = self.db.execute("PRAGMA user_version").fetchone()[0]  # another writer may have won
+            for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
+                step(self.db)
+                self.db.execute(f"PRAGMA user_version = {number}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction, locked up front; rolled back on any error."""
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            raise StoreError(f"{self.path}: {error}") from None
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- writes (inside transaction()) -------------------------------------------------
+
+    def insert_incident(self, row: dict[str, Any]) -> int:
+        cursor = self.db.execute(
+            "INSERT INTO incidents (policy, severity, status, service, opened, resolved, state) "
+            "VALUES (:policy, :severity, :status, :service, :opened, :resolved, :state)",
+            row,
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def update_incident(self, incident_id: int, row: dict[str, Any]) -> None:
+        self.db.execute(
+            "UPDATE incidents SET policy = :policy, severity = :severity, status = :status, service = :service, "
+            "opened = :opened, resolved = :resolved, state = :state WHERE id = :id",
+            {**row, "id": incident_id},
+        )
+
+    def append_event(
+        self, incident_id: int, kind: str, at: datetime, author: str, details: dict[str, Any], recorded: datetime
+    ) -> None:
+        self.db.execute(
+            "INSERT INTO events (incident_id, kind, at, recorded, author, details) VALUES (?, ?, ?, ?, ?, ?)",
+            (incident_id, kind, at.isoformat(), recorded.isoformat(), author, json.dumps(details)),
+        )
+
+    def save_snapshot(self, digest: str, name: str, tables: dict[str, Any]) -> None:
+        self.db.execute(
+            "INSERT OR IGNORE INTO policy_snapshots (digest, name, tables) VALUES (?, ?, ?)",
+            (digest, name, json.dumps(tables, default=str)),
+        )
+
+    # -- reads -------------------------------------------------------------------------
+
+    def incident(self, incident_id: int) -> Row | None:
+        found = self.db.execute("SELECT * FROM incidents WHERE id = ?", (incident_id,)).fetchone()
+        return Row(found) if found else None
+
+    def events(self, incident_id: int) -> list[dict[str, Any]]:
+        rows = self.db.execute(
+            "SELECT kind, at, author, details FROM events WHERE incident_id = ? ORDER BY id", (incident_id,)
+        )
+        return [{**dict(r), "details": json.loads(r["details"])} for r in rows]
+
+    def snapshot(self, digest: str) -> dict[str, Any] | None:
+        found = self.db.execute("SELECT tables FROM policy_snapshots WHERE digest = ?", (digest,)).fetchone()
+        return json.loads(found["tables"]) if found else None
+
+    def incidents(
+        self,
+        *,
+        open_only: bool = False,
+        resolved_only: bool = False,
+        policy: str | None = None,
+        severity: str | None = None,
+        service: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[Row]:
+        """Incidents matching every filter given, oldest first (``since``/``until`` on opened)."""
+        clauses, params = [], []
+        if open_only:
+            clauses.append("status != 'resolved'")
+        if resolved_only:
+            clauses.append("status = 'resolved'")
+        for column, value in (("policy", policy), ("severity", severity), ("service", service)):
+            if value is not None:
+                clauses.append(f"{column} = ?")  # column names are fixed above, values bound
+                params.append(value)
+        if since is not None:
+            clauses.append("opened >= ?")
+            params.append(since.isoformat())
+        if until is not None:
+            clauses.append("opened < ?")
+            params.append(until.isoformat())
+        where = " WHERE " + " AND ".join(clauses) if clauses else ""
+        rows = self.db.execute(f"SELECT * FROM incidents{where} ORDER BY opened, id", params)
+        return [Row(r) for r in rows]
+
+
+def open_store(path: Path) -> Store:
+    try:
+        return Store(path)
+    except SlacliError:
+        raise
+    except OSError as error:
+        raise StoreError(f"{path}: {error.strerror or error}") from None

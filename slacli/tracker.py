@@ -1,0 +1,181 @@
+"""Recording incident events: the store, the policies and the lifecycle together.
+
+Each write reads the incident's state, applies the event with the pure functions of
+:mod:`slacli.incidents`, and stores the event and the new state in one transaction, so
+a refused transition writes nothing. An incident's deadlines are always computed with
+the policy tables it was opened (or last recomputed) under, kept as a snapshot in the
+store, so an edited ``policies.toml`` changes nothing until ``slacli recompute``.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from slacli.errors import InputError
+from slacli.holidaydata import HolidayCache
+from slacli.incidents import Event, State, dump_state, load_state, record
+from slacli.policy import Policy, PolicySet, policies_from_document
+
+if TYPE_CHECKING:  # the store (sqlite3) is imported only by the commands that open it
+    from slacli.store import Row, Store
+
+
+class Incident(NamedTuple):
+    id: int
+    state: State
+
+
+class Opened(NamedTuple):
+    incident: Incident
+    warnings: list[str]
+
+
+class Tracker:
+    def __init__(self, store: Store, policies: PolicySet, cache: HolidayCache | None = None) -> None:
+        self.store = store
+        self.policies = policies
+        self.cache = cache
+        self._snapshots: dict[str, Policy] = {}
+
+    # -- writing -----------------------------------------------------------------------
+
+    def open(
+        self,
+        title: str,
+        policy_name: str,
+        severity_name: str,
+        *,
+        at: datetime,
+        author: str,
+        started: datetime | None = None,
+        service: str | None = None,
+        ref: str | None = None,
+    ) -> Opened:
+        if not title.strip():
+            raise InputError("the title is empty")
+        policy = self.policies.get(policy_name)
+        severity = policy.severity(severity_name)
+        at, started = _utc(at), _utc(started or at)
+        if started > at:
+            raise InputError("--started is after the open instant")
+        warnings = []
+        late = policy.report_within is not None and at - started > policy.report_within
+        if late:
+            warnings.append(
+                f"impact began {_days(at - started)} before it was reported; policy {policy.name} asks for "
+                f"reports within {_days(policy.report_within)}: marked as reported late"
+            )
+        details = {
+            "policy": policy.name,
+            "title": title,
+            "severity": severity.key,
+            "started": started.isoformat(),
+            "service": service,
+            "ref": ref,
+            "late_report": late,
+        }
+        digest = self.policies.digest(policy.name)
+        state, event = record(None, Event("opened", at, author, details), policy, digest)
+        with self.store.transaction():
+            self.store.save_snapshot(digest, policy.name, self.policies.standalone(policy.name))
+            incident_id = self.store.insert_incident(_row(state))
+            self._append(incident_id, event)
+        return Opened(Incident(incident_id, state), warnings)
+
+    def act(self, incident_id: int, kind: str, *, at: datetime, author: str, **details: Any) -> Incident:
+        """Record one event (acknowledged, resolved, paused, ...) on an incident."""
+        with self.store.transaction():
+            state = self._state(incident_id)
+            if kind == "severity_changed":
+                severity = self.policy_of(state).severity(details["severity"])
+                if severity.key == state.severity:
+                    raise InputError(f"incident {incident_id} is already severity {severity.key}")
+                details = {"from": state.severity, "severity": severity.key}
+            new, event = record(state, Event(kind, _utc(at), author, details), self.policy_of(state), state.digest)
+            self.store.update_incident(incident_id, _row(new))
+            self._append(incident_id, event)
+        return Incident(incident_id, new)
+
+    def recompute(self, incident_id: int, *, at: datetime, author: str) -> tuple[Incident, dict[str, Any]]:
+        """Recompute an incident's deadlines with the policy file in use now."""
+        with self.store.transaction():
+            state = self._state(incident_id)
+            policy = self.policies.get(state.policy)
+            digest = self.policies.digest(policy.name)
+            self.store.save_snapshot(digest, policy.name, self.policies.standalone(policy.name))
+            new, event = record(state, Event("recomputed", _utc(at), author, {}), policy, digest)
+            changes = {
+                name: {"from": _text(getattr(state, f"{name}_due")), "to": _text(getattr(new, f"{name}_due"))}
+                for name in ("response", "resolution", "update")
+                if getattr(state, f"{name}_due") != getattr(new, f"{name}_due")
+            }
+            event = event._replace(details={**event.details, "changes": changes, "from_digest": state.digest})
+            self.store.update_incident(incident_id, _row(new))
+            self._append(incident_id, event)
+        return Incident(incident_id, new), changes
+
+    def _append(self, incident_id: int, event: Event) -> None:
+        now = datetime.now(UTC)
+        self.store.append_event(incident_id, event.kind, event.at, event.author, dict(event.details), now)
+
+    # -- reading -----------------------------------------------------------------------
+
+    def _state(self, incident_id: int) -> State:
+        row = self.store.incident(incident_id)
+        if row is None:
+            raise InputError(f"no incident {incident_id} in {self.store.path}")
+        return _state_of(row)
+
+    def get(self, incident_id: int) -> Incident:
+        return Incident(incident_id, self._state(incident_id))
+
+    def history(self, incident_id: int) -> list[Event]:
+        self._state(incident_id)  # an unknown id is an input error
+        return [
+            Event(e["kind"], datetime.fromisoformat(e["at"]), e["author"], e["details"])
+            for e in self.store.events(incident_id)
+        ]
+
+    def find(self, **filters: Any) -> list[Incident]:
+        return [Incident(row["id"], _state_of(row)) for row in self.store.incidents(**filters)]
+
+    def policy_of(self, state: State) -> Policy:
+        """The policy an incident's deadlines come from: its snapshot, else the file's."""
+        if state.digest not in self._snapshots:
+            tables = self.store.snapshot(state.digest)
+            if tables is None:
+                return self.policies.get(state.policy)
+            label = Path(f"{self.store.path}#policy-{state.digest}")
+            self._snapshots[state.digest] = policies_from_document(tables, label, self.cache).get(state.policy)
+        return self._snapshots[state.digest]
+
+
+def _row(state: State) -> dict[str, Any]:
+    return {
+        "policy": state.policy,
+        "severity": state.severity,
+        "status": state.status,
+        "service": state.service,
+        "opened": state.opened.isoformat(),
+        "resolved": state.resolved.isoformat() if state.resolved else None,
+        "state": json.dumps(dump_state(state)),
+    }
+
+
+def _state_of(row: Row) -> State:
+    return load_state(json.loads(row["state"]))
+
+
+def _utc(t: datetime) -> datetime:
+    return t.astimezone(UTC)
+
+
+def _text(t: datetime | None) -> str | None:
+    return t.isoformat() if t else None
+
+
+def _days(d: timedelta) -> str:
+    return f"{d.total_seconds() / 86400:.1f} days"
