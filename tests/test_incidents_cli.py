@@ -1,0 +1,218 @@
+"""The incident lifecycle through the CLI, with --at (SPEC 2.8-2.12)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import user_error
+
+
+@pytest.fixture(autouse=True)
+def database(monkeypatch, tmp_path) -> Path:
+    path = tmp_path / "data" / "incidents.db"
+    monkeypatch.setenv("SLACLI_DB", str(path))
+    return path
+
+
+def opened(cli, *args: str) -> int:
+    return int(cli("open", *args, "--quiet").stdout)
+
+
+def record(cli, *args: str) -> dict:
+    return json.loads(cli(*args, "--format", "json").stdout)
+
+
+def event_count(path: Path) -> int:
+    with sqlite3.connect(path) as db:
+        return db.execute("SELECT count(*) FROM events").fetchone()[0]
+
+
+def test_openweb_lifecycle(cli):
+    number = opened(cli, "Widget down", "--policy", "openweb", "--severity", "1", "--at", "2026-11-21T12:00")
+    shown = record(cli, "show", str(number))
+    assert shown["response_due"] == "2026-11-21T16:00:00-05:00"  # out of hours: 4h wall
+    assert shown["resolution_due"] == "2026-11-23T17:00:00-05:00"
+    assert shown["response_met"] is False and shown["status"] == "open"  # as of now: long overdue
+    acked = record(cli, "ack", str(number), "--at", "2026-11-21T15:59")
+    assert acked["response_met"] is True and acked["status"] == "acknowledged"
+    resolved = record(cli, "resolve", str(number), "--at", "2026-11-23T17:01")
+    assert resolved["resolution_met"] is False and resolved["status"] == "resolved"
+    for key in ("id", "title", "policy", "severity", "status", "opened", "acked", "resolved", "started",
+                "response_due", "resolution_due", "response_met", "resolution_met", "next_update_due",
+                "paused_minutes", "excluded", "provisional"):  # fmt: skip
+        assert key in resolved
+
+
+def test_opencraft_provisional_resolution_becomes_actual_on_ack(cli):
+    number = opened(cli, "LMS 502", "--policy", "opencraft", "--severity", "critical", "--at", "2026-11-21T12:00")
+    before = record(cli, "show", str(number))
+    assert before["provisional"] is True
+    assert before["resolution_due"] == "2026-11-23T17:00:00-05:00"
+    after = record(cli, "ack", str(number), "--at", "2026-11-23T17:30")
+    assert after["provisional"] is False
+    assert after["response_met"] is False  # due Mon 09:00
+    assert after["resolution_due"] == "2026-11-24T17:00:00-05:00"  # acked after the close
+
+
+def test_pause_moves_business_and_wall_clocks(cli):
+    number = opened(cli, "Export fails", "--policy", "protecto", "--severity", "medium", "--at", "2026-11-23T10:00")
+    start = record(cli, "show", str(number))
+    assert start["response_due"] == "2026-11-24T10:00:00-05:00"  # 24h wall
+    assert start["resolution_due"] == "2026-12-08T10:00:00-05:00"  # 10 business days, Thanksgiving skipped
+    cli("pause", str(number), "--reason", "waiting on the customer", "--at", "2026-11-23T11:00")
+    resumed = record(cli, "resume", str(number), "--at", "2026-11-23T13:30")
+    assert resumed["paused_minutes"] == 150
+    assert resumed["response_due"] == "2026-11-24T12:30:00-05:00"  # +2h30 real time
+    assert resumed["resolution_due"] == "2026-12-08T12:30:00-05:00"  # +2h30 business time
+    cli("pause", str(number), "--reason", "again", "--at", "2026-11-23T16:00")
+    overnight = record(cli, "resume", str(number), "--at", "2026-11-24T10:00")
+    # 16:00-17:00 and 09:00-10:00 are business time: 2h; the night is 18h of real time.
+    assert overnight["resolution_due"] == "2026-12-08T14:30:00-05:00"
+    assert overnight["response_due"] == "2026-11-25T06:30:00-05:00"
+
+
+def test_due_board_while_paused_counts_the_pause_so_far(cli):
+    number = opened(cli, "Slow", "--policy", "openmethods", "--severity", "2", "--at", "2026-11-23T10:00")
+    cli("pause", str(number), "--reason", "customer", "--at", "2026-11-23T10:30")
+    rows = json.loads(cli("due", "--policy", "openmethods", "--at", "2026-11-23T11:00", "-f", "json").stdout)
+    assert [(r["clock"], r["due"], r["status"]) for r in rows] == [("response", "2026-11-23T12:30:00-05:00", "paused")]
+    assert rows[0]["left_minutes"] == 90
+
+
+def test_severity_up_and_down_recomputes_from_the_original_anchor(cli):
+    number = opened(cli, "Agents", "--policy", "openmethods", "--severity", "3", "--at", "2026-11-23T10:00")
+    assert record(cli, "show", str(number))["response_due"] == "2026-11-23T16:00:00-05:00"
+    up = record(cli, "severity", str(number), "1", "--at", "2026-11-23T10:10")
+    assert up["response_due"] == "2026-11-23T10:30:00-05:00" and up["next_update_due"] == "2026-11-23T11:00:00-05:00"
+    record(cli, "ack", str(number), "--at", "2026-11-23T10:25")
+    down = record(cli, "severity", str(number), "4", "--at", "2026-11-23T10:40")
+    assert down["response_met"] is True  # met stays met
+    # 24 business hours on 06:00-16:00 from Monday 10:00: 6h + 10h + 8h = Wednesday 14:00.
+    assert down["response_due"] == "2026-11-25T14:00:00-05:00" and down["next_update_due"] is None
+
+
+def test_openmethods_update_cadence(cli):
+    number = opened(cli, "Outage", "--policy", "openmethods", "--severity", "1", "--at", "2026-11-22T03:00")
+    assert record(cli, "show", str(number))["next_update_due"] == "2026-11-22T04:00:00-05:00"
+    cli("ack", str(number), "--at", "2026-11-22T03:10")
+    on_time = record(cli, "update", str(number), "Investigating", "--at", "2026-11-22T03:55")
+    assert on_time["next_update_due"] == "2026-11-22T04:55:00-05:00" and on_time["late_updates"] == 0
+    late = record(cli, "update", str(number), "Identified", "--at", "2026-11-22T05:10")
+    assert late["late_updates"] == 1
+    out = cli("breaches", "--at", "2026-11-22T05:15-05:00", "-f", "json", code=1).stdout
+    assert [(b["target"], b["status"], b["late_minutes"]) for b in json.loads(out)] == [("update", "met late", 15)]
+
+
+def test_breaches_exit_codes(cli):
+    assert cli("breaches", "--at", "2026-11-23T12:00-05:00").exit_code == 0
+    opened(cli, "Down", "--policy", "protecto", "--severity", "critical", "--at", "2026-11-23T10:00")
+    assert cli("breaches", "--at", "2026-11-23T10:59-05:00").exit_code == 0
+    rows = json.loads(cli("breaches", "--at", "2026-11-23T11:30-05:00", "-f", "json", code=1).stdout)
+    assert [(r["target"], r["status"], r["late_by"]) for r in rows] == [("response", "breached", "30m")]
+    assert cli("breaches", "--policy", "openweb", "--at", "2026-11-23T11:30").exit_code == 0
+
+
+def test_optimy_reporting_window(cli):
+    result = cli("open", "Old outage", "--policy", "optimy", "--severity", "high", "--at", "2026-11-23T10:00",
+                 "--started", "2026-10-20T10:00", "--quiet")  # fmt: skip
+    assert "reported late" in result.stderr
+    assert record(cli, "show", result.stdout.strip())["late_report"] is True
+
+
+@pytest.mark.parametrize(
+    ("setup", "args", "message"),
+    [
+        ([["resolve", "1", "--at", "2026-11-23T11:00"]], ["ack", "1", "--at", "2026-11-23T12:00"], "resolved"),
+        ([["resolve", "1", "--at", "2026-11-23T11:00"]], ["pause", "1", "--reason", "x"], "resolved"),
+        ([], ["ack", "1", "--at", "2026-11-23T09:00"], "before the incident's previous event"),
+        ([["ack", "1", "--at", "2026-11-23T10:30"]], ["ack", "1", "--at", "2026-11-23T10:40"], "already"),
+        ([], ["resume", "1", "--at", "2026-11-23T10:40"], "not paused"),
+        ([], ["ack", "9", "--at", "2026-11-23T10:40"], "no incident 9"),
+        ([], ["severity", "1", "7", "--at", "2026-11-23T10:40"], "unknown severity '7'"),
+        ([], ["reopen", "1", "--at", "2026-11-23T10:40"], "only a resolved incident"),
+        ([], ["ack", "1", "--at", "2026-11-23T25:00"], "malformed --at"),
+    ],
+)
+def test_illegal_transitions_write_nothing(cli, database, setup, args, message):
+    opened(cli, "Down", "--policy", "openweb", "--severity", "1", "--at", "2026-11-23T10:00")
+    for step in setup:
+        cli(*step)
+    before = event_count(database)
+    line = user_error(cli(*args, code=2))
+    assert message in line
+    assert event_count(database) == before
+
+
+def test_open_refuses_unknown_policy_and_writes_nothing(cli, database):
+    user_error(cli("open", "x", "--policy", "nope", "--severity", "1", code=2))
+    assert not database.exists() or event_count(database) == 0
+
+
+def test_stored_deadlines_survive_a_policy_edit_until_recompute(cli, tmp_path, monkeypatch):
+    from slacli.paths import SHIPPED_POLICIES
+
+    policies = tmp_path / "policies.toml"
+    policies.write_text(SHIPPED_POLICIES.read_text())
+    number = opened(cli, "Down", "--policy", "protecto", "--severity", "critical", "--at", "2026-11-23T10:00")
+    policies.write_text(SHIPPED_POLICIES.read_text().replace('response = "1h"', 'response = "2h"'))
+    assert record(cli, "show", str(number))["response_due"] == "2026-11-23T11:00:00-05:00"
+    out = cli("recompute", str(number), "--at", "2026-11-23T10:05").stdout
+    assert "response 2026-11-23T16:00:00+00:00 -> 2026-11-23T17:00:00+00:00" in out
+    assert record(cli, "show", str(number))["response_due"] == "2026-11-23T12:00:00-05:00"
+
+
+def test_list_filters_and_formats(cli):
+    opened(cli, "=cmd()", "--policy", "openweb", "--severity", "1", "--at", "2026-11-23T10:00", "--service", "web")
+    second = opened(cli, "B", "--policy", "protecto", "--severity", "low", "--at", "2026-11-23T11:00")
+    cli("resolve", str(second), "--at", "2026-11-23T12:00")
+    assert [r["title"] for r in record(cli, "list")] == ["=cmd()"]
+    assert [r["title"] for r in record(cli, "list", "--all")] == ["=cmd()", "B"]
+    assert [r["title"] for r in record(cli, "list", "--resolved")] == ["B"]
+    assert record(cli, "list", "--all", "--policy", "protecto", "--severity", "sev4")[0]["title"] == "B"
+    assert record(cli, "list", "--service", "web")[0]["service"] == "web"
+    csv_out = cli("list", "--format", "csv").stdout
+    assert "'=cmd()" in csv_out
+
+
+def test_database_file_is_private_and_migrated(cli, database):
+    opened(cli, "Down", "--policy", "openweb", "--severity", "1", "--at", "2026-11-23T10:00")
+    assert stat.S_IMODE(os.stat(database).st_mode) == 0o600
+    with sqlite3.connect(database) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] >= 1
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_migration_from_an_empty_file(cli, database):
+    database.parent.mkdir(parents=True)
+    database.touch()
+    number = opened(cli, "Down", "--policy", "openweb", "--severity", "1", "--at", "2026-11-23T10:00")
+    assert number == 1
+
+
+def test_two_processes_writing_at_once(database, tmp_path):
+    script = (
+        "import sys\nfrom slacli.cli import main\n"
+        "sys.argv = ['slacli', 'open', 'load ' + sys.argv[1], '--policy', 'openweb', '--severity', '2', '-q']\n"
+        "for _ in range(15):\n"
+        "    try:\n        main()\n    except SystemExit as e:\n        assert not e.code, e.code\n"
+    )
+    env = {**os.environ, "SLACLI_DB": str(database)}
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(n)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        for n in range(2)
+    ]
+    for worker in workers:
+        _, err = worker.communicate(timeout=120)
+        assert worker.returncode == 0, err
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT count(*) FROM incidents").fetchone()[0] == 30
+        assert db.execute("SELECT count(*) FROM events").fetchone()[0] == 30
