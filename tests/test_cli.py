@@ -158,3 +158,22 @@ def test_tab_completion_offers_policies_and_severities(cli):
 
     assert complete("slacli deadline open") == ["opencraft", "openweb", "openmethods"]
     assert complete("slacli deadline protecto ") == ["critical", "high", "medium", "low"]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["deadline", "openweb"], "deadline"),
+        (["--policies", "p.toml", "--db", "x.db", "due"], "due"),
+        (["--version"], None),
+        (["nosuch"], None),
+        ([], None),
+    ],
+)
+def test_main_builds_only_the_command_being_run(args, expected):
+    from slacli.cli import build_app, command_named
+
+    assert command_named(args) == expected
+    if expected:
+        app = build_app(expected)
+        assert [c.name for c in app.registered_commands] + [g.name for g in app.registered_groups] == [expected]

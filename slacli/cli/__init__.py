@@ -2,17 +2,40 @@
 
 Commands parse their arguments, call the library and render. The one error boundary
 is :class:`_Group`: a library error becomes one line on stderr and its exit status.
+
+Typer builds every command it knows on every run, which costs more than answering a
+``slacli deadline`` does; so :func:`main` builds only the command being run (and the
+full app when there is none, for help and completion). ``slacli.cli.app`` is the full
+app, for tests and the completion scripts.
 """
 
-from typing import Annotated
+import importlib
+import os
+import sys
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
 from slacli import __version__
-from slacli.cli import board, calendar, deadline, demo, incidents, policies
 from slacli.cli._state import AppState
 from slacli.errors import SlacliError
+
+# Each top-level command, in help order, and the module whose COMMANDS defines it.
+COMMANDS = {
+    "deadline": "deadline",
+    **dict.fromkeys(
+        ("open", "ack", "update", "pause", "resume", "severity", "resolve", "reopen", "exclude", "postmortem"),
+        "incidents",
+    ),
+    **dict.fromkeys(("list", "show", "recompute"), "incidents"),
+    "due": "board",
+    "breaches": "board",
+    "policies": "policies",
+    "calendar": "calendar",
+    "demo": "demo",
+}
+GLOBAL_OPTIONS_WITH_VALUE = ("--policies", "--db")
 
 
 class _Group(TyperGroup):
@@ -24,23 +47,12 @@ class _Group(TyperGroup):
             raise typer.Exit(int(error.exit_code)) from None
 
 
-app = typer.Typer(
-    cls=_Group,
-    no_args_is_help=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
-    help="SLA deadlines in business hours, incidents and monthly availability.",
-    epilog="Example: slacli deadline openweb 2 --opened 2026-11-21T12:00",
-    pretty_exceptions_show_locals=False,
-)
-
-
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"slacli {__version__}")
         raise typer.Exit()
 
 
-@app.callback()
 def main_options(
     ctx: typer.Context,
     policies_path: Annotated[
@@ -62,13 +74,46 @@ def main_options(
     ctx.obj = AppState(policies_path, db)
 
 
-app.command(epilog=deadline.EPILOG)(deadline.deadline)
-app.add_typer(policies.app, name="policies")
-app.add_typer(calendar.app, name="calendar")
-incidents.register(app)
-board.register(app)
-app.command(epilog=demo.EPILOG)(demo.demo)
+def build_app(only: str | None = None) -> typer.Typer:
+    """The app with every command, or with the command ``only`` alone."""
+    app = typer.Typer(
+        cls=_Group,
+        no_args_is_help=True,
+        context_settings={"help_option_names": ["-h", "--help"]},
+        help="SLA deadlines in business hours, incidents and monthly availability.",
+        epilog="Example: slacli deadline openweb 2 --opened 2026-11-21T12:00",
+        pretty_exceptions_show_locals=False,
+    )
+    app.callback()(main_options)
+    for name, module in COMMANDS.items():
+        if only in (None, name):
+            target, epilog = importlib.import_module(f"slacli.cli.{module}").COMMANDS[name]
+            if isinstance(target, typer.Typer):
+                app.add_typer(target, name=name)
+            else:
+                app.command(name, epilog=epilog)(target)
+    return app
+
+
+def command_named(args: list[str]) -> str | None:
+    """The top-level command ``args`` run, when it is a known one."""
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg in GLOBAL_OPTIONS_WITH_VALUE:
+            skip = True
+        elif not arg.startswith("-"):
+            return arg if arg in COMMANDS else None
+    return None
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":
+        return build_app()
+    raise AttributeError(name)
 
 
 def main() -> None:
-    app(prog_name="slacli")
+    completing = "_SLACLI_COMPLETE" in os.environ  # completion needs every command
+    build_app(None if completing else command_named(sys.argv[1:]))(prog_name="slacli")

@@ -138,6 +138,7 @@ def _public(row: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if not k.startswith("_")}
 
 
-def register(app: typer.Typer) -> None:
-    app.command(epilog="Example: slacli due --within 4h")(due)
-    app.command(epilog="Example: slacli breaches --since 2026-11-01 --policy openweb --format csv")(breaches)
+COMMANDS = {
+    "due": (due, "Example: slacli due --within 4h"),
+    "breaches": (breaches, "Example: slacli breaches --since 2026-11-01 --policy openweb --format csv"),
+}

@@ -101,3 +101,6 @@ def _print(fmt: Format, record: dict[str, object]) -> None:
         write_fields(list(record.items()), sys.stdout)
     else:
         emit(fmt, [record], list(record), sys.stdout, json_data=record)
+
+
+COMMANDS = {"calendar": (app, None)}

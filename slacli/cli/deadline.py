@@ -174,3 +174,6 @@ def _read_input(source: str) -> str:
         raise InputError(f"cannot read {source}: {error.strerror or error}") from None
     except UnicodeDecodeError:
         raise InputError(f"{source}: not UTF-8 text") from None
+
+
+COMMANDS = {"deadline": (deadline, EPILOG)}

@@ -61,3 +61,6 @@ def demo(
             }
         )
     write_table(rows, list(rows[0]), sys.stdout, title=f"Deadlines for the week of {week_of} (* provisional)")
+
+
+COMMANDS = {"demo": (demo, EPILOG)}

@@ -321,15 +321,17 @@ def left_text(delta: timedelta, counts: str | None) -> str:
     return f"{text} business" if counts == "business" else text
 
 
-def register(app: typer.Typer) -> None:
-    app.command("open", epilog="Example: slacli open 'Checkout 502s' --policy openweb --severity 1")(open_incident)
-    for name, (kind, doc, example) in SIMPLE_EVENTS.items():
-        app.command(name, epilog=f"Example: {example}")(_event_command(kind, doc))
-    app.command(epilog="Example: slacli severity 12 2")(severity)
-    app.command(epilog="Example: slacli pause 12 --reason 'waiting on the customer'")(pause)
-    app.command(epilog="Example: slacli update 12 'Failover done, monitoring'")(update)
-    app.command(epilog="Examples: slacli exclude 12 'customer ISP outage' | slacli exclude 12 --clear")(exclude)
-    app.command(epilog="Example: slacli postmortem 12 --link https://wiki.example.com/pm/12")(postmortem)
-    app.command(epilog="Examples: slacli recompute 12 | slacli recompute --all")(recompute)
-    app.command("list", epilog="Example: slacli list --open --policy openweb --format csv")(list_incidents)
-    app.command(epilog="Example: slacli show 12 --format json")(show)
+COMMANDS = {
+    "open": (open_incident, "Example: slacli open 'Checkout 502s' --policy openweb --severity 1"),
+    **{
+        name: (_event_command(kind, doc), f"Example: {example}") for name, (kind, doc, example) in SIMPLE_EVENTS.items()
+    },
+    "severity": (severity, "Example: slacli severity 12 2"),
+    "pause": (pause, "Example: slacli pause 12 --reason 'waiting on the customer'"),
+    "update": (update, "Example: slacli update 12 'Failover done, monitoring'"),
+    "exclude": (exclude, "Examples: slacli exclude 12 'customer ISP outage' | slacli exclude 12 --clear"),
+    "postmortem": (postmortem, "Example: slacli postmortem 12 --link https://wiki.example.com/pm/12"),
+    "recompute": (recompute, "Examples: slacli recompute 12 | slacli recompute --all"),
+    "list": (list_incidents, "Example: slacli list --open --policy openweb --format csv"),
+    "show": (show, "Example: slacli show 12 --format json"),
+}

@@ -115,3 +115,6 @@ def _holidays(calendar: Calendar, today: date) -> list[dict[str, str]]:
         {"date": day.isoformat(), "weekday": day.strftime("%a"), "holiday": name}
         for day, name in calendar.holidays_between(today, end)
     ]
+
+
+COMMANDS = {"policies": (app, None)}
