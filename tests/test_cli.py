@@ -137,10 +137,14 @@ def test_every_command_has_help_with_an_example(cli, command):
     assert "Example" in out and "slacli " in out
 
 
-def test_demo_replays_the_week(cli):
+def test_demo_replays_the_week(cli, tmp_path):
     out = cli("demo").stdout
     for name in ("opencraft", "openweb", "protecto", "openmethods", "optimy"):
         assert name in out
+    assert "slacli due, as of Wed 25 Nov 12:00 EST" in out
+    # The unacknowledged opencraft critical is on the board and among the breaches.
+    assert "LMS returns 502 for all learners  response    2026-11-23T09:00:00-05:00" in out
+    assert not list(tmp_path.glob("**/*.db"))  # the demo's database is thrown away
 
 
 def test_tz_shows_instants_in_another_zone(cli):

@@ -13,6 +13,7 @@ from slacli.errors import ExitCode, InputError
 from slacli.incidents import clocks, remaining
 from slacli.instants import format_duration, iso, now, parse_duration, parse_instant
 from slacli.render import Format, emit
+from slacli.tracker import Tracker
 
 AsOfOption = Annotated[
     str | None,
@@ -49,10 +50,18 @@ def due(
         horizon = parse_duration(within).total_seconds() if within else None
     except ValueError as error:
         raise InputError(f"--within: {error}") from None
-    tracker = state.tracker()
     name = state.policies().get(policy).name if policy else None
+    rows = due_rows(state.tracker(), as_of, horizon, name)
+    columns = DUE_COLUMNS if fmt is Format.table else [*DUE_COLUMNS, "left_minutes"]
+    title = f"Due as of {iso(as_of, UTC)}"
+    styles = {"red": "bold red", "yellow": "yellow"}
+    emit(fmt, rows, columns, sys.stdout, title=title, json_data=[_public(r) for r in rows], styles=styles)
+
+
+def due_rows(tracker: Tracker, as_of: datetime, horizon: float | None, policy: str | None) -> list[dict[str, Any]]:
+    """The due board: every running clock, soonest first (within ``horizon`` seconds)."""
     found = []
-    for incident in tracker.find(open_only=True, policy=name):
+    for incident in tracker.find(open_only=True, policy=policy):
         rules = tracker.policy_of(incident.state)
         calendar = rules.severity(incident.state.severity).calendar
         for clock in clocks(incident.state, as_of, calendar):
@@ -79,11 +88,7 @@ def due(
                     },
                 )
             )
-    rows = [row for _, row in sorted(found, key=lambda pair: pair[0].timestamp())]
-    columns = DUE_COLUMNS if fmt is Format.table else [*DUE_COLUMNS, "left_minutes"]
-    title = f"Due as of {iso(as_of, UTC)}"
-    styles = {"red": "bold red", "yellow": "yellow"}
-    emit(fmt, rows, columns, sys.stdout, title=title, json_data=[_public(r) for r in rows], styles=styles)
+    return [row for _, row in sorted(found, key=lambda pair: pair[0].timestamp())]
 
 
 def breaches(
@@ -99,10 +104,20 @@ def breaches(
     as_of = _as_of(state, at, policy)
     lower = _as_of(state, since, policy, "--since") if since else None
     upper = _as_of(state, until, policy, "--until") if until else None
-    tracker = state.tracker()
     name = state.policies().get(policy).name if policy else None
+    rows = breach_rows(state.tracker(), as_of, lower, upper, name)
+    columns = BREACH_COLUMNS if fmt is Format.table else [*BREACH_COLUMNS, "late_minutes"]
+    emit(fmt, rows, columns, sys.stdout, title=f"Breaches as of {iso(as_of, UTC)}")
+    if rows:
+        raise typer.Exit(ExitCode.FOUND)
+
+
+def breach_rows(
+    tracker: Tracker, as_of: datetime, lower: datetime | None, upper: datetime | None, policy: str | None
+) -> list[dict[str, Any]]:
+    """Every target breached or met late, of incidents opened before ``upper``."""
     rows = []
-    for incident in tracker.find(open_only=False, policy=name):
+    for incident in tracker.find(policy=policy, until=upper):
         rules = tracker.policy_of(incident.state)
         zone = rules.calendar.zone
         calendar = rules.severity(incident.state.severity).calendar
@@ -128,10 +143,7 @@ def breaches(
                     "status": status,
                 }
             )
-    columns = BREACH_COLUMNS if fmt is Format.table else [*BREACH_COLUMNS, "late_minutes"]
-    emit(fmt, rows, columns, sys.stdout, title=f"Breaches as of {iso(as_of, UTC)}")
-    if rows:
-        raise typer.Exit(ExitCode.FOUND)
+    return rows
 
 
 def _public(row: dict[str, Any]) -> dict[str, Any]:

@@ -1,30 +1,57 @@
-"""``slacli demo``: a realistic week against the five presets, shown as slacli shows it."""
+"""``slacli demo``: a realistic on-call week against the five presets, in a throwaway database."""
 
 import sys
-from datetime import timedelta
-from typing import Annotated
+import tempfile
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 import typer
 
-from slacli.cli._state import AppState
-from slacli.instants import iso, parse_instant
+from slacli.cli._state import AppState, holiday_cache
+from slacli.cli.board import BREACH_COLUMNS, DUE_COLUMNS, breach_rows, due_rows
+from slacli.cli.incidents import incident_record
+from slacli.instants import parse_instant
 from slacli.render import write_table
 
 EPILOG = "Example: slacli demo --week-of 2026-11-23"
+NEW_YORK = ZoneInfo("America/New_York")
 
-# (policy, severity, day offset from Monday, local time, acked after minutes or None, title)
-WEEK = (
-    ("openweb", "1", -2, "23:40", 25, "Comments widget down for every publisher"),
-    ("opencraft", "critical", -1, "12:00", None, "LMS returns 502 for all learners"),
-    ("openmethods", "1", 0, "05:10", 12, "Agents cannot log in to the media bar"),
-    ("protecto", "high", 0, "10:15", 40, "Data sync lagging for most tenants"),
-    ("openweb", "2", 1, "16:50", 70, "Moderation queue slow"),
-    ("optimy", "high", 2, "09:05", 5, "Platform unreachable after DNS change"),
-    ("openmethods", "2", 2, "15:30", None, "Screen pops fail for one site"),
-    ("opencraft", "major", 2, "16:30", 45, "Course search degraded"),
-    ("protecto", "medium", 3, "11:00", None, "Intermittent export failures"),
-    ("openweb", "3", 4, "14:00", None, "Typo in the admin console"),
+# The incidents of the week: (policy, severity, day from Monday, New York time, title).
+INCIDENTS = (
+    ("openweb", "1", -2, "23:40", "Comments widget down for every publisher"),
+    ("opencraft", "critical", -1, "12:00", "LMS returns 502 for all learners"),
+    ("openmethods", "1", 0, "05:10", "Agents cannot log in to the media bar"),
+    ("protecto", "high", 0, "10:15", "Data sync lagging for most tenants"),
+    ("openweb", "2", 1, "16:50", "Moderation queue slow"),
+    ("optimy", "high", 2, "09:05", "Platform unreachable after DNS change"),
+    ("openmethods", "2", 2, "15:30", "Screen pops fail for one site"),
+    ("opencraft", "major", 2, "16:30", "Course search degraded"),
+    ("protecto", "medium", 3, "11:00", "Intermittent export failures"),
+    ("openweb", "3", 4, "14:00", "Typo in the admin console"),
 )
+# What the on-call people did: (incident number, event, day, New York time, details).
+SHIFT = (
+    (1, "acknowledged", -1, "00:05", {}),
+    (3, "acknowledged", 0, "05:22", {}),
+    (3, "update", 0, "06:05", {"message": "Identity provider timing out"}),
+    (3, "update", 0, "07:20", {"message": "Failing over to the standby IdP"}),
+    (3, "severity_changed", 0, "07:30", {"severity": "2"}),
+    (4, "acknowledged", 0, "10:55", {}),
+    (3, "resolved", 0, "11:00", {}),
+    (1, "resolved", 0, "15:00", {}),
+    (5, "acknowledged", 1, "18:00", {}),
+    (6, "acknowledged", 2, "09:10", {}),
+    (4, "resolved", 2, "09:30", {}),
+    (5, "paused", 2, "10:00", {"reason": "waiting on publisher logs"}),
+    (6, "resolved", 2, "10:30", {}),
+    (8, "acknowledged", 2, "17:15", {}),
+    (5, "resumed", 4, "11:00", {}),
+    (8, "resolved", 4, "16:00", {}),
+)
+LOOKS = ((2, "12:00", "Due board"), (4, "18:00", "Breaches"))
+LIST_COLUMNS = ("id", "policy", "severity", "title", "response_due", "response_met", "resolution_due", "resolution_met")
 
 
 def demo(
@@ -33,34 +60,54 @@ def demo(
         str, typer.Option(help="The Monday of the week to replay (the holiday week of Thanksgiving 2026 by default).")
     ] = "2026-11-23",
 ) -> None:
-    """Replay a realistic on-call week against the shipped presets."""
+    """Replay a realistic on-call week against the shipped presets, in a throwaway database."""
     state: AppState = ctx.obj
-    policies = state.policies()
-    rows = []
-    for policy_name, severity_key, day, clock, acked_after, title in WEEK:
-        policy = policies.get(policy_name)
-        severity = policy.severity(severity_key)
-        zone = policy.calendar.zone
-        monday = parse_instant(week_of, zone, what="--week-of")
-        opened = parse_instant(f"{(monday + timedelta(days=day)).date()}T{clock}", zone)
-        acked = opened + timedelta(minutes=acked_after) if acked_after is not None else None
-        response, resolution = policy.deadlines(severity, opened, acked)
-        rows.append(
-            {
-                "policy": policy.name,
-                "sev": severity.key,
-                "title": title,
-                "opened": iso(opened, zone)[:16].replace("T", " "),
-                "response due": iso(response.at, zone)[:16].replace("T", " ") if response.at else "no target",
-                "resolution due": (
-                    iso(resolution.at, zone)[:16].replace("T", " ") + ("*" if resolution.provisional else "")
-                    if resolution.at
-                    else "no target"
-                ),
-                "why (resolution)": resolution.explanation,
-            }
-        )
-    write_table(rows, list(rows[0]), sys.stdout, title=f"Deadlines for the week of {week_of} (* provisional)")
+    monday = parse_instant(week_of, NEW_YORK, what="--week-of")
+
+    def when(day: int, clock: str) -> datetime:
+        return parse_instant(f"{(monday + timedelta(days=day)).date()}T{clock}", NEW_YORK)
+
+    from slacli.store import open_store  # lazily, as every command that opens the store
+    from slacli.tracker import Tracker
+
+    with tempfile.TemporaryDirectory() as scratch:
+        store = open_store(Path(scratch) / "demo.db")
+        tracker = Tracker(store, state.policies(), holiday_cache())
+        events: list[tuple[datetime, int, str, dict[str, Any]]] = []
+        for number, (policy, severity, day, clock, title) in enumerate(INCIDENTS, start=1):
+            events.append(
+                (when(day, clock), number, "opened", {"policy": policy, "severity": severity, "title": title})
+            )
+        events += [(when(day, clock), number, kind, details) for number, kind, day, clock, details in SHIFT]
+        looks = iter(LOOKS)
+        look = next(looks, None)
+        for at, number, kind, details in sorted(events, key=lambda e: e[0]):
+            while look and when(look[0], look[1]) < at:
+                _show(tracker, when(look[0], look[1]), look[2])
+                look = next(looks, None)
+            if kind == "opened":
+                tracker.open(details["title"], details["policy"], details["severity"], at=at, author="demo")
+            else:
+                tracker.act(number, kind, at=at, author="demo", **details)
+        for day, clock, what in [look, *looks] if look else []:
+            _show(tracker, when(day, clock), what)
+        end = when(*LOOKS[-1][:2])
+        rows = [incident_record(tracker, incident, end) for incident in tracker.find(open_only=False)]
+        title = f"\nslacli list --all: each incident's deadlines, as of {end.strftime('%a %d %b %H:%M %Z')}"
+        write_table(rows, LIST_COLUMNS, sys.stdout, title=title)
+        store.close()
+
+
+def _show(tracker: Any, at: datetime, what: str) -> None:
+    shown = at.astimezone(NEW_YORK).strftime("%a %d %b %H:%M %Z")
+    if what == "Due board":
+        rows = due_rows(tracker, at, None, None)
+        write_table(rows, DUE_COLUMNS, sys.stdout, title=f"\nslacli due, as of {shown}")
+    else:
+        rows = breach_rows(tracker, at, None, None, None)
+        write_table(rows, BREACH_COLUMNS, sys.stdout, title=f"\nslacli breaches, as of {shown}")
+    if not rows:
+        sys.stdout.write("(none)\n")
 
 
 COMMANDS = {"demo": (demo, EPILOG)}
