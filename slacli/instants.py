@@ -17,7 +17,8 @@ EXAMPLE = "2026-11-23T14:00 or 2026-11-23T14:00-05:00"
 
 
 def now() -> datetime:
-    return datetime.now(UTC)
+    """The current instant, to the second (deadlines are not kept in microseconds)."""
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def zone(name: str) -> ZoneInfo:

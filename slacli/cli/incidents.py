@@ -73,7 +73,7 @@ def incident_record(tracker: Tracker, incident: Incident, as_of: datetime) -> di
         "resolution_met": met("resolution"),
         "next_update_due": shown(update.due) if update and state.is_open else None,
         "late_updates": len(state.late_updates),
-        "paused_minutes": round(state.paused_seconds(as_of) / 60, 2),
+        "paused_minutes": _number(state.paused_seconds(as_of) / 60),
         "excluded": state.excluded,
         "postmortem": state.postmortem,
         "provisional": by_name["resolution"].provisional,
@@ -81,12 +81,16 @@ def incident_record(tracker: Tracker, incident: Incident, as_of: datetime) -> di
     }
 
 
+def _number(value: float) -> float | int:
+    return int(value) if value.is_integer() else round(value, 2)
+
+
 def _instant(text: str | None, policy: Policy, what: str = "--at") -> datetime:
     return parse_instant(text, policy.calendar.zone, what=what) if text else now()
 
 
-def _print_incident(state: AppState, incident: Incident, fmt: Format) -> None:
-    record = incident_record(state.tracker(), incident, now())
+def _print_incident(state: AppState, incident: Incident, fmt: Format, as_of: datetime) -> None:
+    record = incident_record(state.tracker(), incident, as_of)
     if fmt is Format.table:
         write_fields(list(record.items()), sys.stdout, title=f"Incident {incident.id}")
     else:
@@ -121,7 +125,7 @@ def open_incident(
     if quiet:
         typer.echo(result.incident.id)
         return
-    _print_incident(state, result.incident, fmt)
+    _print_incident(state, result.incident, fmt, opened_at)
 
 
 def _event_command(kind: str, doc: str) -> Any:
@@ -146,8 +150,9 @@ def _record(
     state: AppState = ctx.obj
     tracker = state.tracker()
     policy = tracker.policy_of(tracker.get(incident_id).state)
-    incident = tracker.act(incident_id, kind, at=_instant(at, policy), author=author(by), **details)
-    _print_incident(state, incident, fmt)
+    when = _instant(at, policy)
+    incident = tracker.act(incident_id, kind, at=when, author=author(by), **details)
+    _print_incident(state, incident, fmt, when)  # as of the event, which may be in the past
 
 
 # name: (event, help, example)
@@ -311,7 +316,8 @@ def show(ctx: typer.Context, incident_id: IdArgument, fmt: FormatOption = Format
 
 
 def _details(details: Any) -> str:
-    shown = {k: v for k, v in details.items() if k not in ("due", "policy", "title") and v not in (None, False)}
+    hidden = ("due", "policy", "title", "started", "service", "ref", "late_report")  # shown as fields
+    shown = {k: v for k, v in details.items() if k not in hidden and v not in (None, False)}
     return ", ".join(f"{k}={v}" for k, v in shown.items())
 
 
