@@ -312,16 +312,19 @@ class Calendar:
         tl = self._timeline
         if tl is not None and tl.lo <= lo and hi < tl.hi:
             return tl
-        first, last = (datetime.fromtimestamp(x, self.zone).year for x in (lo, hi))
-        if tl is not None:
-            first, last = min(first, tl.first), max(last, tl.last)
+        try:
+            first, last = (datetime.fromtimestamp(x, self.zone).year for x in (lo, hi))
+        except (ValueError, OverflowError, OSError):
+            raise CalendarError(f"calendar {self.name}: instant out of the supported years") from None
+        if tl is not None and first <= tl.last + 1 and last >= tl.first - 1:
+            first, last = min(first, tl.first), max(last, tl.last)  # widen; a far-off range replaces it
         return self._build(first, last)
 
     def _extend_forward(self) -> _Timeline:
         assert self._timeline is not None
         tl = self._timeline
         if tl.last - tl.first > 200:
-            raise CalendarError(f"calendar {self.name}: no business time found ahead")
+            raise CalendarError(f"calendar {self.name}: no business time within 200 years, or the span is too long")
         return self._build(tl.first, tl.last + 1)
 
     def _build(self, first: int, last: int) -> _Timeline:

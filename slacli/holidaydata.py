@@ -38,6 +38,12 @@ def holidays_release() -> str:
     return dists[-1] if dists else spec.origin
 
 
+def _table(rows: object) -> Table:
+    if not isinstance(rows, list):
+        raise TypeError("no rows")
+    return {date.fromisoformat(day): str(name) for day, name in rows}
+
+
 class HolidayCache:
     """Loads and fills the on-disk cache; hands out per-calendar holiday sources."""
 
@@ -60,10 +66,10 @@ class HolidayCache:
 
         def holidays_of(year: int) -> Mapping[date, str]:
             if year not in parsed:
-                rows = self._rows(key, year)
-                if rows is None:
-                    rows = self._fetch(key, country, subdiv, categories, year, where)
-                parsed[year] = {date.fromisoformat(day): name for day, name in rows}
+                try:
+                    parsed[year] = _table(self._rows(key, year))
+                except (TypeError, ValueError, AttributeError):  # missing or damaged: rebuild it
+                    parsed[year] = _table(self._fetch(key, country, subdiv, categories, year, where))
             return parsed[year]
 
         return holidays_of
@@ -73,13 +79,13 @@ class HolidayCache:
             self._release = holidays_release()
             self._tables = {}
             if self.path is not None:
-                with contextlib.suppress(OSError, ValueError):
+                with contextlib.suppress(OSError, ValueError, AttributeError):
                     data = json.loads(self.path.read_text(encoding="utf-8"))
-                    if data.get("release") == self._release:
+                    if data.get("release") == self._release and isinstance(data.get("tables"), dict):
                         self._tables = data["tables"]
         return self._tables
 
-    def _rows(self, key: str, year: int) -> list[list[str]] | None:
+    def _rows(self, key: str, year: int) -> object:
         return self._load().get(key, {}).get(str(year))
 
     def _fetch(

@@ -87,6 +87,15 @@ _UNIT_OF = {word: unit for unit, words in _UNIT_WORDS.items() for word in words}
 _PART = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*")
 
 
+MAX_SECONDS = 100 * 366 * 86400  # no SLA target is longer than a century
+
+
+def bounded(d: timedelta, text: str) -> timedelta:
+    if d.total_seconds() > MAX_SECONDS:
+        raise ValueError(f"{text!r} is longer than 100 years")
+    return d
+
+
 def parse_duration(text: str, *, allow_days: bool = True) -> timedelta:
     """A duration from ``30m``, ``4h30m``, ``2d``, ``90 minutes`` or ISO ``PT4H30M``.
 
@@ -94,7 +103,7 @@ def parse_duration(text: str, *, allow_days: bool = True) -> timedelta:
     """
     text = text.strip().lower()
     if text.startswith("p"):
-        return _parse_iso_duration(text.upper())
+        return bounded(_parse_iso_duration(text.upper(), allow_days), text)
     total = 0.0
     position = 0
     seen = False
@@ -110,10 +119,10 @@ def parse_duration(text: str, *, allow_days: bool = True) -> timedelta:
         seen = True
     if not seen:
         raise ValueError("empty duration")
-    return timedelta(seconds=total)
+    return bounded(timedelta(seconds=min(total, MAX_SECONDS + 1)), text)
 
 
-def _parse_iso_duration(text: str) -> timedelta:
+def _parse_iso_duration(text: str, allow_days: bool) -> timedelta:
     import pendulum  # lazily: only ISO 8601 durations need it, and it costs start-up time
 
     try:
@@ -124,6 +133,10 @@ def _parse_iso_duration(text: str) -> timedelta:
         raise ValueError(f"{text!r} is not an ISO 8601 duration")
     if parsed.years or parsed.months:
         raise ValueError(f"{text!r}: months and years have no fixed length")
+    if not allow_days and (parsed.days or parsed.weeks):
+        raise ValueError(f"days are ambiguous in {text!r}; say 'N business days' or use hours")
+    if not any(ch.isdigit() for ch in text):
+        raise ValueError(f"malformed ISO 8601 duration {text!r}")
     return timedelta(seconds=parsed.total_seconds())
 
 

@@ -253,14 +253,16 @@ class _Loader:
         )
         options: dict[str, Any] = {}
         label = ""
+        if "country" not in holidays and ("subdiv" in holidays or "categories" in holidays):
+            raise self.error(f"{key}.holidays", "subdiv and categories need a country")
         if "country" in holidays:
             country = self.string(holidays["country"], f"{key}.holidays.country").upper()
             subdiv = holidays.get("subdiv")
             categories = holidays.get("categories", [])
             if subdiv is not None:
                 subdiv = self.string(subdiv, f"{key}.holidays.subdiv")
-            if not isinstance(categories, list) or not all(isinstance(c, str) for c in categories):
-                raise self.error(f"{key}.holidays.categories", "expected a list of strings")
+            if not isinstance(categories, list) or not all(isinstance(c, str) and c for c in categories):
+                raise self.error(f"{key}.holidays.categories", "expected a list of category names")
             options["holidays"] = self.cache.source(
                 country, subdiv, tuple(categories), where=(self.file, f"{key}.holidays")
             )
@@ -431,7 +433,7 @@ class _Loader:
             response=response,
             resolution=self.target(raw.get("resolution"), f"{key}.resolution"),
             downtime=float(downtime),
-            update_every=self.duration(raw.get("update_every"), f"{key}.update_every"),
+            update_every=self.positive_duration(raw.get("update_every"), f"{key}.update_every"),
             postmortem=self.boolean(raw.get("postmortem", False), f"{key}.postmortem"),
             status_reports=reports,
             escalate=self.boolean(raw.get("escalate", False), f"{key}.escalate"),
@@ -479,6 +481,12 @@ class _Loader:
             return parse_duration(self.string(value, key))
         except ValueError as error:
             raise self.error(key, str(error)) from None
+
+    def positive_duration(self, value: Any, key: str) -> timedelta | None:
+        duration = self.duration(value, key)
+        if duration is not None and duration.total_seconds() <= 0:
+            raise self.error(key, "expected a duration longer than zero")
+        return duration
 
     def boolean(self, value: Any, key: str) -> bool:
         if not isinstance(value, bool):

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from slacli.calendars import Calendar
-from slacli.instants import format_duration, parse_duration, short
+from slacli.instants import MAX_SECONDS, bounded, format_duration, parse_duration, short
 
 
 def _opening_note(anchor: datetime, calendar: Calendar) -> str:
@@ -97,7 +97,8 @@ class EndOfBusinessDay(NamedTuple):
     def due(self, anchor: datetime, calendar: Calendar) -> datetime:
         day = calendar.to_local(anchor).date()
         if self.after == 0:
-            if calendar.is_business_day(day) and anchor < calendar.close_of(day):
+            # Timestamps: datetimes in one zone compare by wall time, blind to DST folds.
+            if calendar.is_business_day(day) and anchor.timestamp() < calendar.close_of(day).timestamp():
                 return calendar.close_of(day)
             return calendar.close_of(calendar.business_days_after(day))
         return calendar.close_of(calendar.business_days_after(day, self.after))
@@ -143,9 +144,9 @@ def parse_rule(text: str) -> Rule | None:
         if unit.startswith("day"):
             if not amount.is_integer():
                 raise ValueError(f"business days must be whole in {text!r}")
-            return BusinessDays(text, _positive_int(match.group(1), text))
+            return BusinessDays(text, _positive_int(str(int(amount)), text))
         seconds = amount * (3600 if unit.startswith("hour") else 60)
-        return BusinessDuration(text, timedelta(seconds=seconds))
+        return BusinessDuration(text, bounded(timedelta(seconds=min(seconds, MAX_SECONDS + 1)), text))
     if match := _NEXT_DAY.match(normal):
         hour, minute = int(match.group(1)), int(match.group(2))
         if hour > 23 or minute > 59:
@@ -165,4 +166,6 @@ def _positive_int(digits: str, text: str) -> int:
     value = int(digits)
     if value < 1:
         raise ValueError(f"the count must be at least 1 in {text!r}")
+    if value > MAX_SECONDS // 86400:
+        raise ValueError(f"{text!r} is longer than 100 years")
     return value

@@ -150,3 +150,14 @@ def test_holidays_cache_is_reused_without_importing_again(tmp_path):
     assert path.is_file()
     second = HolidayCache(path).source("US")(2026)
     assert first == second and date(2026, 11, 26) in second
+
+
+def test_end_of_business_day_compares_instants_across_the_fold():
+    # Sundays 00:00-01:30; on 2026-11-01 01:20 EST (the second 01:20) is after the close
+    # at 01:30 EDT, so the end of business day is the next Sunday's close.
+    from slacli.rules import parse_rule
+
+    cal = Calendar("fold", NY, WeeklyHours(((),) * 6 + (((0, 90),),)))
+    anchor = datetime(2026, 11, 1, 1, 20, fold=1, tzinfo=NY)
+    due = parse_rule("end of business day").due(anchor, cal)
+    assert due.timestamp() == datetime(2026, 11, 8, 1, 30, tzinfo=NY).timestamp()

@@ -181,3 +181,38 @@ def test_main_builds_only_the_command_being_run(args, expected):
     if expected:
         app = build_app(expected)
         assert [c.name for c in app.registered_commands] + [g.name for g in app.registered_groups] == [expected]
+
+
+def test_batch_accepts_a_byte_order_mark(cli, tmp_path):
+    path = tmp_path / "excel.csv"
+    path.write_text(BATCH, encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(cli("deadline", "--input", str(path), "-f", "csv").stdout)))
+    assert rows[0]["response_due"] == "2026-11-23T13:00:00-05:00"
+    assert json.loads(cli("deadline", "--input", "-", "-f", "json", input="\ufeff" + BATCH).stdout)[0]["policy"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["deadline", "openweb", "1", "--opened", "9999-12-31T23:59"], "out of the supported years"),
+        (["deadline", "openweb", "1", "--opened", "0001-01-01T00:00+05:00"], "out of the supported years"),
+        (["calendar", "add", "2026-11-23T09:00", "99999999999h", "--policy", "openweb"], "longer than 100 years"),
+        (["calendar", "add", "2026-11-23T09:00", "P2D", "--policy", "openweb"], "days are ambiguous"),
+        (["calendar", "add", "2026-11-23T09:00", "99999999 business days", "--policy", "openweb"], "100 years"),
+    ],
+)
+def test_extreme_input_is_a_one_line_error(cli, args, message):
+    assert message in user_error(cli(*args, code=2))
+
+
+def test_a_damaged_holiday_cache_is_rebuilt(cli, holiday_cache_dir):
+    cache = holiday_cache_dir / "holidays.json"
+    saved = cache.read_text() if cache.exists() else None
+    try:
+        for damage in ("[]", '{"release": "x", "tables": []}', "{not json"):
+            cache.write_text(damage)
+            data = json.loads(cli(*DEADLINE, "-f", "json").stdout)
+            assert data["response_due"] == "2026-11-23T13:00:00-05:00"
+    finally:
+        if saved is not None:
+            cache.write_text(saved)

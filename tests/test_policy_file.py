@@ -77,6 +77,8 @@ def test_lookup_order(cli, tmp_path, monkeypatch):
         (('aliases = ["urgent"]', 'aliases = ["urgent"]\nnope = 1'), "policies.acme.severities.p1.nope: unknown key"),
         (("fri = ", "mon = "), "calendars.office.hours.mon: mon is given twice"),
         (("timezone =", "timezone = = "), "malformed TOML"),
+        (('country = "GB", ', ""), "calendars.office.holidays: subdiv and categories need a country"),
+        (("downtime = 0.3", 'downtime = 0.3\nupdate_every = "0m"'), "update_every: expected a duration longer"),
     ],
 )
 def test_errors_name_file_key_and_problem(cli, tmp_path, change, message):
@@ -105,6 +107,7 @@ def test_show_lists_targets_and_next_holidays(cli):
     data = json.loads(cli("policies", "show", "openweb", "-f", "json").stdout)
     assert data["timezone"] == "America/New_York"
     assert data["hours"] == "Mon-Fri 09:00-17:00"
-    assert [s["key"] for s in data["severities"]] == ["1", "2", "3", "4"]
-    assert data["severities"][1]["response"] == "4h in hours, 4 business hours out of hours"
-    assert len(data["holidays"]) >= 10
+    assert data["severities"] == "1, 2, 3, 4"
+    assert [s["key"] for s in data["severity_targets"]] == ["1", "2", "3", "4"]
+    assert data["severity_targets"][1]["response"] == "4h in hours, 4 business hours out of hours"
+    assert len(data["upcoming_holidays"]) >= 10

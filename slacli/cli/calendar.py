@@ -89,8 +89,8 @@ def _business_rule(text: str) -> Rule:
     except ValueError as plain_error:
         try:
             rule = parse_rule(text)
-        except ValueError:
-            raise InputError(f"DURATION: {plain_error}") from None
+        except ValueError as rule_error:
+            raise InputError(f"DURATION: {rule_error}") from None
         if rule is None or isinstance(rule, WallDuration):
             raise InputError(f"DURATION: {plain_error}") from None
         return rule

@@ -62,11 +62,8 @@ def deadline(
     chosen = state.policies().get(policy)
     sev = chosen.severity(severity)
     zone = chosen.calendar.zone
-    opened_at = parse_instant(opened, zone, what="--opened")
-    acked_at = parse_instant(acked, zone, what="--acked") if acked else None
+    opened_at, acked_at = _anchors(opened, acked, zone, "--")
     shown = output_zone(tz, zone)
-    if acked_at is not None and acked_at < opened_at:
-        raise InputError("--acked is before --opened")
     response, resolution = chosen.deadlines(sev, opened_at, acked_at)
     record = _record(chosen, sev, opened_at, acked_at, response, resolution, shown)
     if fmt is Format.table:
@@ -152,23 +149,28 @@ def _batch_row(
         policy = policies.get(key[0])
         lookup[key] = (policy, policy.severity(key[1]), output_zone(tz, policy.calendar.zone))
     policy, severity, shown = lookup[key]
-    zone = policy.calendar.zone
-    opened = parse_instant(row["opened"] or "", zone, what="opened")
-    acked_text = row.get("acked") or ""
-    acked = parse_instant(acked_text, zone, what="acked") if acked_text.strip() else None
-    if acked is not None and acked < opened:
-        raise InputError("acked is before opened")
+    opened, acked = _anchors(row["opened"] or "", row.get("acked") or "", policy.calendar.zone)
     response, resolution = policy.deadlines(severity, opened, acked)
     row["response_due"] = iso(response.at, shown) if response.at else None
     row["resolution_due"] = iso(resolution.at, shown) if resolution.at else None
     return row
 
 
+def _anchors(opened: str, acked: str | None, zone: ZoneInfo, prefix: str = "") -> tuple[datetime, datetime | None]:
+    """The opened and acked instants of one incident; acked may be empty, not earlier."""
+    opened_at = parse_instant(opened, zone, what=f"{prefix}opened")
+    acked_at = parse_instant(acked, zone, what=f"{prefix}acked") if acked and acked.strip() else None
+    if acked_at is not None and acked_at.timestamp() < opened_at.timestamp():
+        raise InputError(f"{prefix}acked is before {prefix}opened")
+    return opened_at, acked_at
+
+
 def _read_input(source: str) -> str:
     if source == "-":
-        return sys.stdin.read()
+        return sys.stdin.read().removeprefix("\ufeff")
     try:
-        with open(source, encoding="utf-8", newline="") as handle:
+        # utf-8-sig: spreadsheets save "CSV UTF-8" with a byte-order mark.
+        with open(source, encoding="utf-8-sig", newline="") as handle:
             return handle.read()
     except OSError as error:
         raise InputError(f"cannot read {source}: {error.strerror or error}") from None

@@ -59,7 +59,7 @@ def show(
         write_table(severities, list(severities[0]), sys.stdout, title="Severities")
         write_table(holidays, ["date", "weekday", "holiday"], sys.stdout, title="Holidays, next 12 months")
         return
-    data = {**_summary(policy), "severities": severities, "holidays": holidays}
+    data = {**_summary(policy), "severity_targets": severities, "upcoming_holidays": holidays}
     emit(fmt, severities, list(severities[0]), sys.stdout, json_data=data)
 
 
