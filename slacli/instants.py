@@ -90,9 +90,13 @@ _PART = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*")
 MAX_SECONDS = 100 * 366 * 86400  # no SLA target is longer than a century
 
 
+class DurationTooLong(ValueError):
+    pass
+
+
 def bounded(d: timedelta, text: str) -> timedelta:
     if d.total_seconds() > MAX_SECONDS:
-        raise ValueError(f"{text!r} is longer than 100 years")
+        raise DurationTooLong(f"{text!r} is longer than 100 years")
     return d
 
 

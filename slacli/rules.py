@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from slacli.calendars import Calendar
-from slacli.instants import MAX_SECONDS, bounded, format_duration, parse_duration, short
+from slacli.instants import MAX_SECONDS, DurationTooLong, bounded, format_duration, parse_duration, short
 
 
 def _opening_note(anchor: datetime, calendar: Calendar) -> str:
@@ -158,6 +158,8 @@ def parse_rule(text: str) -> Rule | None:
         return EndOfBusinessDay(text, after)
     try:
         return WallDuration(text, parse_duration(normal))
+    except DurationTooLong:
+        raise
     except ValueError:
         raise ValueError(f"unknown target {text!r}: {SYNTAX_HELP}") from None
 
@@ -167,5 +169,5 @@ def _positive_int(digits: str, text: str) -> int:
     if value < 1:
         raise ValueError(f"the count must be at least 1 in {text!r}")
     if value > MAX_SECONDS // 86400:
-        raise ValueError(f"{text!r} is longer than 100 years")
+        raise DurationTooLong(f"{text!r} is longer than 100 years")
     return value
