@@ -35,6 +35,11 @@ def cell(value: Any) -> str:
     return str(value)
 
 
+def number(value: float) -> float | int:
+    """A measured quantity for JSON/CSV: an int when whole, else rounded to 2 decimals."""
+    return int(value) if float(value).is_integer() else round(value, 2)
+
+
 def neutralize(value: Any) -> Any:
     """Defuse a CSV text cell a spreadsheet would run as a formula; numbers stay numbers."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):

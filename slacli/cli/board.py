@@ -12,7 +12,7 @@ from slacli.cli.incidents import left_text
 from slacli.errors import ExitCode, InputError
 from slacli.incidents import clocks, remaining
 from slacli.instants import format_duration, iso, now, parse_duration, parse_instant
-from slacli.render import Format, emit
+from slacli.render import Format, emit, number
 from slacli.tracker import Tracker
 
 AsOfOption = Annotated[
@@ -82,7 +82,7 @@ def due_rows(tracker: Tracker, as_of: datetime, horizon: float | None, policy: s
                         "clock": clock.name,
                         "due": iso(clock.due, rules.calendar.zone),
                         "left": left_text(left, clock.counts) if left is not None else None,
-                        "left_minutes": round(left.total_seconds() / 60, 2) if left is not None else None,
+                        "left_minutes": number(left.total_seconds() / 60) if left is not None else None,
                         "status": clock.status + (" (provisional)" if clock.provisional else ""),
                         "_style": "red" if seconds < 0 else "yellow" if seconds < SOON_SECONDS else "",
                     },
@@ -139,7 +139,7 @@ def breach_rows(
                     "due": iso(due_at, zone),
                     "done": iso(done_at, zone) if done_at else None,
                     "late_by": format_duration(end - due_at),
-                    "late_minutes": round((end - due_at).total_seconds() / 60, 2),
+                    "late_minutes": number((end - due_at).total_seconds() / 60),
                     "status": status,
                 }
             )

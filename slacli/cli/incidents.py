@@ -13,7 +13,7 @@ from slacli.errors import InputError
 from slacli.incidents import clocks, remaining
 from slacli.instants import format_duration, iso, now, parse_instant
 from slacli.policy import Policy
-from slacli.render import Format, emit, write_fields, write_table
+from slacli.render import Format, emit, number, write_fields, write_table
 from slacli.tracker import Incident, Tracker
 
 IdArgument = Annotated[int, typer.Argument(help="Incident id.", min=1)]
@@ -73,16 +73,12 @@ def incident_record(tracker: Tracker, incident: Incident, as_of: datetime) -> di
         "resolution_met": met("resolution"),
         "next_update_due": shown(update.due) if update and state.is_open else None,
         "late_updates": len(state.late_updates),
-        "paused_minutes": _number(state.paused_seconds(as_of) / 60),
+        "paused_minutes": number(state.paused_seconds(as_of) / 60),
         "excluded": state.excluded,
         "postmortem": state.postmortem,
         "provisional": by_name["resolution"].provisional,
         "late_report": state.late_report,
     }
-
-
-def _number(value: float) -> float | int:
-    return int(value) if value.is_integer() else round(value, 2)
 
 
 def _instant(text: str | None, policy: Policy, what: str = "--at") -> datetime:
@@ -240,12 +236,12 @@ def recompute(
     if (incident_id is None) == (not all_open):
         raise InputError("give an incident ID, or --all")
     ids = [i.id for i in tracker.find(open_only=True)] if all_open else [incident_id]
-    for number in ids:
-        assert number is not None
-        policy = tracker.policy_of(tracker.get(number).state)
-        _, changes = tracker.recompute(number, at=_instant(at, policy), author=author(by))
+    for each in ids:
+        assert each is not None
+        policy = tracker.policy_of(tracker.get(each).state)
+        _, changes = tracker.recompute(each, at=_instant(at, policy), author=author(by))
         summary = "; ".join(f"{k} {v['from']} -> {v['to']}" for k, v in changes.items()) or "no change"
-        typer.echo(f"{number}: {summary}")
+        typer.echo(f"{each}: {summary}")
 
 
 def list_incidents(
@@ -284,14 +280,19 @@ def _columns(rows: list[dict[str, Any]]) -> list[str]:
     return list(rows[0]) if rows else list(RECORD_COLUMNS)
 
 
-def show(ctx: typer.Context, incident_id: IdArgument, fmt: FormatOption = Format.table) -> None:
+def show(
+    ctx: typer.Context,
+    incident_id: IdArgument,
+    at: Annotated[str | None, typer.Option("--at", metavar="T", help="As of T (default: now).")] = None,
+    fmt: FormatOption = Format.table,
+) -> None:
     """An incident: its timeline, each clock's due instant, met or breached, time left."""
     state: AppState = ctx.obj
     tracker = state.tracker()
     incident = tracker.get(incident_id)
     policy = tracker.policy_of(incident.state)
     calendar = policy.severity(incident.state.severity).calendar
-    as_of = now()
+    as_of = _instant(at, policy)
     record = incident_record(tracker, incident, as_of)
     zone = policy.calendar.zone
     timeline = [
