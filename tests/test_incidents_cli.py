@@ -216,3 +216,26 @@ def test_two_processes_writing_at_once(database, tmp_path):
     with sqlite3.connect(database) as db:
         assert db.execute("SELECT count(*) FROM incidents").fetchone()[0] == 30
         assert db.execute("SELECT count(*) FROM events").fetchone()[0] == 30
+
+
+def test_exclude_postmortem_reopen_and_the_timeline(cli):
+    number = str(opened(cli, "ISP down", "--policy", "optimy", "--severity", "high", "--at", "2026-11-23T10:00"))
+    assert record(cli, "exclude", number, "customer's ISP", "--at", "2026-11-23T10:05")["excluded"] == "customer's ISP"
+    assert record(cli, "exclude", number, "--clear", "--at", "2026-11-23T10:06")["excluded"] is None
+    user_error(cli("exclude", number, code=2))
+    cli("resolve", number, "--at", "2026-11-23T11:00")
+    assert record(cli, "reopen", number, "--at", "2026-11-23T12:00")["status"] == "open"
+    link = record(cli, "postmortem", number, "--link", "https://wiki/pm/1", "--at", "2026-11-23T12:30")
+    assert link["postmortem"] == "https://wiki/pm/1"
+    shown = record(cli, "show", number, "--at", "2026-11-23T13:00")
+    assert [e["event"] for e in shown["events"]] == [
+        "opened", "excluded", "excluded", "resolved", "reopened", "postmortem"
+    ]  # fmt: skip
+
+
+def test_due_within_and_recompute_all(cli):
+    opened(cli, "A", "--policy", "protecto", "--severity", "critical", "--at", "2026-11-23T10:00")
+    opened(cli, "B", "--policy", "protecto", "--severity", "low", "--at", "2026-11-23T10:00")
+    soon = json.loads(cli("due", "--within", "2h", "--at", "2026-11-23T10:30-05:00", "-f", "json").stdout)
+    assert [(r["title"], r["clock"]) for r in soon] == [("A", "response")]
+    assert cli("recompute", "--all", "--at", "2026-11-23T10:40").stdout.splitlines() == ["1: no change", "2: no change"]
