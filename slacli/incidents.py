@@ -59,6 +59,7 @@ class State(NamedTuple):
     resolution_met: bool | None = None
     provisional: bool = False
     last_update: datetime | None = None
+    reopened: datetime | None = None  # the update cadence starts again from here
     late_updates: tuple[tuple[datetime, datetime], ...] = ()  # (due, posted at)
     late_report: bool = False
     digest: str = ""
@@ -111,7 +112,7 @@ def compute_dues(policy: Policy, state: State, digest: str) -> dict[str, Any]:
 def _update_due(severity: Severity, state: State) -> datetime:
     """SPEC 2.12: the last update (or the opening) plus the cadence, moved by later pauses."""
     assert severity.update_every is not None
-    since = state.last_update or state.opened
+    since = max(t for t in (state.opened, state.last_update, state.reopened) if t is not None)
     later = [p for p in state.pauses if p[0] >= since]
     return shift(since + severity.update_every, later, "wall", severity.calendar)
 
@@ -124,12 +125,41 @@ def _iso(t: datetime) -> str:
 
 
 def record(state: State | None, event: Event, policy: Policy, digest: str) -> tuple[State, Event]:
-    """Apply a new event and store in it the due instants it produces."""
+    """Apply a new event and store in it the due instants it produces.
+
+    An event that meets a target while the incident is paused is judged against the due
+    instant moved by the pause so far (SPEC 2.11); that instant is stored with it too.
+    """
+    if state is not None and state.paused_since is not None and event.kind in JUDGED:
+        calendar = policy.severity(state.severity).calendar
+        moved = {
+            name: _iso(shift(due, [(state.paused_since, event.at)], _clock(state, name), calendar))
+            for name in (*TARGETS, "update")
+            if (due := getattr(state, f"{name}_due")) is not None
+        }
+        event = event._replace(details={**event.details, "due_at_event": moved})
     new = apply(state, event)
     if (event.kind in MOVES_CLOCKS and new.is_open) or event.kind == "opened":
-        event = event._replace(details={**event.details, "due": compute_dues(policy, new, digest)})
+        due = compute_dues(policy, new, digest)
+        if state is not None and state.acked is not None and state.response_due is not None:
+            due["response"] = _iso(state.response_due)  # already met or missed: it stays judged
+            due["response_clock"] = state.response_clock
+        event = event._replace(details={**event.details, "due": due})
         new = _with_dues(new, event)
     return new, event
+
+
+JUDGED = frozenset({"acknowledged", "resolved", "update"})
+
+
+def _clock(state: State, name: str) -> str | None:
+    return "wall" if name == "update" else getattr(state, f"{name}_clock")
+
+
+def _due_at_event(state: State, event: Event, name: str) -> datetime | None:
+    """The due instant ``event`` is judged against: moved by a running pause, if any."""
+    moved = event.details.get("due_at_event", {}).get(name)
+    return datetime.fromisoformat(moved) if moved else getattr(state, f"{name}_due")
 
 
 def replay(events: Iterable[Event]) -> State:
@@ -199,7 +229,8 @@ def _acknowledged(state: State, event: Event) -> State:
     _refuse_if_resolved(state, "acknowledge")
     if state.acked is not None:
         raise InputError("the incident is already acknowledged")
-    met = None if state.response_due is None else event.at <= state.response_due
+    due = _due_at_event(state, event, "response")
+    met = None if due is None else event.at <= due
     return state._replace(acked=event.at, response_met=met, status=PAUSED if state.paused_since else ACKNOWLEDGED)
 
 
@@ -227,23 +258,35 @@ def _resumed(state: State, event: Event) -> State:
 
 def _update(state: State, event: Event) -> State:
     _refuse_if_resolved(state, "post an update to")
-    late = state.update_due is not None and event.at > state.update_due
-    posted = ((state.update_due, event.at),) if late and state.update_due else ()
-    return state._replace(last_update=event.at, late_updates=state.late_updates + posted)
+    return state._replace(last_update=event.at, late_updates=state.late_updates + _late_update(state, event))
+
+
+def _late_update(state: State, event: Event) -> tuple[tuple[datetime, datetime], ...]:
+    """The update target missed by ``event`` (an update, or the resolution ending the cadence)."""
+    due = _due_at_event(state, event, "update")
+    return ((due, event.at),) if due is not None and event.at > due else ()
 
 
 def _resolved(state: State, event: Event) -> State:
     _refuse_if_resolved(state, "resolve")
+    late_updates = state.late_updates + _late_update(state, event)  # a missed cadence stays missed
+    fields: dict[str, Any] = {}
+    due = _due_at_event(state, event, "resolution")
+    fields["resolution_met"] = None if due is None else event.at <= due
+    if state.acked is None:  # resolved without an acknowledgement: that answered it too
+        response = _due_at_event(state, event, "response")
+        fields["response_met"] = None if response is None else event.at <= response
     if state.paused_since is not None:
         state = _resumed(state, event)
-    met = None if state.resolution_due is None else event.at <= state.resolution_due
-    return state._replace(status=RESOLVED, resolved=event.at, resolution_met=met, update_due=None)
+    return state._replace(status=RESOLVED, resolved=event.at, update_due=None, late_updates=late_updates, **fields)
 
 
 def _reopened(state: State, event: Event) -> State:
     if state.status != RESOLVED:
         raise InputError("only a resolved incident can be reopened")
-    return state._replace(status=ACKNOWLEDGED if state.acked else OPEN, resolved=None, resolution_met=None)
+    return state._replace(
+        status=ACKNOWLEDGED if state.acked else OPEN, resolved=None, resolution_met=None, reopened=event.at
+    )
 
 
 def _excluded(state: State, event: Event) -> State:
@@ -276,7 +319,7 @@ _HANDLERS = {
 
 _INSTANTS = frozenset(
     {"opened", "started", "acked", "resolved", "paused_since", "response_due", "resolution_due", "update_due"}
-    | {"last_update", "last_event"}
+    | {"last_update", "last_event", "reopened"}
 )
 _INSTANT_PAIRS = frozenset({"pauses", "late_updates"})
 
@@ -322,7 +365,7 @@ def clocks(state: State, now: datetime, calendar: Calendar) -> list[Clock]:
     """Every clock of ``state`` as of ``now`` (the response, the resolution, the update)."""
     result = []
     for name, done_at, met, clock in (
-        ("response", state.acked, state.response_met, state.response_clock),
+        ("response", state.acked or state.resolved, state.response_met, state.response_clock),
         ("resolution", state.resolved, state.resolution_met, state.resolution_clock),
         ("update", None, None, "wall"),
     ):

@@ -13,9 +13,10 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,20 @@ def _create_tables(db: sqlite3.Connection) -> None:
     db.execute("CREATE TABLE policy_snapshots (digest TEXT PRIMARY KEY, name TEXT NOT NULL, tables TEXT NOT NULL)")
 
 
+def _set_wal(db: sqlite3.Connection) -> None:
+    """Switch to WAL. Two first uses at once can find the file locked, and this pragma
+    does not wait for the busy timeout, so retry until that time has passed."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 class Row(dict[str, Any]):
     """An incident row: id, policy, severity, status, service, opened, resolved, state (JSON)."""
 
@@ -84,7 +99,7 @@ class Store:
         db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         db.row_factory = sqlite3.Row
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        db.execute("PRAGMA journal_mode = WAL")
+        _set_wal(db)
         db.execute("PRAGMA foreign_keys = ON")
         return db
 
@@ -188,10 +203,10 @@ class Store:
                 params.append(value)
         if since is not None:
             clauses.append("opened >= ?")
-            params.append(since.isoformat())
+            params.append(since.astimezone(UTC).isoformat())  # stored as UTC text: compare alike
         if until is not None:
             clauses.append("opened < ?")
-            params.append(until.isoformat())
+            params.append(until.astimezone(UTC).isoformat())
         where = " WHERE " + " AND ".join(clauses) if clauses else ""
         rows = self.db.execute(f"SELECT * FROM incidents{where} ORDER BY opened, id", params)
         return [Row(r) for r in rows]

@@ -93,9 +93,54 @@ def test_severity_up_and_down_recomputes_from_the_original_anchor(cli):
     assert up["response_due"] == "2026-11-23T10:30:00-05:00" and up["next_update_due"] == "2026-11-23T11:00:00-05:00"
     record(cli, "ack", str(number), "--at", "2026-11-23T10:25")
     down = record(cli, "severity", str(number), "4", "--at", "2026-11-23T10:40")
-    assert down["response_met"] is True  # met stays met
+    # Met stays met, judged against the due instant in force when it was met.
+    assert down["response_met"] is True and down["response_due"] == "2026-11-23T10:30:00-05:00"
+    assert down["next_update_due"] is None
+
+
+def test_severity_change_before_the_ack_moves_the_response(cli):
+    number = opened(cli, "Agents", "--policy", "openmethods", "--severity", "3", "--at", "2026-11-23T10:00")
     # 24 business hours on 06:00-16:00 from Monday 10:00: 6h + 10h + 8h = Wednesday 14:00.
-    assert down["response_due"] == "2026-11-25T14:00:00-05:00" and down["next_update_due"] is None
+    assert record(cli, "severity", str(number), "4", "--at", "2026-11-23T10:40")["response_due"] == (
+        "2026-11-25T14:00:00-05:00"
+    )
+
+
+def test_events_while_paused_are_judged_against_the_paused_clock(cli):
+    number = str(opened(cli, "A", "--policy", "protecto", "--severity", "critical", "--at", "2026-11-23T10:00"))
+    cli("pause", number, "--reason", "r", "--at", "2026-11-23T10:30")
+    assert record(cli, "ack", number, "--at", "2026-11-23T11:15")["response_met"] is True  # 30m were left
+    cli("resume", number, "--at", "2026-11-23T12:00")
+    assert cli("breaches", "--at", "2026-11-23T12:05-05:00").exit_code == 0
+    cli("pause", number, "--reason", "r", "--at", "2026-11-24T09:00")
+    resolved = record(cli, "resolve", number, "--at", "2026-11-24T11:00")  # due 11:30 + the pause
+    assert resolved["resolution_met"] is True
+
+
+def test_resolving_without_an_ack_answers_the_response_and_ends_the_cadence(cli):
+    number = str(opened(cli, "A", "--policy", "openmethods", "--severity", "1", "--at", "2026-11-23T10:00"))
+    resolved = record(cli, "resolve", number, "--at", "2026-11-23T10:20")
+    assert resolved["response_met"] is True
+    late = str(opened(cli, "B", "--policy", "openmethods", "--severity", "1", "--at", "2026-11-23T10:00"))
+    cli("ack", late, "--at", "2026-11-23T10:05")
+    cli("resolve", late, "--at", "2026-11-23T13:00")  # no update since 10:00: the 11:00 update was missed
+    rows = json.loads(cli("breaches", "--at", "2026-12-23T10:00-05:00", "-f", "json", code=1).stdout)
+    assert [(r["id"], r["target"], r["late_minutes"]) for r in rows] == [(2, "update", 120)]
+
+
+def test_reopening_restarts_the_update_cadence(cli):
+    number = str(opened(cli, "A", "--policy", "openmethods", "--severity", "1", "--at", "2026-11-23T10:00"))
+    cli("ack", number, "--at", "2026-11-23T10:05")
+    cli("update", number, "u1", "--at", "2026-11-23T10:50")
+    cli("resolve", number, "--at", "2026-11-23T11:00")
+    assert record(cli, "reopen", number, "--at", "2026-11-23T15:00")["next_update_due"] == "2026-11-23T16:00:00-05:00"
+    assert record(cli, "update", number, "u2", "--at", "2026-11-23T15:10")["late_updates"] == 0
+
+
+def test_since_and_until_compare_instants_not_text(cli):
+    opened(cli, "A", "--policy", "protecto", "--severity", "critical", "--at", "2026-11-23T10:00")
+    assert record(cli, "list", "--all", "-p", "protecto", "--since", "2026-11-23T11:00") == []
+    assert len(record(cli, "list", "--all", "-p", "protecto", "--until", "2026-11-23T10:30")) == 1
 
 
 def test_openmethods_update_cadence(cli):

@@ -36,6 +36,13 @@ RECORD_COLUMNS = (
 )
 
 
+ALL_COLUMNS = (
+    *("id", "title", "policy", "severity", "status", "service", "ref", "opened", "started", "acked", "resolved"),
+    *("response_due", "response_met", "resolution_due", "resolution_met", "next_update_due", "late_updates"),
+    *("paused_minutes", "excluded", "postmortem", "provisional", "late_report"),
+)
+
+
 def author(by: str | None) -> str:
     return by or os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"
 
@@ -273,11 +280,7 @@ def list_incidents(
     }
     as_of = now()
     rows = [incident_record(tracker, i, as_of) for i in tracker.find(**filters)]
-    emit(fmt, rows, RECORD_COLUMNS if fmt is Format.table else _columns(rows), sys.stdout, title="Incidents")
-
-
-def _columns(rows: list[dict[str, Any]]) -> list[str]:
-    return list(rows[0]) if rows else list(RECORD_COLUMNS)
+    emit(fmt, rows, RECORD_COLUMNS if fmt is Format.table else ALL_COLUMNS, sys.stdout, title="Incidents")
 
 
 def show(
