@@ -184,6 +184,7 @@ class Store:
         self,
         *,
         open_only: bool = False,
+        open_at: datetime | None = None,
         resolved_only: bool = False,
         policy: str | None = None,
         severity: str | None = None,
@@ -195,6 +196,9 @@ class Store:
         clauses, params = [], []
         if open_only:
             clauses.append("status != 'resolved'")
+        if open_at is not None:  # open at that instant: opened by then, not resolved by then
+            clauses.append("opened <= ? AND (resolved IS NULL OR resolved > ?)")
+            params += [open_at.astimezone(UTC).isoformat()] * 2
         if resolved_only:
             clauses.append("status = 'resolved'")
         for column, value in (("policy", policy), ("severity", severity), ("service", service)):

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from slacli.errors import InputError
 from slacli.holidaydata import HolidayCache
-from slacli.incidents import Event, State, dump_state, load_state, record
+from slacli.incidents import Event, State, dump_state, load_state, record, replay
 from slacli.policy import Policy, PolicySet, policies_from_document
 
 if TYPE_CHECKING:  # the store (sqlite3) is imported only by the commands that open it
@@ -103,6 +103,8 @@ class Tracker:
         """Recompute an incident's deadlines with the policy file in use now."""
         with self.store.transaction():
             state = self._state(incident_id)
+            if not state.is_open:
+                raise InputError(f"incident {incident_id} is resolved: its deadlines are settled")
             policy = self.policies.get(state.policy)
             digest = self.policies.digest(policy.name)
             self.store.save_snapshot(digest, policy.name, self.policies.standalone(policy.name))
@@ -139,8 +141,21 @@ class Tracker:
             for e in self.store.events(incident_id)
         ]
 
-    def find(self, **filters: Any) -> list[Incident]:
-        return [Incident(row["id"], _state_of(row)) for row in self.store.incidents(**filters)]
+    def find(self, as_of: datetime | None = None, **filters: Any) -> list[Incident]:
+        """Incidents matching ``filters``; with ``as_of``, as they stood then (see :meth:`at`)."""
+        found = [Incident(row["id"], _state_of(row)) for row in self.store.incidents(**filters)]
+        if as_of is None:
+            return found
+        return [then for incident in found if (then := self.at(incident, as_of)) is not None]
+
+    def at(self, incident: Incident, when: datetime) -> Incident | None:
+        """The incident as it stood at ``when``, its later events undone (None: not yet opened)."""
+        state = incident.state
+        if state.last_event is None or state.last_event <= when:
+            return incident
+        if state.opened > when:
+            return None
+        return Incident(incident.id, replay(e for e in self.history(incident.id) if e.at <= when))
 
     def policy_of(self, state: State) -> Policy:
         """The policy an incident's deadlines come from: its snapshot, else the file's."""

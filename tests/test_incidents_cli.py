@@ -209,7 +209,7 @@ def test_stored_deadlines_survive_a_policy_edit_until_recompute(cli, tmp_path, m
     policies.write_text(SHIPPED_POLICIES.read_text().replace('response = "1h"', 'response = "2h"'))
     assert record(cli, "show", str(number))["response_due"] == "2026-11-23T11:00:00-05:00"
     out = cli("recompute", str(number), "--at", "2026-11-23T10:05").stdout
-    assert "response 2026-11-23T16:00:00+00:00 -> 2026-11-23T17:00:00+00:00" in out
+    assert "response 2026-11-23T11:00:00-05:00 -> 2026-11-23T12:00:00-05:00" in out
     assert record(cli, "show", str(number))["response_due"] == "2026-11-23T12:00:00-05:00"
 
 
@@ -284,3 +284,23 @@ def test_due_within_and_recompute_all(cli):
     soon = json.loads(cli("due", "--within", "2h", "--at", "2026-11-23T10:30-05:00", "-f", "json").stdout)
     assert [(r["title"], r["clock"]) for r in soon] == [("A", "response")]
     assert cli("recompute", "--all", "--at", "2026-11-23T10:40").stdout.splitlines() == ["1: no change", "2: no change"]
+
+
+def test_at_means_as_of_then(cli):
+    number = str(opened(cli, "A", "--policy", "protecto", "--severity", "critical", "--at", "2026-11-23T10:00"))
+    cli("ack", number, "--at", "2026-11-23T12:00")  # late
+    cli("resolve", number, "--at", "2026-11-23T13:00")
+    assert cli("breaches", "--at", "2026-11-23T10:30-05:00").exit_code == 0  # nothing late yet then
+    board = json.loads(cli("due", "--at", "2026-11-23T10:30-05:00", "-f", "json").stdout)
+    assert [(r["clock"], r["status"]) for r in board] == [("response", "pending"), ("resolution", "pending")]
+    then = record(cli, "show", number, "--at", "2026-11-23T10:30")
+    assert then["status"] == "open" and [e["event"] for e in then["events"]] == ["opened"]
+    assert cli("breaches", "--at", "2026-11-23T14:00-05:00", "-f", "csv", code=1)
+
+
+def test_recompute_refuses_a_resolved_incident(cli, database):
+    number = str(opened(cli, "A", "--policy", "protecto", "--severity", "critical", "--at", "2026-11-23T10:00"))
+    cli("resolve", number, "--at", "2026-11-23T10:30")
+    before = event_count(database)
+    assert "resolved" in user_error(cli("recompute", number, code=2))
+    assert event_count(database) == before

@@ -1,7 +1,7 @@
 """``slacli due`` (the on-call screen) and ``slacli breaches`` (for cron)."""
 
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 import typer
@@ -61,7 +61,12 @@ def due(
 def due_rows(tracker: Tracker, as_of: datetime, horizon: float | None, policy: str | None) -> list[dict[str, Any]]:
     """The due board: every running clock, soonest first (within ``horizon`` seconds)."""
     found = []
-    for incident in tracker.find(open_only=True, policy=policy):
+    # The open incidents of now come from an index; those of the past need a wider look.
+    past = as_of < now() - timedelta(minutes=1)
+    which: dict[str, Any] = {"open_at": as_of} if past else {"open_only": True}
+    for incident in tracker.find(as_of if past else None, policy=policy, **which):
+        if not incident.state.is_open:
+            continue
         rules = tracker.policy_of(incident.state)
         calendar = rules.severity(incident.state.severity).calendar
         for clock in clocks(incident.state, as_of, calendar):
@@ -117,7 +122,7 @@ def breach_rows(
 ) -> list[dict[str, Any]]:
     """Every target breached or met late, of incidents opened before ``upper``."""
     rows = []
-    for incident in tracker.find(policy=policy, until=upper):
+    for incident in tracker.find(as_of, policy=policy, until=min(upper or as_of, as_of)):
         rules = tracker.policy_of(incident.state)
         zone = rules.calendar.zone
         calendar = rules.severity(incident.state.severity).calendar

@@ -4,6 +4,7 @@ import os
 import sys
 from datetime import datetime, timedelta
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 import typer
 
@@ -242,13 +243,17 @@ def recompute(
     tracker = state.tracker()
     if (incident_id is None) == (not all_open):
         raise InputError("give an incident ID, or --all")
-    ids = [i.id for i in tracker.find(open_only=True)] if all_open else [incident_id]
-    for each in ids:
-        assert each is not None
-        policy = tracker.policy_of(tracker.get(each).state)
-        _, changes = tracker.recompute(each, at=_instant(at, policy), author=author(by))
-        summary = "; ".join(f"{k} {v['from']} -> {v['to']}" for k, v in changes.items()) or "no change"
-        typer.echo(f"{each}: {summary}")
+    chosen = tracker.find(open_only=True) if all_open else [tracker.get(incident_id or 0)]
+    current = [state.policies().get(i.state.policy) for i in chosen]  # all known before any is written
+    for incident, policy in zip(chosen, current, strict=True):
+        _, changes = tracker.recompute(incident.id, at=_instant(at, policy), author=author(by))
+        zone = policy.calendar.zone
+
+        def shown(value: str | None, zone: ZoneInfo = zone) -> str:
+            return iso(datetime.fromisoformat(value), zone) if value else "none"
+
+        summary = "; ".join(f"{k} {shown(v['from'])} -> {shown(v['to'])}" for k, v in changes.items())
+        typer.echo(f"{incident.id}: {summary or 'no change'}")
 
 
 def list_incidents(
@@ -292,15 +297,18 @@ def show(
     """An incident: its timeline, each clock's due instant, met or breached, time left."""
     state: AppState = ctx.obj
     tracker = state.tracker()
-    incident = tracker.get(incident_id)
-    policy = tracker.policy_of(incident.state)
-    calendar = policy.severity(incident.state.severity).calendar
+    policy = tracker.policy_of(tracker.get(incident_id).state)
     as_of = _instant(at, policy)
+    incident = tracker.at(tracker.get(incident_id), as_of)
+    if incident is None:
+        raise InputError(f"incident {incident_id} was not open yet at {iso(as_of, policy.calendar.zone)}")
+    calendar = policy.severity(incident.state.severity).calendar
     record = incident_record(tracker, incident, as_of)
     zone = policy.calendar.zone
     timeline = [
         {"at": iso(e.at, zone), "event": e.kind.replace("_", " "), "by": e.author, "details": _details(e.details)}
         for e in tracker.history(incident_id)
+        if e.at <= as_of
     ]
     clock_rows = [
         {
