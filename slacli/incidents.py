@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 from slacli.calendars import Calendar
 from slacli.errors import InputError
-from slacli.policy import Policy, Severity
+from slacli.policy import Due, Policy, Severity
 
 OPEN, ACKNOWLEDGED, PAUSED, RESOLVED = "open", "acknowledged", "paused", "resolved"
 TARGETS = ("response", "resolution")
@@ -78,15 +78,20 @@ class State(NamedTuple):
 # -- due instants ------------------------------------------------------------------------
 
 
-def shift(due: datetime, pauses: Iterable[Pause], clock: str | None, calendar: Calendar) -> datetime:
-    """Move ``due`` by every pause that began while its clock still ran (SPEC 2.11).
+def shift(
+    due: datetime, pauses: Iterable[Pause], clock: str | None, calendar: Calendar, since: datetime | None = None
+) -> datetime:
+    """Move ``due`` by the part of every pause while its clock ran (SPEC 2.11): from
+    ``since`` (the clock's anchor) until the due instant.
 
     A pause counts on the clock the target counts on: business time on ``calendar``
     for business rules, real time for wall durations.
     """
     for start, end in pauses:
-        if start >= due:
-            continue  # the clock had run out before the pause began
+        if since is not None:
+            start = max(start, since)  # before its anchor this clock was not running
+        if start >= due or end <= start:
+            continue  # the clock had run out before the pause began, or had not started
         if clock == "business":
             due = calendar.add(due, calendar.elapsed(start, end)).astimezone(UTC)
         else:
@@ -99,22 +104,32 @@ def compute_dues(policy: Policy, state: State, digest: str) -> dict[str, Any]:
     severity = policy.severity(state.severity)
     calendar = severity.calendar
     due: dict[str, Any] = {"digest": digest}
-    for target in policy.deadlines(severity, state.opened, state.acked):
-        at, clock = target.at, target.rule.clock if target.rule else None
-        due[target.name] = _iso(shift(at.astimezone(UTC), state.pauses, clock, calendar)) if at else None
-        due[f"{target.name}_clock"] = clock
-        if target.name == "resolution":
-            due["provisional"] = target.provisional
+    response, resolution = policy.deadlines(severity, state.opened, state.acked)
+    response_due = _shifted(response, state.pauses, calendar, state.opened)
+    since = state.acked if resolution.anchor == "acked" else state.opened
+    if resolution.provisional and response_due is not None:
+        # Counted from the latest allowed acknowledgement: the response due, pauses included.
+        resolution = policy.deadlines(severity, state.opened, response_due)[1]._replace(provisional=True)
+        since = response_due
+    for target, at in ((response, response_due), (resolution, _shifted(resolution, state.pauses, calendar, since))):
+        due[target.name] = _iso(at) if at else None
+        due[f"{target.name}_clock"] = target.rule.clock if target.rule else None
+    due["provisional"] = resolution.provisional
     due["update"] = _iso(_update_due(severity, state)) if severity.update_every and state.is_open else None
     return due
+
+
+def _shifted(target: Due, pauses: Iterable[Pause], calendar: Calendar, since: datetime | None) -> datetime | None:
+    if target.at is None:
+        return None
+    return shift(target.at.astimezone(UTC), pauses, target.rule.clock if target.rule else None, calendar, since)
 
 
 def _update_due(severity: Severity, state: State) -> datetime:
     """SPEC 2.12: the last update (or the opening) plus the cadence, moved by later pauses."""
     assert severity.update_every is not None
     since = max(t for t in (state.opened, state.last_update, state.reopened) if t is not None)
-    later = [p for p in state.pauses if p[0] >= since]
-    return shift(since + severity.update_every, later, "wall", severity.calendar)
+    return shift(since + severity.update_every, state.pauses, "wall", severity.calendar, since)
 
 
 def _iso(t: datetime) -> str:

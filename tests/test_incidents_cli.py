@@ -304,3 +304,21 @@ def test_recompute_refuses_a_resolved_incident(cli, database):
     before = event_count(database)
     assert "resolved" in user_error(cli("recompute", number, code=2))
     assert event_count(database) == before
+
+
+def test_pauses_count_only_while_the_clock_runs(cli):
+    # opencraft critical: resolution counts from the acknowledgement (end of business day).
+    number = str(opened(cli, "LMS", "--policy", "opencraft", "--severity", "critical", "--at", "2026-11-23T10:00"))
+    cli("pause", number, "--reason", "r", "--at", "2026-11-23T11:00")
+    provisional = record(cli, "resume", number, "--at", "2026-11-23T13:00")
+    # Response due Tue 09:00 moves by the 2 business hours paused: Tue 11:00; counted from
+    # there, the provisional end of business day is Tue 17:00.
+    assert provisional["response_due"] == "2026-11-24T11:00:00-05:00"
+    assert provisional["resolution_due"] == "2026-11-24T17:00:00-05:00" and provisional["provisional"]
+    acked = record(cli, "ack", number, "--at", "2026-11-24T10:00")
+    assert acked["resolution_due"] == "2026-11-24T17:00:00-05:00"  # the earlier pause is not its business
+    other = str(opened(cli, "LMS 2", "--policy", "opencraft", "--severity", "critical", "--at", "2026-11-23T10:00"))
+    cli("pause", other, "--reason", "r", "--at", "2026-11-23T11:00")
+    cli("ack", other, "--at", "2026-11-23T12:00")
+    # Acked during the pause: only the 12:00-14:00 part stops the resolution (Mon 17:00 + 2h).
+    assert record(cli, "resume", other, "--at", "2026-11-23T14:00")["resolution_due"] == "2026-11-24T11:00:00-05:00"
