@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import Any, TextIO
 
 Record = Mapping[str, Any]
-FORMULA_STARTS = ("=", "+", "-", "@")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP's list for CSV injection
 
 
 class Format(StrEnum):

@@ -322,3 +322,16 @@ def test_pauses_count_only_while_the_clock_runs(cli):
     cli("ack", other, "--at", "2026-11-23T12:00")
     # Acked during the pause: only the 12:00-14:00 part stops the resolution (Mon 17:00 + 2h).
     assert record(cli, "resume", other, "--at", "2026-11-23T14:00")["resolution_due"] == "2026-11-24T11:00:00-05:00"
+
+
+def test_commands_on_a_missing_database_do_not_create_it(cli, database):
+    assert "does not exist" in user_error(cli("ack", "5", code=2))
+    assert not database.exists()
+
+
+@pytest.mark.parametrize(
+    "args", [["update", "1", " "], ["pause", "1", "--reason", ""], ["postmortem", "1", "--link", ""]]
+)
+def test_empty_texts_are_refused(cli, args):
+    opened(cli, "A", "--policy", "openweb", "--severity", "1", "--at", "2026-11-23T10:00")
+    assert "is empty" in user_error(cli(*args, code=2))

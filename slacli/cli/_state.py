@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from slacli.errors import InputError
 from slacli.holidaydata import HolidayCache
 from slacli.paths import cache_dir, database_file, policies_file
 from slacli.policy import PolicySet, load_policies
@@ -32,13 +33,19 @@ class AppState:
             self._policies = load_policies(self.policies_path, holiday_cache())
         return self._policies
 
-    def tracker(self) -> Tracker:
-        """The incident tracker over the database in use (opened, and migrated, on first use)."""
+    def tracker(self, *, create: bool = True) -> Tracker:
+        """The incident tracker over the database in use (opened, and migrated, on first use).
+
+        ``create=False`` for commands about an existing incident: a mistyped --db must not
+        leave a new, empty database behind."""
         if self._tracker is None:
             from slacli.store import open_store  # lazily: deadline and policies never touch SQLite
             from slacli.tracker import Tracker
 
-            self._tracker = Tracker(open_store(database_file(self.db_option)), self.policies(), holiday_cache())
+            path = database_file(self.db_option)
+            if not create and not path.exists():
+                raise InputError(f"no incidents yet: {path} does not exist")
+            self._tracker = Tracker(open_store(path), self.policies(), holiday_cache())
         return self._tracker
 
 

@@ -44,6 +44,12 @@ ALL_COLUMNS = (
 )
 
 
+def _required(text: str, what: str) -> str:
+    if not text.strip():
+        raise InputError(f"{what} is empty")
+    return text
+
+
 def author(by: str | None) -> str:
     return by or os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"
 
@@ -152,7 +158,7 @@ def _record(
     ctx: typer.Context, incident_id: int, kind: str, at: str | None, by: str | None, fmt: Format, **details: Any
 ) -> None:
     state: AppState = ctx.obj
-    tracker = state.tracker()
+    tracker = state.tracker(create=False)
     policy = tracker.policy_of(tracker.get(incident_id).state)
     when = _instant(at, policy)
     incident = tracker.act(incident_id, kind, at=when, author=author(by), **details)
@@ -189,7 +195,7 @@ def pause(
     fmt: FormatOption = Format.table,
 ) -> None:
     """Stop every running clock of an incident until `resume`."""
-    _record(ctx, incident_id, "paused", at, by, fmt, reason=reason)
+    _record(ctx, incident_id, "paused", at, by, fmt, reason=_required(reason, "--reason"))
 
 
 def update(
@@ -201,7 +207,7 @@ def update(
     fmt: FormatOption = Format.table,
 ) -> None:
     """Post a status update (it restarts the update cadence)."""
-    _record(ctx, incident_id, "update", at, by, fmt, message=message)
+    _record(ctx, incident_id, "update", at, by, fmt, message=_required(message, "MESSAGE"))
 
 
 def exclude(
@@ -228,7 +234,7 @@ def postmortem(
     fmt: FormatOption = Format.table,
 ) -> None:
     """Link the post-mortem of an incident."""
-    _record(ctx, incident_id, "postmortem", at, by, fmt, url=link)
+    _record(ctx, incident_id, "postmortem", at, by, fmt, url=_required(link, "--link"))
 
 
 def recompute(
@@ -240,7 +246,7 @@ def recompute(
 ) -> None:
     """Recompute deadlines with the policy file in use now, recording what changed."""
     state: AppState = ctx.obj
-    tracker = state.tracker()
+    tracker = state.tracker(create=False)
     if (incident_id is None) == (not all_open):
         raise InputError("give an incident ID, or --all")
     chosen = tracker.find(open_only=True) if all_open else [tracker.get(incident_id or 0)]
@@ -296,7 +302,7 @@ def show(
 ) -> None:
     """An incident: its timeline, each clock's due instant, met or breached, time left."""
     state: AppState = ctx.obj
-    tracker = state.tracker()
+    tracker = state.tracker(create=False)
     policy = tracker.policy_of(tracker.get(incident_id).state)
     as_of = _instant(at, policy)
     incident = tracker.at(tracker.get(incident_id), as_of)
