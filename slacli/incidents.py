@@ -154,7 +154,7 @@ def record(state: State | None, event: Event, policy: Policy, digest: str) -> tu
         }
         event = event._replace(details={**event.details, "due_at_event": moved})
     new = apply(state, event)
-    if (event.kind in MOVES_CLOCKS and new.is_open) or event.kind == "opened":
+    if event.kind in MOVES_CLOCKS and new.is_open:
         due = compute_dues(policy, new, digest)
         if state is not None and state.acked is not None and state.response_due is not None:
             due["response"] = _iso(state.response_due)  # already met or missed: it stays judged
