@@ -215,3 +215,16 @@ def test_a_damaged_holiday_cache_is_rebuilt(cli, holiday_cache_dir):
     finally:
         if saved is not None:
             cache.write_text(saved)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["calendar", "add", "2026-11-23T10:00", "-4h", "--policy", "openweb"], "No such option: -4"),
+        ([*DEADLINE, "--format", "xml"], "'xml' is not one of"),
+        (["nosuch"], "No such command 'nosuch'"),
+    ],
+)
+def test_usage_errors_are_one_line_too(cli, args, message):
+    line = user_error(cli(*args, code=2))
+    assert line.startswith("slacli: error: ") and message in line and "--help" in line

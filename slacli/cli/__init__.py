@@ -38,13 +38,34 @@ COMMANDS = {
 GLOBAL_OPTIONS_WITH_VALUE = ("--policies", "--db")
 
 
+# Click's base exception, reached through Typer (which vendors Click) without importing it.
+_CLICK_ERROR = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+
+
 class _Group(TyperGroup):
+    """The error boundary: library errors and usage errors become one line on stderr."""
+
     def invoke(self, ctx: typer.Context) -> object:
         try:
             return super().invoke(ctx)
         except SlacliError as error:
             typer.echo(f"slacli: error: {error}", err=True)
             raise typer.Exit(int(error.exit_code)) from None
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except _CLICK_ERROR as error:  # unknown option, missing argument, bad choice...
+            context = getattr(error, "ctx", None)
+            hint = f" (see '{context.command_path} --help')" if context else ""
+            typer.echo(f"slacli: error: {error.format_message()}{hint}", err=True)
+            sys.exit(error.exit_code)
+        except typer.Abort:
+            typer.echo("Aborted!", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
 
 
 def _version(value: bool) -> None:
