@@ -9,7 +9,7 @@ Every instant here is UTC, which keeps comparisons exact across DST folds.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -60,6 +60,8 @@ class State(NamedTuple):
     provisional: bool = False
     last_update: datetime | None = None
     reopened: datetime | None = None  # the update cadence starts again from here
+    severity_changes: tuple[tuple[datetime, str], ...] = ()  # (when, the severity before it)
+    resolved_gaps: tuple[Pause, ...] = ()  # resolved until reopened: no impact then
     late_updates: tuple[tuple[datetime, datetime], ...] = ()  # (due, posted at)
     late_report: bool = False
     digest: str = ""
@@ -251,7 +253,8 @@ def _acknowledged(state: State, event: Event) -> State:
 
 def _severity_changed(state: State, event: Event) -> State:
     _refuse_if_resolved(state, "change the severity of")
-    return state._replace(severity=event.details["severity"])
+    changes = (*state.severity_changes, (event.at, state.severity))
+    return state._replace(severity=event.details["severity"], severity_changes=changes)
 
 
 def _paused(state: State, event: Event) -> State:
@@ -299,8 +302,13 @@ def _resolved(state: State, event: Event) -> State:
 def _reopened(state: State, event: Event) -> State:
     if state.status != RESOLVED:
         raise InputError("only a resolved incident can be reopened")
+    assert state.resolved is not None
     return state._replace(
-        status=ACKNOWLEDGED if state.acked else OPEN, resolved=None, resolution_met=None, reopened=event.at
+        status=ACKNOWLEDGED if state.acked else OPEN,
+        resolved=None,
+        resolution_met=None,
+        reopened=event.at,
+        resolved_gaps=(*state.resolved_gaps, (state.resolved, event.at)),
     )
 
 
@@ -336,7 +344,7 @@ _INSTANTS = frozenset(
     {"opened", "started", "acked", "resolved", "paused_since", "response_due", "resolution_due", "update_due"}
     | {"last_update", "last_event", "reopened"}
 )
-_INSTANT_PAIRS = frozenset({"pauses", "late_updates"})
+_INSTANT_PAIRS = frozenset({"pauses", "late_updates", "resolved_gaps"})
 
 
 def dump_state(state: State) -> dict[str, Any]:
@@ -347,6 +355,8 @@ def dump_state(state: State) -> dict[str, Any]:
             value = value.isoformat()
         elif key in _INSTANT_PAIRS:
             value = [[a.isoformat(), b.isoformat()] for a, b in value]
+        elif key == "severity_changes":
+            value = [[at.isoformat(), before] for at, before in value]
         data[key] = value
     return data
 
@@ -358,8 +368,33 @@ def load_state(data: Mapping[str, Any]) -> State:
             value = datetime.fromisoformat(value)
         elif key in _INSTANT_PAIRS:
             value = tuple((datetime.fromisoformat(a), datetime.fromisoformat(b)) for a, b in value)
+        elif key == "severity_changes":
+            value = tuple((datetime.fromisoformat(at), before) for at, before in value)
         fields[key] = value
     return State(**fields)
+
+
+# -- impact, for availability -----------------------------------------------------------
+
+
+def impact(state: State, weight: Callable[[str], float], until: datetime) -> list[tuple[datetime, datetime, float]]:
+    """The incident's impact up to ``until`` as (start, end, weight) stretches (SPEC 4).
+
+    Impact runs from when it began (``started``) to the resolution, or ``until`` while
+    open, without the time between a resolution and a reopening. Each stretch is weighted
+    by the severity in force then; the opening severity also covers the time before the
+    incident was opened.
+    """
+    end = min(state.resolved, until) if state.resolved else until
+    bounds = [state.started, *(at for at, _ in state.severity_changes), end]
+    severities = [*(before for _, before in state.severity_changes), state.severity]
+    stretches = []
+    for start, stop, severity in zip(bounds, bounds[1:], severities, strict=False):
+        pieces = [(max(start, state.started), min(stop, end))]
+        for gap_start, gap_end in state.resolved_gaps:
+            pieces = [p for a, b in pieces for p in ((a, min(b, gap_start)), (max(a, gap_end), b)) if p[1] > p[0]]
+        stretches += [(a, b, weight(severity)) for a, b in pieces if b > a]
+    return stretches
 
 
 # -- clocks as of now --------------------------------------------------------------------
