@@ -1,0 +1,76 @@
+"""Maintenance windows: classification by notice, warnings, states (SPEC 3, optimy)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from slacli.errors import InputError
+from slacli.holidaydata import HolidayCache
+from slacli.maintenance import classify, excluded, new_window, transition
+from slacli.paths import SHIPPED_POLICIES
+from slacli.policy import load_policies
+
+TORONTO = ZoneInfo("America/Toronto")
+
+
+@pytest.fixture(scope="module")
+def optimy(tmp_path_factory):
+    cache = HolidayCache(tmp_path_factory.mktemp("h") / "holidays.json")
+    return load_policies(Path(SHIPPED_POLICIES), cache).get("optimy")
+
+
+def t(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=TORONTO)
+
+
+@pytest.mark.parametrize(
+    ("announced", "start", "kind"),
+    [
+        ("2026-11-23T10:00", "2026-11-30T09:00", "emergency"),  # 5 business days: Mon 30 10:00
+        ("2026-11-23T10:00", "2026-11-30T10:00", "scheduled"),  # exactly the notice
+        ("2026-11-25T12:00", "2026-11-28T22:00", "emergency"),  # across a weekend
+        ("2026-12-21T10:00", "2026-12-28T22:00", "emergency"),  # Christmas is not a business day
+        ("2026-12-21T10:00", "2026-12-29T22:00", "scheduled"),
+    ],
+)
+def test_emergency_when_announced_with_less_than_five_business_days(optimy, announced, start, kind):
+    assert classify(optimy, t(start), t(announced)) == kind
+
+
+def test_warnings_for_business_hours_and_a_second_regular_window_in_a_week(optimy):
+    daytime = new_window(
+        optimy, t("2026-11-24T17:00"), t("2026-11-24T19:00"), kind=None, announced=t("2026-11-10T09:00"),
+        title="", service=None, others=[],
+    )  # fmt: skip
+    assert daytime.kind == "scheduled"
+    assert daytime.warnings == ("scheduled maintenance overlaps business hours by 30m",)
+    first = new_window(
+        optimy, t("2026-11-24T22:00"), t("2026-11-24T23:00"), kind="regular", announced=None,
+        title="", service=None, others=[],
+    )  # fmt: skip
+    assert first.warnings == ()
+    second = new_window(
+        optimy, t("2026-11-27T22:00"), t("2026-11-27T23:00"), kind="regular", announced=None,
+        title="", service=None, others=[first],
+    )  # fmt: skip
+    assert second.warnings == ("regular maintenance 2 times in ISO week 2026-W48 (the policy allows 1)",)
+
+
+def test_states_and_exclusion(optimy):
+    window = new_window(
+        optimy, t("2026-11-24T22:00"), t("2026-11-24T23:00"), kind=None, announced=None,
+        title="", service=None, others=[],
+    )  # fmt: skip
+    running = transition(window, "start")
+    assert transition(running, "complete").status == "completed"
+    with pytest.raises(InputError):
+        transition(running, "cancel")
+    assert excluded([window, transition(window, "cancel")], ["scheduled"]) == [
+        (window.start.timestamp(), window.end.timestamp())
+    ]
+    with pytest.raises(InputError):
+        new_window(optimy, window.end, window.start, kind=None, announced=None, title="", service=None, others=[])
