@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from slacli.errors import InputError
 from slacli.instants import format_duration
@@ -100,6 +100,22 @@ def transition(window: Window, action: str) -> Window:
     if window.status not in allowed:
         raise InputError(f"cannot {action} maintenance that is {window.status}")
     return window._replace(status=result)
+
+
+def dump_window(window: Window) -> dict[str, Any]:
+    data = window._asdict()
+    for key in ("start", "end", "announced"):
+        data[key] = data[key].isoformat() if data[key] else None
+    data["warnings"] = list(window.warnings)
+    return data
+
+
+def load_window(data: dict[str, Any]) -> Window:
+    fields = dict(data)
+    for key in ("start", "end", "announced"):
+        fields[key] = datetime.fromisoformat(fields[key]) if fields[key] else None
+    fields["warnings"] = tuple(fields["warnings"])
+    return Window(**fields)
 
 
 def excluded(windows: Iterable[Window], kinds: Iterable[str]) -> list[tuple[float, float]]:

@@ -78,6 +78,31 @@ def _set_wal(db: sqlite3.Connection) -> None:
             time.sleep(0.02)
 
 
+@migration
+def _create_maintenance(db: sqlite3.Connection) -> None:
+    db.execute(
+        """CREATE TABLE maintenance (
+            id INTEGER PRIMARY KEY,
+            policy TEXT NOT NULL,
+            start TEXT NOT NULL,
+            "end" TEXT NOT NULL,
+            state TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX maintenance_policy_start ON maintenance (policy, start)")
+    db.execute(
+        """CREATE TABLE maintenance_events (
+            id INTEGER PRIMARY KEY,
+            window_id INTEGER NOT NULL REFERENCES maintenance (id),
+            kind TEXT NOT NULL,
+            at TEXT NOT NULL,
+            recorded TEXT NOT NULL,
+            author TEXT NOT NULL,
+            details TEXT NOT NULL
+        )"""
+    )
+
+
 class Row(dict[str, Any]):
     """An incident row: id, policy, severity, status, service, opened, resolved, state (JSON)."""
 
@@ -158,6 +183,37 @@ class Store:
             (incident_id, kind, at.isoformat(), recorded.isoformat(), author, json.dumps(details)),
         )
 
+    def insert_window(self, policy: str, start: datetime, end: datetime, state: dict[str, Any]) -> int:
+        cursor = self.db.execute(
+            'INSERT INTO maintenance (policy, start, "end", state) VALUES (?, ?, ?, ?)',
+            (policy, _utc_text(start), _utc_text(end), json.dumps(state)),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def update_window(self, window_id: int, state: dict[str, Any]) -> None:
+        self.db.execute("UPDATE maintenance SET state = ? WHERE id = ?", (json.dumps(state), window_id))
+
+    def append_window_event(
+        self, window_id: int, kind: str, at: datetime, author: str, details: dict[str, Any], recorded: datetime
+    ) -> None:
+        self.db.execute(
+            "INSERT INTO maintenance_events (window_id, kind, at, recorded, author, details) VALUES (?, ?, ?, ?, ?, ?)",
+            (window_id, kind, _utc_text(at), _utc_text(recorded), author, json.dumps(details)),
+        )
+
+    def window(self, window_id: int) -> dict[str, Any] | None:
+        found = self.db.execute("SELECT id, state FROM maintenance WHERE id = ?", (window_id,)).fetchone()
+        return {"id": found["id"], "state": json.loads(found["state"])} if found else None
+
+    def windows(self, policy: str | None = None) -> list[dict[str, Any]]:
+        """Maintenance windows, by start (all policies when ``policy`` is None)."""
+        if policy is None:
+            rows = self.db.execute("SELECT id, state FROM maintenance ORDER BY start, id")
+        else:
+            rows = self.db.execute("SELECT id, state FROM maintenance WHERE policy = ? ORDER BY start, id", (policy,))
+        return [{"id": r["id"], "state": json.loads(r["state"])} for r in rows]
+
     def save_snapshot(self, digest: str, name: str, tables: dict[str, Any]) -> None:
         self.db.execute(
             "INSERT OR IGNORE INTO policy_snapshots (digest, name, tables) VALUES (?, ?, ?)",
@@ -214,6 +270,10 @@ class Store:
         where = " WHERE " + " AND ".join(clauses) if clauses else ""
         rows = self.db.execute(f"SELECT * FROM incidents{where} ORDER BY opened, id", params)
         return [Row(r) for r in rows]
+
+
+def _utc_text(t: datetime) -> str:
+    return t.astimezone(UTC).isoformat()
 
 
 def open_store(path: Path) -> Store:

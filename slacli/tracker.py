@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from slacli.errors import InputError
 from slacli.holidaydata import HolidayCache
 from slacli.incidents import Event, State, dump_state, load_state, record, replay
+from slacli.maintenance import Window, dump_window, load_window, new_window, transition
 from slacli.policy import Policy, PolicySet, policies_from_document
 
 if TYPE_CHECKING:  # the store (sqlite3) is imported only by the commands that open it
@@ -122,6 +123,34 @@ class Tracker:
     def _append(self, incident_id: int, event: Event) -> None:
         now = datetime.now(UTC)
         self.store.append_event(incident_id, event.kind, event.at, event.author, dict(event.details), now)
+
+    # -- maintenance ---------------------------------------------------------------------
+
+    def add_window(
+        self, policy_name: str, start: datetime, end: datetime, *, author: str, **options: Any
+    ) -> tuple[int, Window]:
+        """Record a maintenance window (classified, with warnings); returns it with its id."""
+        policy = self.policies.get(policy_name)
+        with self.store.transaction():
+            others = [w for _, w in self.windows(policy.name)]
+            window = new_window(policy, start.astimezone(UTC), end.astimezone(UTC), others=others, **options)
+            window_id = self.store.insert_window(policy.name, window.start, window.end, dump_window(window))
+            details = {"kind": window.kind, "warnings": list(window.warnings)}
+            self.store.append_window_event(window_id, "added", datetime.now(UTC), author, details, datetime.now(UTC))
+        return window_id, window
+
+    def window_action(self, window_id: int, action: str, *, at: datetime, author: str) -> Window:
+        with self.store.transaction():
+            found = self.store.window(window_id)
+            if found is None:
+                raise InputError(f"no maintenance window {window_id} in {self.store.path}")
+            window = transition(load_window(found["state"]), action)
+            self.store.update_window(window_id, dump_window(window))
+            self.store.append_window_event(window_id, action, at, author, {}, datetime.now(UTC))
+        return window
+
+    def windows(self, policy: str | None = None) -> list[tuple[int, Window]]:
+        return [(row["id"], load_window(row["state"])) for row in self.store.windows(policy)]
 
     # -- reading -----------------------------------------------------------------------
 

@@ -31,6 +31,7 @@ COMMANDS = {
     **dict.fromkeys(("list", "show", "recompute"), "incidents"),
     "due": "board",
     "breaches": "board",
+    "maintenance": "maintenance",
     "policies": "policies",
     "calendar": "calendar",
     "demo": "demo",
