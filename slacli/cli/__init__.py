@@ -32,6 +32,7 @@ COMMANDS = {
     "due": "board",
     "breaches": "board",
     "maintenance": "maintenance",
+    "uptime": "availability",
     "policies": "policies",
     "calendar": "calendar",
     "demo": "demo",

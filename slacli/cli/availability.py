@@ -1,0 +1,114 @@
+"""``slacli uptime``: a period's availability (SPEC 4)."""
+
+import sys
+from datetime import datetime
+from typing import Annotated, Any
+
+import typer
+
+from slacli.cli._options import FormatOption, complete_policy
+from slacli.cli._state import AppState
+from slacli.errors import ExitCode, InputError
+from slacli.incidents import impact
+from slacli.instants import iso, parse_instant
+from slacli.maintenance import excluded
+from slacli.policy import Policy
+from slacli.render import Format, emit, number, write_fields
+from slacli.tracker import Tracker
+from slacli.uptime import Availability, Weighted, availability, month
+
+COLUMNS = (
+    *("policy", "month", "from", "to", "total_minutes", "maintenance_minutes", "downtime_minutes"),
+    *("availability_pct", "target_pct", "allowed_downtime_minutes", "remaining_downtime_minutes", "met"),
+)
+
+
+def measure(
+    tracker: Tracker, policy: Policy, start: datetime, end: datetime, service: str | None = None
+) -> Availability:
+    """T, M and D of ``policy`` over [start, end)."""
+    lo, hi = start.timestamp(), end.timestamp()
+    stretches = []
+    for incident in tracker.find(policy=policy.name, until=end, service=service):
+        state = incident.state
+        if state.excluded:
+            continue
+        rules = tracker.policy_of(state)
+        for a, b, weight in impact(state, lambda key, rules=rules: rules.severity(key).downtime, end):
+            stretches.append(Weighted(a.timestamp(), b.timestamp(), weight))
+    windows = [w for _, w in tracker.windows(policy.name) if service is None or w.service in (None, service)]
+    maintenance = excluded(windows, policy.availability.excluded_maintenance)
+    return availability(stretches, maintenance, lo, hi)
+
+
+def percent_text(result: Availability) -> str:
+    """A with enough digits never to read 100% while there was downtime."""
+    pct = result.percent
+    if pct is None:
+        return "none (the whole period is maintenance)"
+    digits = 3
+    while result.downtime_seconds > 0 and f"{pct:.{digits}f}" == f"{100:.{digits}f}" and digits < 12:
+        digits += 1
+    return f"{pct:.{digits}f}%"
+
+
+def uptime(
+    ctx: typer.Context,
+    policy: Annotated[str, typer.Option("--policy", "-p", autocompletion=complete_policy)],
+    month_text: Annotated[str | None, typer.Option("--month", metavar="YYYY-MM", help="A calendar month.")] = None,
+    start: Annotated[str | None, typer.Option("--from", metavar="T", help="Start of a custom period.")] = None,
+    end: Annotated[str | None, typer.Option("--to", metavar="T", help="End of a custom period.")] = None,
+    service: Annotated[str | None, typer.Option(help="Only incidents and maintenance of this service.")] = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Availability A = (T - M - D) / (T - M) over a month or a period; exit 1 when the target is missed."""
+    state: AppState = ctx.obj
+    chosen = state.policies().get(policy)
+    zone = chosen.calendar.zone
+    if month_text and (start or end):
+        raise InputError("give --month, or --from and --to, not both")
+    if month_text:
+        try:
+            year, number_ = (int(part) for part in month_text.split("-"))
+            lo, hi = month(year, number_, zone)
+        except ValueError:
+            raise InputError(f"malformed --month {month_text!r} (expected YYYY-MM)") from None
+    elif start and end:
+        lo, hi = parse_instant(start, zone, what="--from"), parse_instant(end, zone, what="--to")
+        if hi.timestamp() <= lo.timestamp():
+            raise InputError("--to is not after --from")
+    else:
+        raise InputError("give --month YYYY-MM, or --from T --to T")
+    result = measure(state.tracker(), chosen, lo, hi, service)
+    record = _record(chosen, result, lo, hi, month_text)
+    if fmt is Format.table:
+        shown = {**record, "availability_pct": percent_text(result)}
+        write_fields(list(shown.items()), sys.stdout, title=f"Availability of {chosen.name}")
+    else:
+        emit(fmt, [record], COLUMNS, sys.stdout, json_data=record)
+    if record["met"] is False:
+        raise typer.Exit(ExitCode.FOUND)
+
+
+def _record(policy: Policy, result: Availability, lo: datetime, hi: datetime, month_text: str | None) -> dict[str, Any]:
+    target = policy.availability.target_pct
+    allowed = result.allowed_downtime_seconds(target) / 60 if target is not None else None
+    pct = result.percent
+    return {
+        "policy": policy.name,
+        "month": month_text,
+        "from": iso(lo, policy.calendar.zone),
+        "to": iso(hi, policy.calendar.zone),
+        "total_minutes": number(result.total_seconds / 60),
+        "maintenance_minutes": number(result.maintenance_seconds / 60),
+        "downtime_minutes": number(result.downtime_seconds / 60),
+        "availability_pct": pct,
+        "target_pct": target,
+        "allowed_downtime_minutes": number(allowed) if allowed is not None else None,
+        "remaining_downtime_minutes": number(allowed - result.downtime_seconds / 60) if allowed is not None else None,
+        "met": None if target is None or pct is None else pct >= target,
+    }
+
+
+EXAMPLES = "Examples: slacli uptime --policy optimy --month 2026-11 | slacli uptime -p openweb --month 2026-11 -f csv"
+COMMANDS = {"uptime": (uptime, EXAMPLES)}

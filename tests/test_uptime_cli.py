@@ -1,0 +1,51 @@
+"""`slacli uptime` through the CLI (SPEC 4)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import user_error
+
+
+@pytest.fixture(autouse=True)
+def database(monkeypatch, tmp_path):
+    monkeypatch.setenv("SLACLI_DB", str(tmp_path / "incidents.db"))
+
+
+def uptime(cli, *args: str, code: int = 0) -> dict:
+    return json.loads(cli("uptime", *args, "--format", "json", code=code).stdout)
+
+
+def test_month_with_an_outage_partly_in_maintenance(cli):
+    cli("open", "Down", "--policy", "openweb", "--severity", "1", "--at", "2026-11-10T10:00", "-q")
+    cli("resolve", "1", "--at", "2026-11-10T11:00")
+    cli("open", "Slow", "--policy", "openweb", "--severity", "2", "--at", "2026-11-10T10:30", "-q")  # weight 0
+    cli("maintenance", "add", "--policy", "openweb", "--start", "2026-11-10T10:30", "--end", "2026-11-10T12:00",
+        "--kind", "scheduled", "-q")  # fmt: skip
+    data = uptime(cli, "--policy", "openweb", "--month", "2026-11")
+    assert (data["total_minutes"], data["maintenance_minutes"], data["downtime_minutes"]) == (43_260, 90, 30)
+    assert data["availability_pct"] == pytest.approx((43_260 - 90 - 30) / (43_260 - 90) * 100)
+    assert data["allowed_downtime_minutes"] == pytest.approx(0.001 * 43_170, abs=0.01)
+    assert data["met"] is True
+
+
+def test_a_missed_target_exits_1_and_excluded_incidents_do_not_count(cli):
+    cli("open", "Down", "--policy", "optimy", "--severity", "high", "--at", "2026-03-10T10:00", "-q")
+    cli("resolve", "1", "--at", "2026-03-10T12:00")
+    missed = uptime(cli, "--policy", "optimy", "--month", "2026-03", code=1)
+    assert missed["downtime_minutes"] == 120 and missed["total_minutes"] == 44_580 and missed["met"] is False
+    assert missed["remaining_downtime_minutes"] < 0
+    cli("exclude", "1", "customer's ISP")
+    assert uptime(cli, "--policy", "optimy", "--month", "2026-03")["downtime_minutes"] == 0
+
+
+def test_open_incident_counts_to_the_end_of_the_period_and_table_never_shows_100(cli):
+    cli("open", "Down", "--policy", "openweb", "--severity", "1", "--at", "2026-11-30T23:59:59", "-q")
+    table = cli("uptime", "--policy", "openweb", "--month", "2026-11").stdout
+    assert "99.9999" in table and "100.000%" not in table
+
+
+def test_bad_periods(cli):
+    assert "malformed --month" in user_error(cli("uptime", "--policy", "openweb", "--month", "2026-13", code=2))
+    assert "give --month" in user_error(cli("uptime", "--policy", "openweb", code=2))
