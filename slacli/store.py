@@ -103,6 +103,12 @@ def _create_maintenance(db: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def _index_resolutions(db: sqlite3.Connection) -> None:
+    # Availability reads the incidents still unresolved at a period's start.
+    db.execute("CREATE INDEX incidents_resolved ON incidents (resolved)")
+
+
 class Row(dict[str, Any]):
     """An incident row: id, policy, severity, status, service, opened, resolved, state (JSON)."""
 
@@ -241,6 +247,7 @@ class Store:
         *,
         open_only: bool = False,
         open_at: datetime | None = None,
+        unresolved_at: datetime | None = None,
         resolved_only: bool = False,
         policy: str | None = None,
         severity: str | None = None,
@@ -255,6 +262,9 @@ class Store:
         if open_at is not None:  # open at that instant: opened by then, not resolved by then
             clauses.append("opened <= ? AND (resolved IS NULL OR resolved > ?)")
             params += [open_at.astimezone(UTC).isoformat()] * 2
+        if unresolved_at is not None:  # not resolved by then (opened at any time)
+            clauses.append("(resolved IS NULL OR resolved > ?)")
+            params.append(unresolved_at.astimezone(UTC).isoformat())
         if resolved_only:
             clauses.append("status = 'resolved'")
         for column, value in (("policy", policy), ("severity", severity), ("service", service)):

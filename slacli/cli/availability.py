@@ -29,7 +29,7 @@ def measure(
     """T, M and D of ``policy`` over [start, end)."""
     lo, hi = start.timestamp(), end.timestamp()
     stretches = []
-    for incident in tracker.find(policy=policy.name, until=end, service=service):
+    for incident in tracker.find(policy=policy.name, until=end, unresolved_at=start, service=service):
         state = incident.state
         if state.excluded:
             continue
