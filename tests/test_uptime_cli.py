@@ -49,3 +49,11 @@ def test_open_incident_counts_to_the_end_of_the_period_and_table_never_shows_100
 def test_bad_periods(cli):
     assert "malformed --month" in user_error(cli("uptime", "--policy", "openweb", "--month", "2026-13", code=2))
     assert "give --month" in user_error(cli("uptime", "--policy", "openweb", code=2))
+
+
+def test_trend_of_months_up_to_now(cli):
+    out = json.loads(cli("uptime", "--policy", "openweb", "--months", "3", "--format", "json").stdout)
+    assert len(out["months"]) == 3 and out["burn_rate"] == 0
+    assert [m["availability_pct"] for m in out["months"]] == [100, 100, 100]
+    table = cli("uptime", "--policy", "openweb", "--months", "2").stdout
+    assert "budget burn this month" in table and "####################" in table

@@ -10,10 +10,10 @@ from slacli.cli._options import FormatOption, complete_policy
 from slacli.cli._state import AppState
 from slacli.errors import ExitCode, InputError
 from slacli.incidents import impact
-from slacli.instants import iso, parse_instant
+from slacli.instants import iso, now, parse_instant
 from slacli.maintenance import excluded
 from slacli.policy import Policy
-from slacli.render import Format, emit, number, write_fields
+from slacli.render import Format, emit, number, write_fields, write_table
 from slacli.tracker import Tracker
 from slacli.uptime import Availability, Weighted, availability, month
 
@@ -58,6 +58,9 @@ def uptime(
     month_text: Annotated[str | None, typer.Option("--month", metavar="YYYY-MM", help="A calendar month.")] = None,
     start: Annotated[str | None, typer.Option("--from", metavar="T", help="Start of a custom period.")] = None,
     end: Annotated[str | None, typer.Option("--to", metavar="T", help="End of a custom period.")] = None,
+    months: Annotated[
+        int | None, typer.Option("--months", min=1, max=120, help="A trend: this many months up to this one.")
+    ] = None,
     service: Annotated[str | None, typer.Option(help="Only incidents and maintenance of this service.")] = None,
     fmt: FormatOption = Format.table,
 ) -> None:
@@ -65,8 +68,11 @@ def uptime(
     state: AppState = ctx.obj
     chosen = state.policies().get(policy)
     zone = chosen.calendar.zone
-    if month_text and (start or end):
-        raise InputError("give --month, or --from and --to, not both")
+    if sum(bool(x) for x in (month_text, start or end, months)) > 1:
+        raise InputError("give one of --month, --from and --to, or --months")
+    if months:
+        _trend(state, chosen, months, service, fmt)
+        return
     if month_text:
         try:
             year, number_ = (int(part) for part in month_text.split("-"))
@@ -88,6 +94,46 @@ def uptime(
         emit(fmt, [record], COLUMNS, sys.stdout, json_data=record)
     if record["met"] is False:
         raise typer.Exit(ExitCode.FOUND)
+
+
+def _trend(state: AppState, policy: Policy, count: int, service: str | None, fmt: Format) -> None:
+    """Month by month up to the current one (measured up to now), with the current burn rate."""
+    today = now().astimezone(policy.calendar.zone)
+    year, number_ = today.year, today.month
+    periods = []
+    for _ in range(count):
+        periods.append((f"{year:04d}-{number_:02d}", *month(year, number_, policy.calendar.zone)))
+        year, number_ = (year, number_ - 1) if number_ > 1 else (year - 1, 12)
+    rows, texts = [], []
+    for label, lo, hi in reversed(periods):
+        result = measure(state.tracker(), policy, lo, min(hi, today), service)
+        rows.append({**_record(policy, result, lo, min(hi, today), label), "bar": _bar(result, policy)})
+        texts.append(percent_text(result))
+    current = rows[-1]
+    target = policy.availability.target_pct
+    budget_so_far = current["allowed_downtime_minutes"]
+    burn = current["downtime_minutes"] / budget_so_far if budget_so_far else None
+    if fmt is Format.table:
+        columns = ["month", "downtime_minutes", "maintenance_minutes", "availability_pct", "met", "bar"]
+        shown = [{**r, "availability_pct": text} for r, text in zip(rows, texts, strict=True)]
+        write_table(shown, columns, sys.stdout, title=f"Availability of {policy.name}, target {target}%")
+        if burn is not None:
+            sys.stdout.write(f"budget burn this month: {burn:.2f} (above 1 spends the budget faster than allowed)\n")
+    else:
+        emit(fmt, rows, [*COLUMNS, "bar"], sys.stdout, json_data={"months": rows, "burn_rate": burn})
+    if any(r["met"] is False for r in rows):
+        raise typer.Exit(ExitCode.FOUND)
+
+
+def _bar(result: Availability, policy: Policy, width: int = 20) -> str:
+    """A text bar: full at 100%, empty at the target minus its own budget (or at 99%)."""
+    pct = result.percent
+    if pct is None:
+        return ""
+    target = policy.availability.target_pct or 99.9
+    floor = 2 * target - 100
+    filled = round(width * min(1.0, max(0.0, (pct - floor) / (100 - floor))))
+    return "#" * filled + "." * (width - filled)
 
 
 def _record(policy: Policy, result: Availability, lo: datetime, hi: datetime, month_text: str | None) -> dict[str, Any]:
