@@ -57,3 +57,20 @@ def test_trend_of_months_up_to_now(cli):
     assert [m["availability_pct"] for m in out["months"]] == [100, 100, 100]
     table = cli("uptime", "--policy", "openweb", "--months", "2").stdout
     assert "budget burn this month" in table and "####################" in table
+
+
+def test_explain_lists_every_interval_and_why(cli):
+    cli("open", "B", "--policy", "openweb", "--severity", "1", "--at", "2026-11-10T10:00", "-q")
+    cli("resolve", "1", "--at", "2026-11-10T11:00")
+    cli("open", "C", "--policy", "openweb", "--severity", "1", "--at", "2026-11-10T10:30", "-q")
+    cli("resolve", "2", "--at", "2026-11-10T11:30")
+    cli("maintenance", "add", "--policy", "openweb", "--start", "2026-11-10T11:15", "--end", "2026-11-10T12:00",
+        "--kind", "scheduled", "-q")  # fmt: skip
+    cli("maintenance", "add", "--policy", "openweb", "--start", "2026-11-12T11:15", "--end", "2026-11-12T12:00",
+        "--kind", "emergency", "-q")  # fmt: skip
+    data = uptime(cli, "--policy", "openweb", "--month", "2026-11", "--explain", code=1)  # 75 min > 43 allowed
+    why = {(r["source"], r["minutes"]): r["why"] for r in data["explain"]}
+    assert why[("maintenance 1", 45)] == "scheduled: excluded from T"
+    assert why[("maintenance 2", 0)] == "emergency: the policy does not exclude it"
+    assert "15 min inside maintenance" in why[("incident 2", 45)]
+    assert data["downtime_minutes"] == 75  # 10:00-11:15 once, though the stretches sum to 105

@@ -1,8 +1,8 @@
 """``slacli uptime``: a period's availability (SPEC 4)."""
 
 import sys
-from datetime import datetime
-from typing import Annotated, Any
+from datetime import UTC, datetime
+from typing import Annotated, Any, NamedTuple
 
 import typer
 
@@ -11,11 +11,11 @@ from slacli.cli._state import AppState
 from slacli.errors import ExitCode, InputError
 from slacli.incidents import impact
 from slacli.instants import iso, now, parse_instant
-from slacli.maintenance import excluded
+from slacli.maintenance import Window, excluded
 from slacli.policy import Policy
 from slacli.render import Format, emit, number, write_fields, write_table
-from slacli.tracker import Tracker
-from slacli.uptime import Availability, Weighted, availability, month
+from slacli.tracker import Incident, Tracker
+from slacli.uptime import Availability, Weighted, availability, clip, length, month, union
 
 COLUMNS = (
     *("policy", "month", "from", "to", "total_minutes", "maintenance_minutes", "downtime_minutes"),
@@ -23,22 +23,76 @@ COLUMNS = (
 )
 
 
+class Inputs(NamedTuple):
+    """What a period's availability is computed from, with where each piece came from."""
+
+    stretches: list[tuple[Incident, Weighted]]
+    excluded_incidents: list[Incident]
+    windows: list[tuple[int, Window]]
+
+
+def gather(tracker: Tracker, policy: Policy, start: datetime, end: datetime, service: str | None) -> Inputs:
+    stretches, left_out = [], []
+    for incident in tracker.find(policy=policy.name, until=end, unresolved_at=start, service=service):
+        if incident.state.excluded:
+            left_out.append(incident)
+            continue
+        rules = tracker.policy_of(incident.state)
+        for a, b, weight in impact(incident.state, lambda key, rules=rules: rules.severity(key).downtime, end):
+            stretches.append((incident, Weighted(a.timestamp(), b.timestamp(), weight)))
+    windows = [(i, w) for i, w in tracker.windows(policy.name) if service is None or w.service in (None, service)]
+    return Inputs(stretches, left_out, windows)
+
+
 def measure(
     tracker: Tracker, policy: Policy, start: datetime, end: datetime, service: str | None = None
 ) -> Availability:
     """T, M and D of ``policy`` over [start, end)."""
+    found = gather(tracker, policy, start, end, service)
+    maintenance = excluded([w for _, w in found.windows], policy.availability.excluded_maintenance)
+    return availability([s for _, s in found.stretches], maintenance, start.timestamp(), end.timestamp())
+
+
+def explain(tracker: Tracker, policy: Policy, start: datetime, end: datetime, service: str | None) -> list[dict]:
+    """Every interval counted, clipped or excluded, and why (--explain)."""
     lo, hi = start.timestamp(), end.timestamp()
-    stretches = []
-    for incident in tracker.find(policy=policy.name, until=end, unresolved_at=start, service=service):
-        state = incident.state
-        if state.excluded:
+    zone = policy.calendar.zone
+    found = gather(tracker, policy, start, end, service)
+    kinds = policy.availability.excluded_maintenance
+    holes = union(clip(excluded([w for _, w in found.windows], kinds), lo, hi))
+    rows = []
+
+    def row(source: str, a: float, b: float, minutes: float, note: str) -> None:
+        shown = [iso(datetime.fromtimestamp(x, UTC), zone) for x in (a, b)]
+        rows.append({"source": source, "start": shown[0], "end": shown[1], "minutes": number(minutes), "why": note})
+
+    for window_id, window in found.windows:
+        a, b = window.start.timestamp(), window.end.timestamp()
+        counted = length(clip([(a, b)], lo, hi))
+        if window.status == "cancelled":
+            row(f"maintenance {window_id}", a, b, 0, "cancelled: not maintenance")
+        elif window.kind not in kinds:
+            row(f"maintenance {window_id}", a, b, 0, f"{window.kind}: the policy does not exclude it")
+        else:
+            clipped = "; clipped to the period" if counted < b - a else ""
+            row(f"maintenance {window_id}", a, b, counted / 60, f"{window.kind}: excluded from T{clipped}")
+    for incident in found.excluded_incidents:
+        row(
+            f"incident {incident.id}", incident.state.started.timestamp(), hi, 0, f"excluded: {incident.state.excluded}"
+        )
+    for incident, stretch in found.stretches:
+        part = clip([(stretch.start, stretch.end)], lo, hi)
+        if not part:
             continue
-        rules = tracker.policy_of(state)
-        for a, b, weight in impact(state, lambda key, rules=rules: rules.severity(key).downtime, end):
-            stretches.append(Weighted(a.timestamp(), b.timestamp(), weight))
-    windows = [w for _, w in tracker.windows(policy.name) if service is None or w.service in (None, service)]
-    maintenance = excluded(windows, policy.availability.excluded_maintenance)
-    return availability(stretches, maintenance, lo, hi)
+        a, b = part[0]
+        inside = length(clip(holes, a, b))
+        notes = [f"weight {stretch.weight:g} (severity {incident.state.severity} now)"]
+        if (a, b) != (stretch.start, stretch.end):
+            notes.append("clipped to the period")
+        if inside:
+            notes.append(f"{number(inside / 60)} min inside maintenance")
+        row(f"incident {incident.id}", a, b, stretch.weight * (b - a - inside) / 60, "; ".join(notes))
+    return rows
 
 
 def percent_text(result: Availability) -> str:
@@ -62,6 +116,9 @@ def uptime(
         int | None, typer.Option("--months", min=1, max=120, help="A trend: this many months up to this one.")
     ] = None,
     service: Annotated[str | None, typer.Option(help="Only incidents and maintenance of this service.")] = None,
+    explained: Annotated[
+        bool, typer.Option("--explain", help="List every interval counted, clipped or excluded, and why.")
+    ] = False,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Availability A = (T - M - D) / (T - M) over a month or a period; exit 1 when the target is missed."""
@@ -87,9 +144,17 @@ def uptime(
         raise InputError("give --month YYYY-MM, or --from T --to T")
     result = measure(state.tracker(), chosen, lo, hi, service)
     record = _record(chosen, result, lo, hi, month_text)
+    reasons = explain(state.tracker(), chosen, lo, hi, service) if explained else None
     if fmt is Format.table:
         shown = {**record, "availability_pct": percent_text(result)}
         write_fields(list(shown.items()), sys.stdout, title=f"Availability of {chosen.name}")
+        if reasons is not None:
+            write_table(reasons, ["source", "start", "end", "minutes", "why"], sys.stdout, title="Explained")
+            total = sum(r["minutes"] for r in reasons if r["source"].startswith("incident"))
+            sys.stdout.write(f"stretches sum to {number(total)} min; overlaps counted once give D = "
+                             f"{record['downtime_minutes']} min\n")  # fmt: skip
+    elif fmt is Format.json and reasons is not None:
+        emit(fmt, [record], COLUMNS, sys.stdout, json_data={**record, "explain": reasons})
     else:
         emit(fmt, [record], COLUMNS, sys.stdout, json_data=record)
     if record["met"] is False:
