@@ -66,7 +66,10 @@ def new_window(
     window = Window(
         policy.name, kind or classify(policy, start, announced), SCHEDULED, start, end, announced, title, service
     )
-    return window._replace(warnings=tuple(warnings(policy, window, others)))
+    found = warnings(policy, window, others)
+    if kind not in (None, "emergency") and classify(policy, start, announced) == "emergency":
+        found.insert(0, f"announced with less notice than policy {policy.name} asks: that makes it emergency")
+    return window._replace(warnings=tuple(found))
 
 
 def warnings(policy: Policy, window: Window, others: Iterable[Window]) -> list[str]:

@@ -74,3 +74,12 @@ def test_states_and_exclusion(optimy):
     ]
     with pytest.raises(InputError):
         new_window(optimy, window.end, window.start, kind=None, announced=None, title="", service=None, others=[])
+
+
+def test_an_explicit_kind_against_the_notice_rule_is_warned(optimy):
+    window = new_window(
+        optimy, t("2026-11-28T22:00"), t("2026-11-28T23:00"), kind="scheduled", announced=t("2026-11-27T10:00"),
+        title="", service=None, others=[],
+    )  # fmt: skip
+    assert window.kind == "scheduled"
+    assert window.warnings[0].startswith("announced with less notice than policy optimy asks")

@@ -74,3 +74,11 @@ def test_explain_lists_every_interval_and_why(cli):
     assert why[("maintenance 2", 0)] == "emergency: the policy does not exclude it"
     assert "15 min inside maintenance" in why[("incident 2", 45)]
     assert data["downtime_minutes"] == 75  # 10:00-11:15 once, though the stretches sum to 105
+
+
+def test_an_incident_reported_after_the_month_counts_in_it(cli):
+    cli("open", "T", "--policy", "optimy", "--severity", "high", "--at", "2026-12-01T02:00",
+        "--started", "2026-11-30T22:00", "-q")  # fmt: skip
+    cli("resolve", "1", "--at", "2026-12-01T03:00")
+    assert uptime(cli, "--policy", "optimy", "--month", "2026-11", code=1)["downtime_minutes"] == 120
+    assert "malformed --month" in user_error(cli("uptime", "--policy", "optimy", "--month", "2026-011", code=2))

@@ -1,5 +1,6 @@
 """``slacli uptime``: a period's availability (SPEC 4)."""
 
+import re
 import sys
 from datetime import UTC, datetime
 from typing import Annotated, Any, NamedTuple
@@ -33,7 +34,8 @@ class Inputs(NamedTuple):
 
 def gather(tracker: Tracker, policy: Policy, start: datetime, end: datetime, service: str | None) -> Inputs:
     stretches, left_out = [], []
-    for incident in tracker.find(policy=policy.name, until=end, unresolved_at=start, service=service):
+    # No bound on when it was opened: an incident reported after the period may have begun in it.
+    for incident in tracker.find(policy=policy.name, unresolved_at=start, service=service):
         if incident.state.excluded:
             left_out.append(incident)
             continue
@@ -132,6 +134,8 @@ def uptime(
         return
     if month_text:
         try:
+            if not re.fullmatch(r"\d{4}-\d{2}", month_text):
+                raise ValueError(month_text)
             year, number_ = (int(part) for part in month_text.split("-"))
             lo, hi = month(year, number_, zone)
         except ValueError:
