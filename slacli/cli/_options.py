@@ -46,3 +46,5 @@ TzOption = Annotated[
 PolicyOption = Annotated[
     str, typer.Option("--policy", "-p", help="Policy whose calendar to use.", autocompletion=complete_policy)
 ]
+ServiceOption = Annotated[str | None, typer.Option(help="Affected service.")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print the id alone.")]

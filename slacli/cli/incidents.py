@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from slacli.cli._options import FormatOption, complete_policy
+from slacli.cli._options import FormatOption, QuietOption, ServiceOption, complete_policy
 from slacli.cli._state import AppState
 from slacli.errors import InputError
 from slacli.incidents import clocks, remaining
@@ -116,10 +116,10 @@ def open_incident(
     started: Annotated[
         str | None, typer.Option("--started", metavar="T", help="When impact began (default: the open instant).")
     ] = None,
-    service: Annotated[str | None, typer.Option(help="Affected service.")] = None,
+    service: ServiceOption = None,
     ref: Annotated[str | None, typer.Option(help="External id (ticket, page).")] = None,
     by: ByOption = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print the id alone.")] = False,
+    quiet: QuietOption = False,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Open an incident; prints its id and due instants."""

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from slacli.cli._options import FormatOption, complete_policy
+from slacli.cli._options import FormatOption, QuietOption, ServiceOption, complete_policy
 from slacli.cli._state import AppState
 from slacli.cli.incidents import AtOption, ByOption, author
 from slacli.instants import iso, now, parse_instant
@@ -58,9 +58,9 @@ def add(
         str | None, typer.Option(help=f"{', '.join(KINDS)} (default: by the policy's notice rule).")
     ] = None,
     title: Annotated[str, typer.Option(help="What is done.")] = "",
-    service: Annotated[str | None, typer.Option(help="Affected service.")] = None,
+    service: ServiceOption = None,
     by: ByOption = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print the id alone.")] = False,
+    quiet: QuietOption = False,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Record a maintenance window; warns when it breaks the policy's rules."""
