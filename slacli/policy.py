@@ -94,6 +94,16 @@ class Severity(NamedTuple):
 class Availability(NamedTuple):
     target_pct: float | None
     excluded_maintenance: tuple[str, ...]
+    credits: tuple[tuple[float, float], ...] = ()  # (below %, credit %), highest threshold first
+
+    def credit_pct(self, availability_pct: float | None) -> float | None:
+        """The service credit earned by a period's A: the tier of the lowest threshold A is
+        below (tiers do not add up); 0 when A is below none; None when no tiers are set."""
+        if not self.credits:
+            return None
+        if availability_pct is None:
+            return 0.0
+        return max((credit for below, credit in self.credits if availability_pct < below), default=0.0)
 
 
 class MaintenanceRules(NamedTuple):
@@ -494,16 +504,38 @@ class _Loader:
         return value
 
     def availability(self, value: Any, key: str) -> Availability:
-        raw = self.table(value, key, ("target", "exclude_maintenance"))
-        target = raw.get("target")
-        if target is not None and (
-            isinstance(target, bool) or not isinstance(target, int | float) or not 0 < target <= 100
-        ):
-            raise self.error(f"{key}.target", "expected a percentage such as 99.9")
+        raw = self.table(value, key, ("target", "exclude_maintenance", "credits"))
+        target = self.percentage(raw["target"], f"{key}.target") if "target" in raw else None
         excluded = raw.get("exclude_maintenance", ["scheduled", "regular"])
         if not isinstance(excluded, list) or any(k not in MAINTENANCE_KINDS for k in excluded):
             raise self.error(f"{key}.exclude_maintenance", f"expected a list of {', '.join(MAINTENANCE_KINDS)}")
-        return Availability(float(target) if target is not None else None, tuple(excluded))
+        return Availability(target, tuple(excluded), self.credits(raw.get("credits", []), f"{key}.credits"))
+
+    def credits(self, value: Any, key: str) -> tuple[tuple[float, float], ...]:
+        """Tiers such as [{below = 99.9, credit = 10}, {below = 99.0, credit = 25}]."""
+        if not isinstance(value, list):
+            raise self.error(key, f"expected a list of {{below = %, credit = %}} tables, got {_kind(value)}")
+        tiers = []
+        for i, item in enumerate(value):
+            tier = self.table(item, f"{key}[{i}]", ("below", "credit"))
+            if set(tier) != {"below", "credit"}:
+                raise self.error(f"{key}[{i}]", "a tier needs both below and credit")
+            tiers.append(
+                (
+                    self.percentage(tier["below"], f"{key}[{i}].below"),
+                    self.percentage(tier["credit"], f"{key}[{i}].credit"),
+                )
+            )
+        tiers.sort(reverse=True)
+        for (above, smaller), (below, larger) in itertools.pairwise(tiers):
+            if above == below or larger <= smaller:
+                raise self.error(key, "each lower threshold needs its own, larger credit")
+        return tuple(tiers)
+
+    def percentage(self, value: Any, key: str) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 100:
+            raise self.error(key, f"expected a percentage such as 99.9, got {value!r}")
+        return float(value)
 
     def maintenance(self, value: Any, key: str) -> MaintenanceRules:
         raw = self.table(value, key, ("notice", "outside_hours", "regular_per_week"))

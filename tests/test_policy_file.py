@@ -28,6 +28,10 @@ downtime = 0.3
 """
 
 
+ACME = "[policies.acme]\n"
+TIERS = "{ below = 99.9, credit = 10 }, { below = 99.0, credit = 25 }"
+
+
 def write(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "p.toml"
     path.write_text(textwrap.dedent(text))
@@ -79,6 +83,13 @@ def test_lookup_order(cli, tmp_path, monkeypatch):
         (("timezone =", "timezone = = "), "malformed TOML"),
         (('country = "GB", ', ""), "calendars.office.holidays: subdiv and categories need a country"),
         (("downtime = 0.3", 'downtime = 0.3\nupdate_every = "0m"'), "update_every: expected a duration longer"),
+        ((ACME, f"{ACME}availability = {{ credits = [{{ below = 99.9 }}] }}\n"), "credits[0]: a tier needs both"),
+        ((ACME, f"{ACME}availability = {{ credits = [{{ below = 199, credit = 5 }}] }}\n"), "below: expected a perc"),
+        ((ACME, f"{ACME}availability = {{ credits = {{ below = 99, credit = 5 }} }}\n"), "credits: expected a list"),
+        (
+            (ACME, f"{ACME}availability = {{ credits = [{TIERS.replace('25', '5')}] }}\n"),
+            "credits: each lower threshold needs its own, larger credit",
+        ),
     ],
 )
 def test_errors_name_file_key_and_problem(cli, tmp_path, change, message):

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from conftest import user_error
+
+from slacli.paths import SHIPPED_POLICIES
 
 
 @pytest.fixture(autouse=True)
@@ -38,6 +41,25 @@ def test_a_missed_target_exits_1_and_excluded_incidents_do_not_count(cli):
     assert missed["remaining_downtime_minutes"] < 0
     cli("exclude", "1", "customer's ISP")
     assert uptime(cli, "--policy", "optimy", "--month", "2026-03")["downtime_minutes"] == 0
+
+
+def test_credit_tiers_are_shown_when_the_policy_sets_them(cli, tmp_path, monkeypatch):
+    cli("open", "Down", "--policy", "optimy", "--severity", "high", "--at", "2026-03-10T10:00", "-q")
+    cli("resolve", "1", "--at", "2026-03-10T12:00")  # 120 min: A = 99.73%
+    assert uptime(cli, "--policy", "optimy", "--month", "2026-03", code=1)["credit_pct"] is None
+    assert "credit" not in cli("uptime", "--policy", "optimy", "--month", "2026-03", code=1).stdout
+    tiers = "credits = [{ below = 99.0, credit = 25 }, { below = 99.9, credit = 10 }]\n"
+    text = SHIPPED_POLICIES.read_text().replace(
+        "[policies.optimy.availability]\n", f"[policies.optimy.availability]\n{tiers}"
+    )
+    (tmp_path / "credits.toml").write_text(text)
+    monkeypatch.setenv("SLACLI_POLICIES", str(tmp_path / "credits.toml"))
+    assert uptime(cli, "--policy", "optimy", "--month", "2026-03", code=1)["credit_pct"] == 10
+    assert re.search(r"credit_pct +10\n", cli("uptime", "--policy", "optimy", "--month", "2026-03", code=1).stdout)
+    assert uptime(cli, "--policy", "optimy", "--month", "2026-04")["credit_pct"] == 0
+    cli("open", "Down again", "--policy", "optimy", "--severity", "high", "--at", "2026-03-20T10:00", "-q")
+    cli("resolve", "2", "--at", "2026-03-20T16:40")  # 520 min in all: A = 98.83%
+    assert uptime(cli, "--policy", "optimy", "--month", "2026-03", code=1)["credit_pct"] == 25
 
 
 def test_open_incident_counts_to_the_end_of_the_period_and_table_never_shows_100(cli):

@@ -20,7 +20,7 @@ from slacli.uptime import Availability, Weighted, availability, clip, length, mo
 
 COLUMNS = (
     *("policy", "month", "from", "to", "total_minutes", "maintenance_minutes", "downtime_minutes"),
-    *("availability_pct", "target_pct", "allowed_downtime_minutes", "remaining_downtime_minutes", "met"),
+    *("availability_pct", "target_pct", "allowed_downtime_minutes", "remaining_downtime_minutes", "met", "credit_pct"),
 )
 
 
@@ -151,6 +151,8 @@ def uptime(
     reasons = explain(state.tracker(), chosen, lo, hi, service) if explained else None
     if fmt is Format.table:
         shown = {**record, "availability_pct": percent_text(result)}
+        if shown["credit_pct"] is None:  # no credit tiers in the policy
+            del shown["credit_pct"]
         write_fields(list(shown.items()), sys.stdout, title=f"Availability of {chosen.name}")
         if reasons is not None:
             write_table(reasons, ["source", "start", "end", "minutes", "why"], sys.stdout, title="Explained")
@@ -222,6 +224,7 @@ def _record(policy: Policy, result: Availability, lo: datetime, hi: datetime, mo
         "allowed_downtime_minutes": number(allowed) if allowed is not None else None,
         "remaining_downtime_minutes": number(allowed - result.downtime_seconds / 60) if allowed is not None else None,
         "met": None if target is None or pct is None else pct >= target,
+        "credit_pct": policy.availability.credit_pct(pct),
     }
 
 
