@@ -2,99 +2,24 @@
 
 import re
 import sys
-from datetime import UTC, datetime
-from typing import Annotated, Any, NamedTuple
+from datetime import datetime
+from typing import Annotated, Any
 
 import typer
 
 from slacli.cli._options import FormatOption, complete_policy
 from slacli.cli._state import AppState
 from slacli.errors import ExitCode, InputError
-from slacli.incidents import impact
 from slacli.instants import iso, now, parse_instant
-from slacli.maintenance import Window, excluded
 from slacli.policy import Policy
 from slacli.render import Format, emit, number, write_fields, write_table
-from slacli.tracker import Incident, Tracker
-from slacli.uptime import Availability, Weighted, availability, clip, length, month, union
+from slacli.reports import explain, measure
+from slacli.uptime import Availability, month
 
 COLUMNS = (
     *("policy", "month", "from", "to", "total_minutes", "maintenance_minutes", "downtime_minutes"),
     *("availability_pct", "target_pct", "allowed_downtime_minutes", "remaining_downtime_minutes", "met", "credit_pct"),
 )
-
-
-class Inputs(NamedTuple):
-    """What a period's availability is computed from, with where each piece came from."""
-
-    stretches: list[tuple[Incident, Weighted]]
-    excluded_incidents: list[Incident]
-    windows: list[tuple[int, Window]]
-
-
-def gather(tracker: Tracker, policy: Policy, start: datetime, end: datetime, service: str | None) -> Inputs:
-    stretches, left_out = [], []
-    # No bound on when it was opened: an incident reported after the period may have begun in it.
-    for incident in tracker.find(policy=policy.name, unresolved_at=start, service=service):
-        if incident.state.excluded:
-            left_out.append(incident)
-            continue
-        rules = tracker.policy_of(incident.state)
-        for a, b, weight in impact(incident.state, lambda key, rules=rules: rules.severity(key).downtime, end):
-            stretches.append((incident, Weighted(a.timestamp(), b.timestamp(), weight)))
-    windows = [(i, w) for i, w in tracker.windows(policy.name) if service is None or w.service in (None, service)]
-    return Inputs(stretches, left_out, windows)
-
-
-def measure(
-    tracker: Tracker, policy: Policy, start: datetime, end: datetime, service: str | None = None
-) -> Availability:
-    """T, M and D of ``policy`` over [start, end)."""
-    found = gather(tracker, policy, start, end, service)
-    maintenance = excluded([w for _, w in found.windows], policy.availability.excluded_maintenance)
-    return availability([s for _, s in found.stretches], maintenance, start.timestamp(), end.timestamp())
-
-
-def explain(tracker: Tracker, policy: Policy, start: datetime, end: datetime, service: str | None) -> list[dict]:
-    """Every interval counted, clipped or excluded, and why (--explain)."""
-    lo, hi = start.timestamp(), end.timestamp()
-    zone = policy.calendar.zone
-    found = gather(tracker, policy, start, end, service)
-    kinds = policy.availability.excluded_maintenance
-    holes = union(clip(excluded([w for _, w in found.windows], kinds), lo, hi))
-    rows = []
-
-    def row(source: str, a: float, b: float, minutes: float, note: str) -> None:
-        shown = [iso(datetime.fromtimestamp(x, UTC), zone) for x in (a, b)]
-        rows.append({"source": source, "start": shown[0], "end": shown[1], "minutes": number(minutes), "why": note})
-
-    for window_id, window in found.windows:
-        a, b = window.start.timestamp(), window.end.timestamp()
-        counted = length(clip([(a, b)], lo, hi))
-        if window.status == "cancelled":
-            row(f"maintenance {window_id}", a, b, 0, "cancelled: not maintenance")
-        elif window.kind not in kinds:
-            row(f"maintenance {window_id}", a, b, 0, f"{window.kind}: the policy does not exclude it")
-        else:
-            clipped = "; clipped to the period" if counted < b - a else ""
-            row(f"maintenance {window_id}", a, b, counted / 60, f"{window.kind}: excluded from T{clipped}")
-    for incident in found.excluded_incidents:
-        row(
-            f"incident {incident.id}", incident.state.started.timestamp(), hi, 0, f"excluded: {incident.state.excluded}"
-        )
-    for incident, stretch in found.stretches:
-        part = clip([(stretch.start, stretch.end)], lo, hi)
-        if not part:
-            continue
-        a, b = part[0]
-        inside = length(clip(holes, a, b))
-        notes = [f"weight {stretch.weight:g} (severity {incident.state.severity} now)"]
-        if (a, b) != (stretch.start, stretch.end):
-            notes.append("clipped to the period")
-        if inside:
-            notes.append(f"{number(inside / 60)} min inside maintenance")
-        row(f"incident {incident.id}", a, b, stretch.weight * (b - a - inside) / 60, "; ".join(notes))
-    return rows
 
 
 def percent_text(result: Availability) -> str:

@@ -11,9 +11,9 @@ import typer
 
 from slacli.cli._state import AppState, holiday_cache
 from slacli.cli.board import BREACH_COLUMNS, DUE_COLUMNS, breach_rows, due_rows
-from slacli.cli.incidents import incident_record
 from slacli.instants import parse_instant
 from slacli.render import write_table
+from slacli.reports import incident_record
 
 EPILOG = "Example: slacli demo --week-of 2026-11-23"
 NEW_YORK = ZoneInfo("America/New_York")

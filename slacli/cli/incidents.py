@@ -14,8 +14,9 @@ from slacli.errors import InputError
 from slacli.incidents import clocks, remaining
 from slacli.instants import format_duration, iso, now, parse_instant
 from slacli.policy import Policy
-from slacli.render import Format, emit, number, write_fields, write_table
-from slacli.tracker import Incident, Tracker
+from slacli.render import Format, emit, write_fields, write_table
+from slacli.reports import incident_record
+from slacli.tracker import Incident
 
 IdArgument = Annotated[int, typer.Argument(help="Incident id.", min=1)]
 AtOption = Annotated[
@@ -52,47 +53,6 @@ def _required(text: str, what: str) -> str:
 
 def author(by: str | None) -> str:
     return by or os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"
-
-
-def incident_record(tracker: Tracker, incident: Incident, as_of: datetime) -> dict[str, Any]:
-    """An incident as JSON/CSV/table data, instants in its policy's zone."""
-    state = incident.state
-    policy = tracker.policy_of(state)
-    zone = policy.calendar.zone
-    by_name = {c.name: c for c in clocks(state, as_of, policy.severity(state.severity).calendar)}
-
-    def shown(t: datetime | None) -> str | None:
-        return iso(t, zone) if t else None
-
-    def met(name: str) -> bool | None:
-        status = by_name[name].status
-        return True if status == "met" else False if status in ("met late", "breached") else None
-
-    update = by_name.get("update")
-    return {
-        "id": incident.id,
-        "title": state.title,
-        "policy": state.policy,
-        "severity": state.severity,
-        "status": state.status,
-        "service": state.service,
-        "ref": state.ref,
-        "opened": shown(state.opened),
-        "started": shown(state.started),
-        "acked": shown(state.acked),
-        "resolved": shown(state.resolved),
-        "response_due": shown(by_name["response"].due),
-        "response_met": met("response"),
-        "resolution_due": shown(by_name["resolution"].due),
-        "resolution_met": met("resolution"),
-        "next_update_due": shown(update.due) if update and state.is_open else None,
-        "late_updates": len(state.late_updates),
-        "paused_minutes": number(state.paused_seconds(as_of) / 60),
-        "excluded": state.excluded,
-        "postmortem": state.postmortem,
-        "provisional": by_name["resolution"].provisional,
-        "late_report": state.late_report,
-    }
 
 
 def _instant(text: str | None, policy: Policy, what: str = "--at") -> datetime:
