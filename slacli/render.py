@@ -1,4 +1,4 @@
-"""Tables, CSV and JSON. The only library module that may use Rich (and only lazily).
+"""Tables, CSV, JSON and Markdown. The only library module that may use Rich (and only lazily).
 
 Records are plain dicts of str, numbers, booleans and None; instants arrive already
 formatted as ISO 8601 text. On a terminal a table is a Rich table (colour follows
@@ -22,6 +22,7 @@ class Format(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
+    markdown = "markdown"
 
 
 def cell(value: Any) -> str:
@@ -38,6 +39,16 @@ def cell(value: Any) -> str:
 def number(value: float) -> float | int:
     """A measured quantity for JSON/CSV: an int when whole, else rounded to 2 decimals."""
     return int(value) if float(value).is_integer() else round(value, 2)
+
+
+def percent_text(pct: float | None, downtime: bool) -> str:
+    """An availability with enough digits never to read 100% while there was downtime."""
+    if pct is None:
+        return "none (the whole period is maintenance)"
+    digits = 3
+    while downtime and f"{pct:.{digits}f}" == f"{100:.{digits}f}" and digits < 12:
+        digits += 1
+    return f"{pct:.{digits}f}%"
 
 
 def neutralize(value: Any) -> Any:
@@ -87,6 +98,17 @@ def plain_table(rows: Sequence[Record], columns: Sequence[str], title: str | Non
     return "\n".join(lines) + "\n"
 
 
+def write_markdown(rows: Sequence[Record], columns: Sequence[str], out: TextIO, title: str | None = None) -> None:
+    """A GitHub-flavoured Markdown table (for a wiki page or a ticket)."""
+    if title:
+        out.write(f"### {title}\n\n")
+    out.write("| " + " | ".join(columns) + " |\n|" + "---|" * len(columns) + "\n")
+    for row in rows:
+        cells = (cell(row.get(c)).replace("|", "\\|").replace("\n", " ") for c in columns)
+        out.write("| " + " | ".join(cells) + " |\n")
+    out.write("\n")
+
+
 def write_fields(pairs: Sequence[tuple[str, Any]], out: TextIO, *, title: str | None = None) -> None:
     """A two-column field/value listing (a record shown on its own)."""
     rows = [{"field": k, "value": cell(v)} for k, v in pairs]
@@ -108,6 +130,8 @@ def emit(
         write_json(rows if json_data is None else json_data, out)
     elif fmt is Format.csv:
         write_csv(rows, columns, out)
+    elif fmt is Format.markdown:
+        write_markdown(rows, columns, out, title)
     else:
         write_table(rows, columns, out, title=title, styles=styles)
 

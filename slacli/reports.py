@@ -2,23 +2,29 @@
 records, and the month or ISO-week incident report with its per-policy summary.
 
 A report lists the incidents active in the period (opened before its end, not resolved
-before its start) as they stood at the period's end (or now, for the current period), so
-a past month reads the same whenever it is run. MTTA and MTTR count the incidents opened
-in the period (PagerDuty's attribution), in wall time from opening.
+before its start), each as it stands when the report runs: a post-mortem linked or an
+exclusion decided after the month counts, and escalations are what is unresolved now.
+MTTA and MTTR count the incidents opened in the period (PagerDuty's attribution), in wall
+time from opening, whenever they were acknowledged or resolved.
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from datetime import UTC, datetime
+from statistics import mean, median
 from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
 
+from slacli.errors import InputError
 from slacli.incidents import clocks, impact
 from slacli.instants import iso
 from slacli.maintenance import Window, excluded
 from slacli.policy import Policy
 from slacli.render import number
 from slacli.tracker import Incident, Tracker
-from slacli.uptime import Availability, Weighted, availability, clip, length, union
+from slacli.uptime import Availability, Weighted, availability, clip, iso_week, length, month, union
 
 
 class Inputs(NamedTuple):
@@ -132,4 +138,151 @@ def incident_record(tracker: Tracker, incident: Incident, as_of: datetime) -> di
         "postmortem": state.postmortem,
         "provisional": by_name["resolution"].provisional,
         "late_report": state.late_report,
+    }
+
+
+# -- periods --------------------------------------------------------------------------------
+
+
+class Period(NamedTuple):
+    """A calendar month or an ISO week, placed in a policy's zone by :meth:`bounds`."""
+
+    kind: str  # "month" or "week"
+    label: str  # 2026-11 or 2026-W47
+    year: int
+    number: int
+
+    def bounds(self, zone: ZoneInfo) -> tuple[datetime, datetime]:
+        return (month if self.kind == "month" else iso_week)(self.year, self.number, zone)
+
+
+def parse_period(month_text: str | None = None, week_text: str | None = None) -> Period:
+    """``--month YYYY-MM`` or ``--week YYYY-Www`` (exactly one of them)."""
+    if bool(month_text) == bool(week_text):
+        raise InputError("give --month YYYY-MM or --week YYYY-Www")
+    kind, text, shape, example = (
+        ("month", month_text, r"(\d{4})-(\d{2})", "YYYY-MM")
+        if month_text
+        else ("week", week_text, r"(\d{4})-W(\d{2})", "YYYY-Www")
+    )
+    found = re.fullmatch(shape, text or "")
+    period = Period(kind, text or "", int(found[1]), int(found[2])) if found else None
+    try:
+        if period is None:
+            raise ValueError(text)
+        period.bounds(UTC)
+    except ValueError:
+        raise InputError(f"malformed --{kind} {text!r} (expected {example})") from None
+    return period
+
+
+# -- the incident report ----------------------------------------------------------------------
+
+REPORT_COLUMNS = (
+    *("id", "title", "policy", "severity", "status", "service", "opened", "acked", "resolved"),
+    *("response_due", "response_met", "resolution_due", "resolution_met", "minutes_to_ack", "minutes_to_resolve"),
+    *("paused_minutes", "excluded", "postmortem"),
+)
+SUMMARY_COLUMNS = (
+    *("policy", "period", "from", "to", "incidents", "opened", "resolved", "still_open", "by_severity"),
+    *("availability_pct", "target_pct", "availability_met", "credit_pct", "downtime_minutes"),
+    *("mtta_minutes", "mttr_minutes", "median_tta_minutes", "median_ttr_minutes"),
+    *("breaches", "escalations", "missing_postmortems"),
+)
+
+
+class Report(NamedTuple):
+    period: Period
+    incidents: list[dict[str, Any]]  # one row per incident, REPORT_COLUMNS and more
+    summaries: list[dict[str, Any]]  # one per policy, SUMMARY_COLUMNS
+    status_reports: list[dict[str, Any]]  # incidents whose severity asks for a report of this period's kind
+    escalations: list[dict[str, Any]]  # unresolved, past a target, severity to be escalated
+    missing_postmortems: list[dict[str, Any]]  # resolved, post-mortem required, none recorded
+
+    @property
+    def found_something(self) -> bool:
+        """A missed availability target or a missed deadline: exit 1 for cron."""
+        return any(s["availability_met"] is False or s["breaches"] for s in self.summaries)
+
+
+def build_report(tracker: Tracker, policies: list[Policy], period: Period, now: datetime) -> Report:
+    """The report of ``period`` for each of ``policies``, each in its own zone."""
+    report = Report(period, [], [], [], [], [])
+    cadence = {"month": "monthly", "week": "weekly"}[period.kind]
+    for policy in policies:
+        lo, hi = period.bounds(policy.calendar.zone)
+        rows, opened = [], []
+        for incident in tracker.find(policy=policy.name, unresolved_at=lo, until=hi):
+            severity = tracker.policy_of(incident.state).severity(incident.state.severity)
+            row = _report_row(tracker, incident, now, severity.postmortem)
+            rows.append(row)
+            if incident.state.opened >= lo:
+                opened.append(row)
+            if severity.status_reports == cadence:
+                report.status_reports.append(row)
+            if incident.state.is_open and severity.escalate and False in (row["response_met"], row["resolution_met"]):
+                report.escalations.append(row)
+            if row["postmortem"] == MISSING:
+                report.missing_postmortems.append(row)
+        report.incidents.extend(rows)
+        found = measure(tracker, policy, lo, min(now, hi)) if now > lo else None
+        report.summaries.append(_summary(policy, period, (lo, hi), rows, opened, found, report))
+    return report
+
+
+MISSING = "missing"
+
+
+def _report_row(tracker: Tracker, incident: Incident, as_of: datetime, postmortem_required: bool) -> dict[str, Any]:
+    state = incident.state
+    row = incident_record(tracker, incident, as_of)
+    row["minutes_to_ack"] = _minutes(state.opened, state.acked)
+    row["minutes_to_resolve"] = _minutes(state.opened, state.resolved)
+    if postmortem_required and not state.postmortem and not state.is_open:
+        row["postmortem"] = MISSING
+    return row
+
+
+def _minutes(start: datetime, end: datetime | None) -> float | int | None:
+    return number((end - start).total_seconds() / 60) if end else None
+
+
+def _summary(
+    policy: Policy,
+    period: Period,
+    bounds: tuple[datetime, datetime],
+    rows: list[dict[str, Any]],
+    opened: list[dict[str, Any]],
+    found: Availability | None,
+    report: Report,
+) -> dict[str, Any]:
+    """One policy's line: counts, availability, MTTA/MTTR (of the incidents opened in the period)."""
+    to_ack = [r["minutes_to_ack"] for r in opened if r["minutes_to_ack"] is not None]
+    to_resolve = [r["minutes_to_resolve"] for r in opened if r["minutes_to_resolve"] is not None]
+    counts = Counter(r["severity"] for r in rows)
+    target = policy.availability.target_pct
+    pct = found.percent if found else None
+    mine = {id(r) for r in rows}
+    return {
+        "policy": policy.name,
+        "period": period.label,
+        "from": iso(bounds[0], policy.calendar.zone),
+        "to": iso(bounds[1], policy.calendar.zone),
+        "incidents": len(rows),
+        "opened": len(opened),
+        "resolved": sum(r["resolved"] is not None for r in rows),
+        "still_open": sum(r["resolved"] is None for r in rows),
+        "by_severity": ", ".join(f"{s.key} {counts[s.key]}" for s in policy.severities if counts[s.key]),
+        "availability_pct": pct,
+        "target_pct": target,
+        "availability_met": None if target is None or pct is None else pct >= target,
+        "credit_pct": policy.availability.credit_pct(pct),
+        "downtime_minutes": number(found.downtime_seconds / 60) if found else 0,
+        "mtta_minutes": number(mean(to_ack)) if to_ack else None,
+        "mttr_minutes": number(mean(to_resolve)) if to_resolve else None,
+        "median_tta_minutes": number(median(to_ack)) if to_ack else None,
+        "median_ttr_minutes": number(median(to_resolve)) if to_resolve else None,
+        "breaches": sum(False in (r["response_met"], r["resolution_met"]) for r in rows),
+        "escalations": sum(id(r) in mine for r in report.escalations),
+        "missing_postmortems": sum(id(r) in mine for r in report.missing_postmortems),
     }

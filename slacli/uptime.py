@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -105,3 +105,9 @@ def month(year: int, number: int, zone: ZoneInfo) -> tuple[datetime, datetime]:
     """[first day 00:00, first day of the next month 00:00) in ``zone`` (SPEC 4)."""
     following = date(year + number // 12, number % 12 + 1, 1)
     return (datetime.combine(date(year, number, 1), time(), zone), datetime.combine(following, time(), zone))
+
+
+def iso_week(year: int, week: int, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """[Monday 00:00, the next Monday 00:00) of ISO week ``week`` in ``zone``."""
+    monday = date.fromisocalendar(year, week, 1)  # ValueError for a week the year does not have
+    return (datetime.combine(monday, time(), zone), datetime.combine(monday + timedelta(days=7), time(), zone))

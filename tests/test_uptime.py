@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from slacli.uptime import Weighted, availability, downtime, month, union
+from slacli.uptime import Weighted, availability, downtime, iso_week, month, union
 
 NY = ZoneInfo("America/New_York")
 H = 3600.0
@@ -23,6 +23,14 @@ def test_month_lengths_in_new_york_follow_dst():
     assert minutes(month(2026, 3, NY)) == 44_580
     assert minutes(month(2026, 11, NY)) == 43_260
     assert minutes(month(2026, 12, NY)) == 44_640  # December runs into January
+
+
+def test_iso_weeks_run_monday_to_monday_in_the_zone():
+    start, _ = iso_week(2026, 1, NY)
+    assert start.isoformat() == "2025-12-29T00:00:00-05:00"  # week 1 holds the year's first Thursday
+    assert minutes(iso_week(2026, 44, NY)) == 7 * 1440 + 60  # clocks go back on 1 November
+    assert minutes(iso_week(2026, 10, NY)) == 7 * 1440 - 60  # and forward on 8 March
+    assert minutes(iso_week(2026, 53, NY)) == 7 * 1440  # 2026 has 53 ISO weeks
 
 
 def test_overlapping_outages_count_once_and_touching_ones_merge():

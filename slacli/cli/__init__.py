@@ -33,6 +33,7 @@ COMMANDS = {
     "breaches": "board",
     "maintenance": "maintenance",
     "uptime": "availability",
+    "report": "report",
     "policies": "policies",
     "calendar": "calendar",
     "demo": "demo",

@@ -1,6 +1,5 @@
 """``slacli uptime``: a period's availability (SPEC 4)."""
 
-import re
 import sys
 from datetime import datetime
 from typing import Annotated, Any
@@ -12,25 +11,14 @@ from slacli.cli._state import AppState
 from slacli.errors import ExitCode, InputError
 from slacli.instants import iso, now, parse_instant
 from slacli.policy import Policy
-from slacli.render import Format, emit, number, write_fields, write_table
-from slacli.reports import explain, measure
+from slacli.render import Format, emit, number, percent_text, write_fields, write_table
+from slacli.reports import explain, measure, parse_period
 from slacli.uptime import Availability, month
 
 COLUMNS = (
     *("policy", "month", "from", "to", "total_minutes", "maintenance_minutes", "downtime_minutes"),
     *("availability_pct", "target_pct", "allowed_downtime_minutes", "remaining_downtime_minutes", "met", "credit_pct"),
 )
-
-
-def percent_text(result: Availability) -> str:
-    """A with enough digits never to read 100% while there was downtime."""
-    pct = result.percent
-    if pct is None:
-        return "none (the whole period is maintenance)"
-    digits = 3
-    while result.downtime_seconds > 0 and f"{pct:.{digits}f}" == f"{100:.{digits}f}" and digits < 12:
-        digits += 1
-    return f"{pct:.{digits}f}%"
 
 
 def uptime(
@@ -58,13 +46,7 @@ def uptime(
         _trend(state, chosen, months, service, fmt)
         return
     if month_text:
-        try:
-            if not re.fullmatch(r"\d{4}-\d{2}", month_text):
-                raise ValueError(month_text)
-            year, number_ = (int(part) for part in month_text.split("-"))
-            lo, hi = month(year, number_, zone)
-        except ValueError:
-            raise InputError(f"malformed --month {month_text!r} (expected YYYY-MM)") from None
+        lo, hi = parse_period(month_text).bounds(zone)
     elif start and end:
         lo, hi = parse_instant(start, zone, what="--from"), parse_instant(end, zone, what="--to")
         if hi.timestamp() <= lo.timestamp():
@@ -75,7 +57,7 @@ def uptime(
     record = _record(chosen, result, lo, hi, month_text)
     reasons = explain(state.tracker(), chosen, lo, hi, service) if explained else None
     if fmt is Format.table:
-        shown = {**record, "availability_pct": percent_text(result)}
+        shown = {**record, "availability_pct": percent_text(result.percent, result.downtime_seconds > 0)}
         if shown["credit_pct"] is None:  # no credit tiers in the policy
             del shown["credit_pct"]
         write_fields(list(shown.items()), sys.stdout, title=f"Availability of {chosen.name}")
@@ -104,7 +86,7 @@ def _trend(state: AppState, policy: Policy, count: int, service: str | None, fmt
     for label, lo, hi in reversed(periods):
         result = measure(state.tracker(), policy, lo, min(hi, today), service)
         rows.append({**_record(policy, result, lo, min(hi, today), label), "bar": _bar(result, policy)})
-        texts.append(percent_text(result))
+        texts.append(percent_text(result.percent, result.downtime_seconds > 0))
     current = rows[-1]
     target = policy.availability.target_pct
     budget_so_far = current["allowed_downtime_minutes"]
