@@ -45,7 +45,9 @@ def gather(tracker: Tracker, policy: Policy, start: datetime, end: datetime, ser
         rules = tracker.policy_of(incident.state)
         for a, b, weight in impact(incident.state, lambda key, rules=rules: rules.severity(key).downtime, end):
             stretches.append((incident, Weighted(a.timestamp(), b.timestamp(), weight)))
-    windows = [(i, w) for i, w in tracker.windows(policy.name) if service is None or w.service in (None, service)]
+    windows = [
+        (i, w) for i, w in tracker.windows(policy.name, (start, end)) if service is None or w.service in (None, service)
+    ]
     return Inputs(stretches, left_out, windows)
 
 

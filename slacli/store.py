@@ -212,12 +212,19 @@ class Store:
         found = self.db.execute("SELECT id, state FROM maintenance WHERE id = ?", (window_id,)).fetchone()
         return {"id": found["id"], "state": json.loads(found["state"])} if found else None
 
-    def windows(self, policy: str | None = None) -> list[dict[str, Any]]:
-        """Maintenance windows, by start (all policies when ``policy`` is None)."""
-        if policy is None:
-            rows = self.db.execute("SELECT id, state FROM maintenance ORDER BY start, id")
-        else:
-            rows = self.db.execute("SELECT id, state FROM maintenance WHERE policy = ? ORDER BY start, id", (policy,))
+    def windows(
+        self, policy: str | None = None, overlapping: tuple[datetime, datetime] | None = None
+    ) -> list[dict[str, Any]]:
+        """Maintenance windows by start: of ``policy`` (else all), overlapping [a, b) when given."""
+        clauses, params = [], []
+        if policy is not None:
+            clauses.append("policy = ?")
+            params.append(policy)
+        if overlapping is not None:
+            clauses.append('start < ? AND "end" > ?')
+            params += [_utc_text(overlapping[1]), _utc_text(overlapping[0])]
+        where = " WHERE " + " AND ".join(clauses) if clauses else ""
+        rows = self.db.execute(f"SELECT id, state FROM maintenance{where} ORDER BY start, id", params)
         return [{"id": r["id"], "state": json.loads(r["state"])} for r in rows]
 
     def save_snapshot(self, digest: str, name: str, tables: dict[str, Any]) -> None:

@@ -132,7 +132,9 @@ class Tracker:
         """Record a maintenance window (classified, with warnings); returns it with its id."""
         policy = self.policies.get(policy_name)
         with self.store.transaction():
-            others = [w for _, w in self.windows(policy.name)]
+            # Only neighbours matter (the same ISO week, in any zone): not every window ever.
+            near = (start - timedelta(days=8), end + timedelta(days=8))
+            others = [w for _, w in self.windows(policy.name, overlapping=near)]
             window = new_window(policy, start.astimezone(UTC), end.astimezone(UTC), others=others, **options)
             window_id = self.store.insert_window(policy.name, window.start, window.end, dump_window(window))
             details = {"kind": window.kind, "warnings": list(window.warnings)}
@@ -149,8 +151,10 @@ class Tracker:
             self.store.append_window_event(window_id, action, at, author, {}, datetime.now(UTC))
         return window
 
-    def windows(self, policy: str | None = None) -> list[tuple[int, Window]]:
-        return [(row["id"], load_window(row["state"])) for row in self.store.windows(policy)]
+    def windows(
+        self, policy: str | None = None, overlapping: tuple[datetime, datetime] | None = None
+    ) -> list[tuple[int, Window]]:
+        return [(row["id"], load_window(row["state"])) for row in self.store.windows(policy, overlapping)]
 
     # -- reading -----------------------------------------------------------------------
 
