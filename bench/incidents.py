@@ -152,16 +152,18 @@ def _start_worker(cache_path: str) -> None:
     _worker = Tracker(store, load_policies(SHIPPED_POLICIES, cache), cache), store  # type: ignore[arg-type]
 
 
-def _generate(task: tuple[str, int, int, int, int, datetime]) -> list[tuple[dict[str, Any], list[tuple[Any, ...]]]]:
+def _generate(task: tuple[Any, ...]) -> list[tuple[dict[str, Any], list[tuple[Any, ...]]]]:
     """Incidents ``start`` to ``start + size`` of a population: (row, events) each, ready to store."""
-    kind, seed, start, size, count, now = task
+    kind, seed, start, size, count, now, steps_of = task
     assert _worker is not None
     tracker, store = _worker
     rng = random.Random(f"{seed}-{kind}-{start}")
     produced = []
     for index in range(start, start + size):
-        title, policy, severity, service, opened, steps = lifecycle(rng, kind, index, count, now)
-        incident_id = tracker.open(title, policy, severity, at=opened, author=AUTHOR, service=service).incident.id
+        title, policy, severity, service, opened, steps, *started = steps_of(rng, kind, index, count, now)
+        incident_id = tracker.open(
+            title, policy, severity, at=opened, author=AUTHOR, service=service, started=started[0] if started else None
+        ).incident.id
         for event, at, details in steps:
             tracker.act(incident_id, event, at=at, author=AUTHOR, **details)
         row = store.rows.pop(incident_id)
@@ -170,13 +172,18 @@ def _generate(task: tuple[str, int, int, int, int, datetime]) -> list[tuple[dict
     return produced
 
 
-def populate(path: Path, populations: list[tuple[str, int]], seed: int, cache: Path, workers: int) -> float:
-    """Write ``populations`` ([(kind, how many)], in order) to a new database; seconds taken."""
+def populate(
+    path: Path, populations: list[tuple[str, int]], seed: int, cache: Path, workers: int, steps_of: Any = lifecycle
+) -> float:
+    """Write ``populations`` ([(kind, how many)], in order) to a new database; seconds taken.
+
+    ``steps_of(rng, kind, index, count, now)`` makes each incident, as :func:`lifecycle` does
+    (it may add the instant the impact started, when that was before the opening)."""
     start = time.perf_counter()
     now = datetime.now(UTC)
     chunk = 5_000
     tasks = [
-        (kind, seed, first, min(chunk, count - first), count, now)
+        (kind, seed, first, min(chunk, count - first), count, now, steps_of)
         for kind, count in populations
         for first in range(0, count, chunk)
     ]
@@ -228,11 +235,16 @@ def big_database(data: Path, resolved: int, still_open: int, seed: int, cache: P
 
 
 def rounds(
-    commands: dict[str, list[str]], runs: int, cwd: str, env: dict[str, str], before: dict[str, Any] | None = None
+    commands: dict[str, list[str]],
+    runs: int,
+    cwd: str,
+    env: dict[str, str],
+    before: dict[str, Any] | None = None,
+    check: bool = True,
 ) -> dict[str, list[float]]:
     """Seconds of each command, ``runs`` times, in rounds whose order rotates; stdout to /dev/null.
 
-    ``before[name]()`` runs untimed before each run of ``name``.
+    ``before[name]()`` runs untimed before each run of ``name``; ``check``: fail on a non-zero exit.
     """
     times: dict[str, list[float]] = {name: [] for name in commands}
     names = list(commands)
@@ -243,7 +255,7 @@ def rounds(
                 if before and name in before:
                     before[name]()
                 start = time.perf_counter()
-                subprocess.run(commands[name], stdout=devnull, cwd=cwd, env=env, check=True)
+                subprocess.run(commands[name], stdout=devnull, cwd=cwd, env=env, check=check)
                 times[name].append(time.perf_counter() - start)
     return times
 
@@ -255,7 +267,7 @@ def table(times: dict[str, list[float]], base: str | None) -> None:
         print(f"| {name} | {statistics.median(runs) * 1000:.0f} | {min(runs) * 1000:.0f} | {ratio} |")
 
 
-def profile(command: list[str], cwd: str, env: dict[str, str], top: int = 12) -> None:
+def profile(command: list[str], cwd: str, env: dict[str, str], top: int = 12, check: bool = True) -> None:
     """cProfile of one run of the console script ``command[0]``: slacli's functions by cumulative
     time, then every function by own time."""
     out = Path(cwd, "profile.out")
@@ -264,7 +276,7 @@ def profile(command: list[str], cwd: str, env: dict[str, str], top: int = 12) ->
         stdout=subprocess.DEVNULL,
         cwd=cwd,
         env=env,
-        check=True,
+        check=check,
     )
     for order, restriction in (("cumulative", "slacli/"), ("tottime", "")):
         text = io.StringIO()
