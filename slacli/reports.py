@@ -18,33 +18,38 @@ from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from slacli.errors import InputError
-from slacli.incidents import clocks, impact
+from slacli.incidents import clocks
 from slacli.instants import iso
 from slacli.maintenance import Window, excluded
 from slacli.policy import Policy
 from slacli.render import number
-from slacli.tracker import Incident, Tracker
+from slacli.tracker import Downtime, Incident, Tracker
 from slacli.uptime import Availability, Weighted, availability, clip, iso_week, length, month, union
 
 
 class Inputs(NamedTuple):
-    """What a period's availability is computed from, with where each piece came from."""
+    """What availability is computed from, with where each piece came from."""
 
-    stretches: list[tuple[Incident, Weighted]]
-    excluded_incidents: list[Incident]
+    stretches: list[tuple[Downtime, Weighted]]
+    excluded_incidents: list[Downtime]
     windows: list[tuple[int, Window]]
+
+    def availability(self, policy: Policy, start: datetime, end: datetime) -> Availability:
+        """T, M and D over [start, end), which lies within the span gathered."""
+        maintenance = excluded([w for _, w in self.windows], policy.availability.excluded_maintenance)
+        return availability([s for _, s in self.stretches], maintenance, start.timestamp(), end.timestamp())
 
 
 def gather(tracker: Tracker, policy: Policy, start: datetime, end: datetime, service: str | None) -> Inputs:
+    """The weighted impact and the maintenance windows that bear on [start, end)."""
     stretches, left_out = [], []
+    hi = end.timestamp()
     # No bound on when it was opened: an incident reported after the period may have begun in it.
-    for incident in tracker.find(policy=policy.name, unresolved_at=start, service=service):
-        if incident.state.excluded:
-            left_out.append(incident)
+    for found in tracker.downtime(policy.name, start, service):
+        if found.excluded:
+            left_out.append(found)
             continue
-        rules = tracker.policy_of(incident.state)
-        for a, b, weight in impact(incident.state, lambda key, rules=rules: rules.severity(key).downtime, end):
-            stretches.append((incident, Weighted(a.timestamp(), b.timestamp(), weight)))
+        stretches += [(found, Weighted(a, hi if b is None else b, weight)) for a, b, weight in found.stretches]
     windows = [
         (i, w) for i, w in tracker.windows(policy.name, (start, end)) if service is None or w.service in (None, service)
     ]
@@ -55,9 +60,7 @@ def measure(
     tracker: Tracker, policy: Policy, start: datetime, end: datetime, service: str | None = None
 ) -> Availability:
     """T, M and D of ``policy`` over [start, end)."""
-    found = gather(tracker, policy, start, end, service)
-    maintenance = excluded([w for _, w in found.windows], policy.availability.excluded_maintenance)
-    return availability([s for _, s in found.stretches], maintenance, start.timestamp(), end.timestamp())
+    return gather(tracker, policy, start, end, service).availability(policy, start, end)
 
 
 def explain(tracker: Tracker, policy: Policy, start: datetime, end: datetime, service: str | None) -> list[dict]:
@@ -84,21 +87,19 @@ def explain(tracker: Tracker, policy: Policy, start: datetime, end: datetime, se
             clipped = "; clipped to the period" if counted < b - a else ""
             row(f"maintenance {window_id}", a, b, counted / 60, f"{window.kind}: excluded from T{clipped}")
     for incident in found.excluded_incidents:
-        row(
-            f"incident {incident.id}", incident.state.started.timestamp(), hi, 0, f"excluded: {incident.state.excluded}"
-        )
+        row(f"incident {incident.incident_id}", incident.stretches[0][0], hi, 0, f"excluded: {incident.excluded}")
     for incident, stretch in found.stretches:
         part = clip([(stretch.start, stretch.end)], lo, hi)
         if not part:
             continue
         a, b = part[0]
         inside = length(clip(holes, a, b))
-        notes = [f"weight {stretch.weight:g} (severity {incident.state.severity} now)"]
+        notes = [f"weight {stretch.weight:g} (severity {incident.severity} now)"]
         if (a, b) != (stretch.start, stretch.end):
             notes.append("clipped to the period")
         if inside:
             notes.append(f"{number(inside / 60)} min inside maintenance")
-        row(f"incident {incident.id}", a, b, stretch.weight * (b - a - inside) / 60, "; ".join(notes))
+        row(f"incident {incident.incident_id}", a, b, stretch.weight * (b - a - inside) / 60, "; ".join(notes))
     return rows
 
 

@@ -109,8 +109,24 @@ def _index_resolutions(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX incidents_resolved ON incidents (resolved)")
 
 
+@migration
+def _downtime_column(db: sqlite3.Connection) -> None:
+    # Availability reads each incident's weighted impact (JSON, written with every event)
+    # from a covering index of the incidents that have any. Rows written before this
+    # migration read the default, STALE: their impact is worked out from the state instead.
+    db.execute(f"ALTER TABLE incidents ADD COLUMN downtime TEXT DEFAULT '{STALE}'")
+    db.execute(
+        "CREATE INDEX incidents_downtime ON incidents (policy, resolved, service, severity, downtime) "
+        "WHERE downtime IS NOT NULL"
+    )
+
+
+STALE = "stale"
+
+
 class Row(dict[str, Any]):
-    """An incident row: id, policy, severity, status, service, opened, resolved, state (JSON)."""
+    """An incident row: id, policy, severity, status, service, opened, resolved, state (JSON),
+    downtime (JSON: its weighted impact; None when it has none; STALE when not yet written)."""
 
 
 class Store:
@@ -167,8 +183,8 @@ class Store:
 
     def insert_incident(self, row: dict[str, Any]) -> int:
         cursor = self.db.execute(
-            "INSERT INTO incidents (policy, severity, status, service, opened, resolved, state) "
-            "VALUES (:policy, :severity, :status, :service, :opened, :resolved, :state)",
+            "INSERT INTO incidents (policy, severity, status, service, opened, resolved, state, downtime) "
+            "VALUES (:policy, :severity, :status, :service, :opened, :resolved, :state, :downtime)",
             row,
         )
         assert cursor.lastrowid is not None
@@ -177,7 +193,7 @@ class Store:
     def update_incident(self, incident_id: int, row: dict[str, Any]) -> None:
         self.db.execute(
             "UPDATE incidents SET policy = :policy, severity = :severity, status = :status, service = :service, "
-            "opened = :opened, resolved = :resolved, state = :state WHERE id = :id",
+            "opened = :opened, resolved = :resolved, state = :state, downtime = :downtime WHERE id = :id",
             {**row, "id": incident_id},
         )
 
@@ -287,6 +303,23 @@ class Store:
         where = " WHERE " + " AND ".join(clauses) if clauses else ""
         rows = self.db.execute(f"SELECT * FROM incidents{where} ORDER BY opened, id", params)
         return [Row(r) for r in rows]
+
+    def downtime(self, policy: str, unresolved_at: datetime, service: str | None = None) -> list[Row]:
+        """id, severity and downtime (JSON; None when written before the column) of ``policy``'s
+        incidents with weighted impact, not resolved by ``unresolved_at``: from the covering index."""
+        query = (
+            "SELECT id, severity, downtime FROM incidents INDEXED BY incidents_downtime "
+            "WHERE policy = ? AND downtime IS NOT NULL AND (resolved IS NULL OR resolved > ?)"
+        )
+        params: list[Any] = [policy, _utc_text(unresolved_at)]
+        if service is not None:
+            query += " AND service = ?"
+            params.append(service)
+        rows = [Row(r) for r in self.db.execute(query + " ORDER BY id", params)]
+        for row in rows:
+            if row["downtime"] == STALE:
+                row["downtime"] = None
+        return rows
 
 
 def _utc_text(t: datetime) -> str:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from slacli.errors import InputError
 from slacli.holidaydata import HolidayCache
-from slacli.incidents import Event, State, dump_state, load_state, record, replay
+from slacli.incidents import Event, State, dump_state, impact, load_state, record, replay
 from slacli.maintenance import Window, dump_window, load_window, new_window, transition
 from slacli.policy import Policy, PolicySet, policies_from_document
 
@@ -27,6 +27,15 @@ if TYPE_CHECKING:  # the store (sqlite3) is imported only by the commands that o
 class Incident(NamedTuple):
     id: int
     state: State
+
+
+class Downtime(NamedTuple):
+    """An incident's weighted impact, as availability reads it (instants in epoch seconds)."""
+
+    incident_id: int
+    severity: str  # now
+    excluded: str | None  # the reason its downtime does not count
+    stretches: list[tuple[float, float | None, float]]  # (start, end or None while open, weight > 0)
 
 
 class Opened(NamedTuple):
@@ -82,7 +91,7 @@ class Tracker:
         state, event = record(None, Event("opened", at, author, details), policy, digest)
         with self.store.transaction():
             self.store.save_snapshot(digest, policy.name, self.policies.standalone(policy.name))
-            incident_id = self.store.insert_incident(_row(state))
+            incident_id = self.store.insert_incident(_row(state, policy))
             self._append(incident_id, event)
         return Opened(Incident(incident_id, state), warnings)
 
@@ -96,7 +105,7 @@ class Tracker:
                     raise InputError(f"incident {incident_id} is already severity {severity.key}")
                 details = {"from": state.severity, "severity": severity.key}
             new, event = record(state, Event(kind, _utc(at), author, details), self.policy_of(state), state.digest)
-            self.store.update_incident(incident_id, _row(new))
+            self.store.update_incident(incident_id, _row(new, self.policy_of(new)))
             self._append(incident_id, event)
         return Incident(incident_id, new)
 
@@ -116,7 +125,7 @@ class Tracker:
                 if getattr(state, f"{name}_due") != getattr(new, f"{name}_due")
             }
             event = event._replace(details={**event.details, "changes": changes, "from_digest": state.digest})
-            self.store.update_incident(incident_id, _row(new))
+            self.store.update_incident(incident_id, _row(new, self.policy_of(new)))
             self._append(incident_id, event)
         return Incident(incident_id, new), changes
 
@@ -181,6 +190,20 @@ class Tracker:
             return found
         return [then for incident in found if (then := self.at(incident, as_of)) is not None]
 
+    def downtime(self, policy: str, unresolved_at: datetime, service: str | None = None) -> list[Downtime]:
+        """The weighted impact of ``policy``'s incidents not resolved by ``unresolved_at``
+        (only those with any), each weighted by its own policy snapshot."""
+        found = []
+        for row in self.store.downtime(policy, unresolved_at, service):
+            text = row["downtime"]
+            if text is None:  # written before the downtime column: work it out now
+                text = _downtime_text(state := self._state(row["id"]), self.policy_of(state))
+                if text is None:
+                    continue
+            data = json.loads(text)
+            found.append(Downtime(row["id"], row["severity"], data["excluded"], data["stretches"]))
+        return found
+
     def at(self, incident: Incident, when: datetime) -> Incident | None:
         """The incident as it stood at ``when``, its later events undone (None: not yet opened)."""
         state = incident.state
@@ -201,8 +224,9 @@ class Tracker:
         return self._snapshots[state.digest]
 
 
-def _row(state: State) -> dict[str, Any]:
+def _row(state: State, policy: Policy) -> dict[str, Any]:
     return {
+        "downtime": _downtime_text(state, policy),
         "policy": state.policy,
         "severity": state.severity,
         "status": state.status,
@@ -211,6 +235,17 @@ def _row(state: State) -> dict[str, Any]:
         "resolved": state.resolved.isoformat() if state.resolved else None,
         "state": json.dumps(dump_state(state)),
     }
+
+
+def _downtime_text(state: State, policy: Policy) -> str | None:
+    """The stretches of ``state``'s impact that count as downtime under ``policy`` (its
+    snapshot), as stored for availability; None when no stretch does."""
+    stretches = [
+        (start.timestamp(), end.timestamp() if end else None, weight)
+        for start, end, weight in impact(state, lambda key: policy.severity(key).downtime)
+        if weight > 0
+    ]
+    return json.dumps({"excluded": state.excluded, "stretches": stretches}) if stretches else None
 
 
 def _state_of(row: Row) -> State:

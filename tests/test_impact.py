@@ -39,3 +39,10 @@ def test_impact_is_weighted_by_the_severity_in_force():
 def test_open_incidents_run_to_the_end_and_reopen_gaps_do_not_count():
     state = replay([opened("1", 10), Event("resolved", at(11)), Event("reopened", at(14))])
     assert impact(state, WEIGHTS.__getitem__, at(16)) == [(at(10), at(11), 1.0), (at(14), at(16), 1.0)]
+
+
+def test_without_an_end_an_open_incident_has_an_open_last_stretch():
+    state = replay([opened("2", 10), Event("severity_changed", at(11), details={"severity": "1"})])
+    assert impact(state, WEIGHTS.__getitem__) == [(at(10), at(11), 0.3), (at(11), None, 1.0)]
+    resolved = replay([opened("2", 10), Event("resolved", at(11))])
+    assert impact(resolved, WEIGHTS.__getitem__) == [(at(10), at(11), 0.3)]

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 
 import pytest
 from conftest import user_error
 
 from slacli.paths import SHIPPED_POLICIES
+from slacli.store import MIGRATIONS
 
 
 @pytest.fixture(autouse=True)
 def database(monkeypatch, tmp_path):
     monkeypatch.setenv("SLACLI_DB", str(tmp_path / "incidents.db"))
+    return tmp_path / "incidents.db"
 
 
 def uptime(cli, *args: str, code: int = 0) -> dict:
@@ -104,3 +107,28 @@ def test_an_incident_reported_after_the_month_counts_in_it(cli):
     cli("resolve", "1", "--at", "2026-12-01T03:00")
     assert uptime(cli, "--policy", "optimy", "--month", "2026-11", code=1)["downtime_minutes"] == 120
     assert "malformed --month" in user_error(cli("uptime", "--policy", "optimy", "--month", "2026-011", code=2))
+
+
+def test_incidents_written_before_the_downtime_column_count_the_same(cli, database, tmp_path, monkeypatch):
+    cli("open", "Down", "--policy", "openweb", "--severity", "2", "--at", "2026-11-10T10:00", "-q")
+    cli("severity", "1", "1", "--at", "2026-11-10T10:30")  # 0 weight, then 1
+    cli("resolve", "1", "--at", "2026-11-10T11:00")
+    cli("open", "Still down", "--policy", "openweb", "--severity", "1", "--at", "2026-11-30T23:00", "-q")
+    fresh = uptime(cli, "--policy", "openweb", "--month", "2026-11", code=1)
+    assert fresh["downtime_minutes"] == 30 + 60
+    # The same incidents in a file of schema 3, before the column: migrated, then read from their states.
+    old = tmp_path / "old.db"
+    with sqlite3.connect(old) as db:
+        for step in MIGRATIONS[:3]:
+            step(db)
+        db.execute("PRAGMA user_version = 3")
+        with sqlite3.connect(database) as current:
+            rows = current.execute("SELECT policy, severity, status, service, opened, resolved, state FROM incidents")
+            db.executemany("INSERT INTO incidents (policy, severity, status, service, opened, resolved, state) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?)", rows.fetchall())  # fmt: skip
+            snapshots = current.execute("SELECT digest, name, tables FROM policy_snapshots").fetchall()
+            db.executemany("INSERT INTO policy_snapshots VALUES (?, ?, ?)", snapshots)
+    monkeypatch.setenv("SLACLI_DB", str(old))
+    assert uptime(cli, "--policy", "openweb", "--month", "2026-11", code=1) == fresh
+    with sqlite3.connect(old) as db:
+        assert db.execute("SELECT DISTINCT downtime FROM incidents").fetchall() == [("stale",)]

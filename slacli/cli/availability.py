@@ -12,7 +12,7 @@ from slacli.errors import ExitCode, InputError
 from slacli.instants import iso, now, parse_instant
 from slacli.policy import Policy
 from slacli.render import Format, emit, number, percent_text, write_fields, write_table
-from slacli.reports import explain, measure, parse_period
+from slacli.reports import explain, gather, measure, parse_period
 from slacli.uptime import Availability, month
 
 COLUMNS = (
@@ -83,8 +83,9 @@ def _trend(state: AppState, policy: Policy, count: int, service: str | None, fmt
         periods.append((f"{year:04d}-{number_:02d}", *month(year, number_, policy.calendar.zone)))
         year, number_ = (year, number_ - 1) if number_ > 1 else (year - 1, 12)
     rows, texts = [], []
+    inputs = gather(state.tracker(), policy, periods[-1][1], today, service)  # read once for every month
     for label, lo, hi in reversed(periods):
-        result = measure(state.tracker(), policy, lo, min(hi, today), service)
+        result = inputs.availability(policy, lo, min(hi, today))
         rows.append({**_record(policy, result, lo, min(hi, today), label), "bar": _bar(result, policy)})
         texts.append(percent_text(result.percent, result.downtime_seconds > 0))
     current = rows[-1]
