@@ -63,6 +63,30 @@ def measure(
     return gather(tracker, policy, start, end, service).availability(policy, start, end)
 
 
+def availability_record(
+    policy: Policy, result: Availability, lo: datetime, hi: datetime, month_text: str | None
+) -> dict[str, Any]:
+    """T, M, D, A, the target, the budget and what is left of it, met, the credit earned."""
+    target = policy.availability.target_pct
+    allowed = result.allowed_downtime_seconds(target) / 60 if target is not None else None
+    pct = result.percent
+    return {
+        "policy": policy.name,
+        "month": month_text,
+        "from": iso(lo, policy.calendar.zone),
+        "to": iso(hi, policy.calendar.zone),
+        "total_minutes": number(result.total_seconds / 60),
+        "maintenance_minutes": number(result.maintenance_seconds / 60),
+        "downtime_minutes": number(result.downtime_seconds / 60),
+        "availability_pct": pct,
+        "target_pct": target,
+        "allowed_downtime_minutes": number(allowed) if allowed is not None else None,
+        "remaining_downtime_minutes": number(allowed - result.downtime_seconds / 60) if allowed is not None else None,
+        "met": None if target is None or pct is None else pct >= target,
+        "credit_pct": policy.availability.credit_pct(pct),
+    }
+
+
 def explain(tracker: Tracker, policy: Policy, start: datetime, end: datetime, service: str | None) -> list[dict]:
     """Every interval counted, clipped or excluded, and why (--explain)."""
     lo, hi = start.timestamp(), end.timestamp()
@@ -263,8 +287,7 @@ def _summary(
     to_ack = [r["minutes_to_ack"] for r in opened if r["minutes_to_ack"] is not None]
     to_resolve = [r["minutes_to_resolve"] for r in opened if r["minutes_to_resolve"] is not None]
     counts = Counter(r["severity"] for r in rows)
-    target = policy.availability.target_pct
-    pct = found.percent if found else None
+    figures = availability_record(policy, found, *bounds, period.label) if found else {}
     mine = {id(r) for r in rows}
     return {
         "policy": policy.name,
@@ -276,11 +299,11 @@ def _summary(
         "resolved": sum(r["resolved"] is not None for r in rows),
         "still_open": sum(r["resolved"] is None for r in rows),
         "by_severity": ", ".join(f"{s.key} {counts[s.key]}" for s in policy.severities if counts[s.key]),
-        "availability_pct": pct,
-        "target_pct": target,
-        "availability_met": None if target is None or pct is None else pct >= target,
-        "credit_pct": policy.availability.credit_pct(pct),
-        "downtime_minutes": number(found.downtime_seconds / 60) if found else 0,
+        "availability_pct": figures.get("availability_pct"),
+        "target_pct": policy.availability.target_pct,
+        "availability_met": figures.get("met"),
+        "credit_pct": figures.get("credit_pct"),
+        "downtime_minutes": figures.get("downtime_minutes", 0),
         "mtta_minutes": number(mean(to_ack)) if to_ack else None,
         "mttr_minutes": number(mean(to_resolve)) if to_resolve else None,
         "median_tta_minutes": number(median(to_ack)) if to_ack else None,

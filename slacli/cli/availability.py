@@ -1,18 +1,17 @@
 """``slacli uptime``: a period's availability (SPEC 4)."""
 
 import sys
-from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from slacli.cli._options import FormatOption, complete_policy
 from slacli.cli._state import AppState
 from slacli.errors import ExitCode, InputError
-from slacli.instants import iso, now, parse_instant
+from slacli.instants import now, parse_instant
 from slacli.policy import Policy
 from slacli.render import Format, emit, number, percent_text, write_fields, write_table
-from slacli.reports import explain, gather, measure, parse_period
+from slacli.reports import availability_record, explain, gather, measure, parse_period
 from slacli.uptime import Availability, month
 
 COLUMNS = (
@@ -54,7 +53,7 @@ def uptime(
     else:
         raise InputError("give --month YYYY-MM, or --from T --to T")
     result = measure(state.tracker(), chosen, lo, hi, service)
-    record = _record(chosen, result, lo, hi, month_text)
+    record = availability_record(chosen, result, lo, hi, month_text)
     reasons = explain(state.tracker(), chosen, lo, hi, service) if explained else None
     if fmt is Format.table:
         shown = {**record, "availability_pct": percent_text(result.percent, result.downtime_seconds > 0)}
@@ -86,7 +85,7 @@ def _trend(state: AppState, policy: Policy, count: int, service: str | None, fmt
     inputs = gather(state.tracker(), policy, periods[-1][1], today, service)  # read once for every month
     for label, lo, hi in reversed(periods):
         result = inputs.availability(policy, lo, min(hi, today))
-        rows.append({**_record(policy, result, lo, min(hi, today), label), "bar": _bar(result, policy)})
+        rows.append({**availability_record(policy, result, lo, min(hi, today), label), "bar": _bar(result, policy)})
         texts.append(percent_text(result.percent, result.downtime_seconds > 0))
     current = rows[-1]
     target = policy.availability.target_pct
@@ -113,27 +112,6 @@ def _bar(result: Availability, policy: Policy, width: int = 20) -> str:
     floor = 2 * target - 100
     filled = round(width * min(1.0, max(0.0, (pct - floor) / (100 - floor))))
     return "#" * filled + "." * (width - filled)
-
-
-def _record(policy: Policy, result: Availability, lo: datetime, hi: datetime, month_text: str | None) -> dict[str, Any]:
-    target = policy.availability.target_pct
-    allowed = result.allowed_downtime_seconds(target) / 60 if target is not None else None
-    pct = result.percent
-    return {
-        "policy": policy.name,
-        "month": month_text,
-        "from": iso(lo, policy.calendar.zone),
-        "to": iso(hi, policy.calendar.zone),
-        "total_minutes": number(result.total_seconds / 60),
-        "maintenance_minutes": number(result.maintenance_seconds / 60),
-        "downtime_minutes": number(result.downtime_seconds / 60),
-        "availability_pct": pct,
-        "target_pct": target,
-        "allowed_downtime_minutes": number(allowed) if allowed is not None else None,
-        "remaining_downtime_minutes": number(allowed - result.downtime_seconds / 60) if allowed is not None else None,
-        "met": None if target is None or pct is None else pct >= target,
-        "credit_pct": policy.availability.credit_pct(pct),
-    }
 
 
 EXAMPLES = "Examples: slacli uptime --policy optimy --month 2026-11 | slacli uptime -p openweb --month 2026-11 -f csv"
