@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 from conftest import user_error
@@ -143,6 +144,10 @@ def test_demo_replays_the_week(cli, tmp_path):
     assert "slacli due, as of Wed 25 Nov 12:00 EST" in out
     # The unacknowledged opencraft critical is on the board and among the breaches.
     assert "LMS returns 502 for all learners  response    2026-11-23T09:00:00-05:00" in out
+    # Two days' notice over Thanksgiving makes optimy's storage migration emergency maintenance.
+    assert re.search(r"3 +optimy +emergency +completed .* Storage migration", out)
+    # openweb's Sev 1 ran from Saturday 23:40 to Monday 15:00 (2,360 min), beyond its 99.9% budget.
+    assert re.search(r"openweb +38580 +120 +2360 +93.864% +99.9 .* no\n", out)
     assert not list(tmp_path.glob("**/*.db"))  # the demo's database is thrown away
 
 

@@ -11,9 +11,12 @@ import typer
 
 from slacli.cli._state import AppState, holiday_cache
 from slacli.cli.board import BREACH_COLUMNS, DUE_COLUMNS, breach_rows, due_rows
+from slacli.cli.maintenance import COLUMNS as WINDOW_COLUMNS
+from slacli.cli.maintenance import window_record
 from slacli.instants import parse_instant
-from slacli.render import write_table
-from slacli.reports import incident_record
+from slacli.render import percent_text, write_table
+from slacli.reports import availability_record, incident_record, measure
+from slacli.uptime import month
 
 EPILOG = "Example: slacli demo --week-of 2026-11-23"
 NEW_YORK = ZoneInfo("America/New_York")
@@ -50,7 +53,23 @@ SHIFT = (
     (5, "resumed", 4, "11:00", {}),
     (8, "resolved", 4, "16:00", {}),
 )
+# Maintenance of the week: (policy, kind or None to classify by notice, start day and time,
+# end day and time, announced days before, title).
+MAINTENANCE = (
+    ("openweb", "scheduled", (1, "01:00"), (1, "03:00"), 10, "Database upgrade"),
+    ("openweb", "emergency", (2, "22:00"), (2, "22:45"), 0, "Certificate replaced after expiry"),
+    ("optimy", None, (4, "02:00"), (4, "03:30"), 2, "Storage migration"),  # 2 days' notice: emergency
+)
 LOOKS = ((2, "12:00", "Due board"), (4, "18:00", "Breaches"))
+UPTIME_COLUMNS = (
+    "policy",
+    "total_minutes",
+    "maintenance_minutes",
+    "downtime_minutes",
+    "availability_pct",
+    "target_pct",
+)
+UPTIME_COLUMNS += ("remaining_downtime_minutes", "met")
 LIST_COLUMNS = ("id", "policy", "severity", "title", "response_due", "response_met", "resolution_due", "resolution_met")
 
 
@@ -79,6 +98,14 @@ def demo(
                 (when(day, clock), number, "opened", {"policy": policy, "severity": severity, "title": title})
             )
         events += [(when(day, clock), number, kind, details) for number, kind, day, clock, details in SHIFT]
+        for policy, kind, (day, clock), (end_day, end_clock), notice, title in MAINTENANCE:
+            start, end = when(day, clock), when(end_day, end_clock)
+            window_id, _ = tracker.add_window(
+                policy, start, end, author="demo", kind=kind,
+                announced=start - timedelta(days=notice), title=title, service=None,
+            )  # fmt: skip
+            tracker.window_action(window_id, "start", at=start, author="demo")
+            tracker.window_action(window_id, "complete", at=end, author="demo")
         looks = iter(LOOKS)
         look = next(looks, None)
         for at, number, kind, details in sorted(events, key=lambda e: e[0]):
@@ -95,7 +122,26 @@ def demo(
         rows = [incident_record(tracker, incident, end) for incident in tracker.find(open_only=False)]
         title = f"\nslacli list --all: each incident's deadlines, as of {end.strftime('%a %d %b %H:%M %Z')}"
         write_table(rows, LIST_COLUMNS, sys.stdout, title=title)
+        _month_so_far(state, tracker, end)
         store.close()
+
+
+def _month_so_far(state: AppState, tracker: Any, end: datetime) -> None:
+    """The maintenance windows, and each targeted policy's availability from the 1st to ``end``."""
+    windows = [window_record(state, i, w) for i, w in tracker.windows()]
+    flat = [{**w, "warnings": "; ".join(w["warnings"])} for w in windows]
+    write_table(flat, WINDOW_COLUMNS, sys.stdout, title="\nslacli maintenance list")
+    rows = []
+    for policy in tracker.policies:
+        if policy.availability.target_pct is None:
+            continue
+        start = month(end.year, end.month, policy.calendar.zone)[0]
+        result = measure(tracker, policy, start, end)
+        record = availability_record(policy, result, start, end, None)
+        rows.append({**record, "availability_pct": percent_text(result.percent, result.downtime_seconds > 0)})
+    shown = end.strftime("%d %b %H:%M %Z")
+    title = f"\nslacli uptime: the policies with a target, from the 1st to {shown} (maintenance excluded as each says)"
+    write_table(rows, UPTIME_COLUMNS, sys.stdout, title=title)
 
 
 def _show(tracker: Any, at: datetime, what: str) -> None:
