@@ -16,6 +16,7 @@ Timed, one process per run, rotating (stdout to /dev/null):
 - ``uptime --months 12 --format csv``: the 12-month trend (the target),
 - ``uptime --from <a year ago> --to <now>``: the year as one period,
 - ``uptime --month <last month>``: one month,
+- ``report --month <last month> --format csv``: that month's ~8,300 incidents, one row each,
 and ``uptime --month`` on an empty file: the cost of starting the program.
 
 Run with the bench venv (see README.md): ``bench/.venv/bin/python bench/uptime.py``.
@@ -148,6 +149,18 @@ def main() -> None:
             "--months 12 (trend)": [*base, "--months", "12", "--format", "csv"],
             "--from/--to a year": [*base, *year, "--format", "json"],
             f"--month {last_month}": [*base, "--month", last_month, "--format", "json"],
+            f"report --month {last_month} (csv)": [
+                slacli,
+                "--db",
+                str(big),
+                "report",
+                "--policy",
+                POLICY,
+                "--month",
+                last_month,
+                "--format",
+                "csv",
+            ],
             "empty file, --month": [slacli, "--db", str(empty), "uptime", "--policy", POLICY, "--month", last_month],
         }
         for name, command in commands.items():  # warm-up, and what each answers
@@ -157,7 +170,7 @@ def main() -> None:
         times = rounds(commands, args.runs, tmp, env, check=False)
         load.append(os.getloadavg()[0])
         print(f"\nslacli {__version__}, {os.cpu_count()} cores, load average {min(load):.2f}-{max(load):.2f}")
-        print(f"`slacli uptime --policy {POLICY} ...`, {args.runs} runs each\n")
+        print(f"`slacli ... --policy {POLICY} ...`, {args.runs} runs each\n")
         print("| command | median ms | min ms |\n|---|---:|---:|")
         for name, runs in times.items():
             print(f"| {name} | {statistics.median(runs) * 1000:.0f} | {min(runs) * 1000:.0f} |")

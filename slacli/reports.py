@@ -298,7 +298,7 @@ def _summary(
         "opened": len(opened),
         "resolved": sum(r["resolved"] is not None for r in rows),
         "still_open": sum(r["resolved"] is None for r in rows),
-        "by_severity": ", ".join(f"{s.key} {counts[s.key]}" for s in policy.severities if counts[s.key]),
+        "by_severity": ", ".join(f"{s.key}={counts[s.key]}" for s in policy.severities if counts[s.key]),
         "availability_pct": figures.get("availability_pct"),
         "target_pct": policy.availability.target_pct,
         "availability_met": figures.get("met"),

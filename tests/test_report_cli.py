@@ -58,7 +58,7 @@ def test_month_summary_escalations_and_missing_postmortems(cli):
     data = report(cli, "--month", "2026-10", "--policy", "protecto")
     [summary] = data["policies"]
     assert (summary["incidents"], summary["opened"], summary["resolved"], summary["still_open"]) == (5, 4, 4, 1)
-    assert summary["by_severity"] == "critical 2, high 2, low 1"
+    assert summary["by_severity"] == "critical=2, high=2, low=1"
     # MTTA over 1, 2 and 5 (20, 60, 30 min); MTTR over 1, 2 and 5 (180, 7260, 60); 3 was opened in September.
     assert (summary["mtta_minutes"], summary["median_tta_minutes"]) == (pytest.approx(36.67), 30)
     assert (summary["mttr_minutes"], summary["median_ttr_minutes"]) == (2500, 180)
