@@ -1,0 +1,45 @@
+"""The README's month report is what slacli prints: its console blocks are replayed."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+from slacli.cli import app
+
+README = Path(__file__).parent.parent / "README.md"
+
+
+def console_blocks(section: str) -> list[str]:
+    text = README.read_text(encoding="utf-8")
+    start = text.index(section)
+    end = text.index("\n### ", start + len(section))
+    return re.findall(r"```console\n(.*?)```", text[start:end], flags=re.S)
+
+
+def replay(cli, block: str) -> None:
+    """Run each ``$ slacli ...`` line; where the README shows output, compare it."""
+    steps = re.split(r"^\$ ", block, flags=re.M)[1:]
+    code = 0
+    for step in steps:
+        line, _, shown = step.partition("\n")
+        if line == "echo $?":
+            assert shown == f"{code}\n"
+            continue
+        for command in line.split("; "):
+            args = shlex.split(command)
+            assert args[0] == "slacli"
+            result = cli.runner.invoke(app, args[1:])
+            assert result.exit_code in (0, 1), result.stderr
+            code = result.exit_code
+        if shown:
+            assert result.stdout == shown
+
+
+def test_the_report_section_replays(cli, monkeypatch, tmp_path):
+    monkeypatch.setenv("SLACLI_DB", str(tmp_path / "incidents.db"))
+    blocks = console_blocks("### `slacli report")
+    assert len(blocks) == 2  # the month in the terminal, then as CSV
+    for block in blocks:  # in order, on the same database
+        replay(cli, block)
