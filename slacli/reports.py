@@ -183,21 +183,21 @@ class Period(NamedTuple):
         return (month if self.kind == "month" else iso_week)(self.year, self.number, zone)
 
 
+PERIOD_SHAPES = {"month": (r"(\d{4})-(\d{2})", "YYYY-MM"), "week": (r"(\d{4})-W(\d{2})", "YYYY-Www")}
+
+
 def parse_period(month_text: str | None = None, week_text: str | None = None) -> Period:
     """``--month YYYY-MM`` or ``--week YYYY-Www`` (exactly one of them)."""
     if bool(month_text) == bool(week_text):
         raise InputError("give --month YYYY-MM or --week YYYY-Www")
-    kind, text, shape, example = (
-        ("month", month_text, r"(\d{4})-(\d{2})", "YYYY-MM")
-        if month_text
-        else ("week", week_text, r"(\d{4})-W(\d{2})", "YYYY-Www")
-    )
-    found = re.fullmatch(shape, text or "")
-    period = Period(kind, text or "", int(found[1]), int(found[2])) if found else None
+    kind, text = ("month", month_text) if month_text else ("week", week_text or "")
+    shape, example = PERIOD_SHAPES[kind]
     try:
-        if period is None:
+        found = re.fullmatch(shape, text)
+        if not found:
             raise ValueError(text)
-        period.bounds(UTC)
+        period = Period(kind, text, int(found[1]), int(found[2]))
+        period.bounds(UTC)  # month 13, week 54, week 53 of a 52-week year
     except ValueError:
         raise InputError(f"malformed --{kind} {text!r} (expected {example})") from None
     return period
@@ -239,6 +239,7 @@ def build_report(tracker: Tracker, policies: list[Policy], period: Period, now: 
     for policy in policies:
         lo, hi = period.bounds(policy.calendar.zone)
         rows, opened = [], []
+        flagged = len(report.escalations), len(report.missing_postmortems)
         for incident in tracker.find(policy=policy.name, unresolved_at=lo, until=hi):
             severity = tracker.policy_of(incident.state).severity(incident.state.severity)
             row = _report_row(tracker, incident, now, severity.postmortem)
@@ -253,7 +254,8 @@ def build_report(tracker: Tracker, policies: list[Policy], period: Period, now: 
                 report.missing_postmortems.append(row)
         report.incidents.extend(rows)
         found = measure(tracker, policy, lo, min(now, hi)) if now > lo else None
-        report.summaries.append(_summary(policy, period, (lo, hi), rows, opened, found, report))
+        flags = len(report.escalations) - flagged[0], len(report.missing_postmortems) - flagged[1]
+        report.summaries.append(_summary(policy, period, (lo, hi), rows, opened, found, flags))
     return report
 
 
@@ -281,14 +283,14 @@ def _summary(
     rows: list[dict[str, Any]],
     opened: list[dict[str, Any]],
     found: Availability | None,
-    report: Report,
+    flags: tuple[int, int],
 ) -> dict[str, Any]:
-    """One policy's line: counts, availability, MTTA/MTTR (of the incidents opened in the period)."""
+    """One policy's line: counts, availability, MTTA/MTTR (of the incidents opened in the
+    period); ``flags``: how many of its incidents are to escalate, and miss a post-mortem."""
     to_ack = [r["minutes_to_ack"] for r in opened if r["minutes_to_ack"] is not None]
     to_resolve = [r["minutes_to_resolve"] for r in opened if r["minutes_to_resolve"] is not None]
     counts = Counter(r["severity"] for r in rows)
     figures = availability_record(policy, found, *bounds, period.label) if found else {}
-    mine = {id(r) for r in rows}
     return {
         "policy": policy.name,
         "period": period.label,
@@ -309,6 +311,6 @@ def _summary(
         "median_tta_minutes": number(median(to_ack)) if to_ack else None,
         "median_ttr_minutes": number(median(to_resolve)) if to_resolve else None,
         "breaches": sum(False in (r["response_met"], r["resolution_met"]) for r in rows),
-        "escalations": sum(id(r) in mine for r in report.escalations),
-        "missing_postmortems": sum(id(r) in mine for r in report.missing_postmortems),
+        "escalations": flags[0],
+        "missing_postmortems": flags[1],
     }
