@@ -24,6 +24,11 @@ class Format(StrEnum):
     csv = "csv"
     markdown = "markdown"
 
+    @property
+    def human(self) -> bool:
+        """A table or Markdown: for people, with the same columns and texts."""
+        return self in (Format.table, Format.markdown)
+
 
 def cell(value: Any) -> str:
     """A value as table text: '-' for none, yes/no for booleans."""
@@ -81,9 +86,12 @@ def write_table(
     *,
     title: str | None = None,
     styles: Mapping[str, str] | None = None,
+    fmt: Format = Format.table,
 ) -> None:
-    """A table of ``rows``; ``styles`` maps a row's ``_style`` value to a Rich style."""
-    if _is_terminal(out):
+    """A table of ``rows`` (Markdown with ``fmt``); ``styles`` maps a row's ``_style`` value to a Rich style."""
+    if fmt is Format.markdown:
+        write_markdown(rows, columns, out, title)
+    elif _is_terminal(out):
         _rich_table(rows, columns, out, title, styles or {})
     else:
         out.write(plain_table(rows, columns, title))
@@ -109,10 +117,12 @@ def write_markdown(rows: Sequence[Record], columns: Sequence[str], out: TextIO, 
     out.write("\n")
 
 
-def write_fields(pairs: Sequence[tuple[str, Any]], out: TextIO, *, title: str | None = None) -> None:
+def write_fields(
+    pairs: Sequence[tuple[str, Any]], out: TextIO, *, title: str | None = None, fmt: Format = Format.table
+) -> None:
     """A two-column field/value listing (a record shown on its own)."""
     rows = [{"field": k, "value": cell(v)} for k, v in pairs]
-    write_table(rows, ["field", "value"], out, title=title)
+    write_table(rows, ["field", "value"], out, title=title, fmt=fmt)
 
 
 def emit(
@@ -130,10 +140,8 @@ def emit(
         write_json(rows if json_data is None else json_data, out)
     elif fmt is Format.csv:
         write_csv(rows, columns, out)
-    elif fmt is Format.markdown:
-        write_markdown(rows, columns, out, title)
     else:
-        write_table(rows, columns, out, title=title, styles=styles)
+        write_table(rows, columns, out, title=title, styles=styles, fmt=fmt)
 
 
 def _is_terminal(out: TextIO) -> bool:

@@ -132,3 +132,11 @@ def test_incidents_written_before_the_downtime_column_count_the_same(cli, databa
     assert uptime(cli, "--policy", "openweb", "--month", "2026-11", code=1) == fresh
     with sqlite3.connect(old) as db:
         assert db.execute("SELECT DISTINCT downtime FROM incidents").fetchall() == [("stale",)]
+
+
+def test_markdown_is_for_people_like_the_table(cli):
+    cli("open", "Blip", "--policy", "openweb", "--severity", "1", "--at", "2026-10-10T10:00:00", "-q")
+    cli("resolve", "1", "--at", "2026-10-10T10:00:01")
+    markdown = cli("uptime", "--policy", "openweb", "--month", "2026-10", "--explain", "-f", "markdown").stdout
+    assert "| availability_pct | 99.99996% |" in markdown and "| 100 |" not in markdown
+    assert "### Explained" in markdown and "| incident 1 |" in markdown

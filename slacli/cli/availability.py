@@ -55,13 +55,13 @@ def uptime(
     result = measure(state.tracker(), chosen, lo, hi, service)
     record = availability_record(chosen, result, lo, hi, month_text)
     reasons = explain(state.tracker(), chosen, lo, hi, service) if explained else None
-    if fmt is Format.table:
+    if fmt.human:
         shown = {**record, "availability_pct": percent_text(result.percent, result.downtime_seconds > 0)}
         if shown["credit_pct"] is None:  # no credit tiers in the policy
             del shown["credit_pct"]
-        write_fields(list(shown.items()), sys.stdout, title=f"Availability of {chosen.name}")
+        write_fields(list(shown.items()), sys.stdout, title=f"Availability of {chosen.name}", fmt=fmt)
         if reasons is not None:
-            write_table(reasons, ["source", "start", "end", "minutes", "why"], sys.stdout, title="Explained")
+            write_table(reasons, ["source", "start", "end", "minutes", "why"], sys.stdout, title="Explained", fmt=fmt)
             total = sum(r["minutes"] for r in reasons if r["source"].startswith("incident"))
             sys.stdout.write(f"stretches sum to {number(total)} min; overlaps counted once give D = "
                              f"{record['downtime_minutes']} min\n")  # fmt: skip
@@ -91,10 +91,10 @@ def _trend(state: AppState, policy: Policy, count: int, service: str | None, fmt
     target = policy.availability.target_pct
     budget_so_far = current["allowed_downtime_minutes"]
     burn = current["downtime_minutes"] / budget_so_far if budget_so_far else None
-    if fmt is Format.table:
+    if fmt.human:
         columns = ["month", "downtime_minutes", "maintenance_minutes", "availability_pct", "met", "bar"]
         shown = [{**r, "availability_pct": text} for r, text in zip(rows, texts, strict=True)]
-        write_table(shown, columns, sys.stdout, title=f"Availability of {policy.name}, target {target}%")
+        write_table(shown, columns, sys.stdout, title=f"Availability of {policy.name}, target {target}%", fmt=fmt)
         if burn is not None:
             sys.stdout.write(f"budget burn this month: {burn:.2f} (above 1 spends the budget faster than allowed)\n")
     else:

@@ -52,7 +52,7 @@ def due(
         raise InputError(f"--within: {error}") from None
     name = state.policies().get(policy).name if policy else None
     rows = due_rows(state.tracker(), as_of, horizon, name)
-    columns = DUE_COLUMNS if fmt is Format.table else [*DUE_COLUMNS, "left_minutes"]
+    columns = DUE_COLUMNS if fmt.human else [*DUE_COLUMNS, "left_minutes"]
     title = f"Due as of {iso(as_of, UTC)}"
     styles = {"red": "bold red", "yellow": "yellow"}
     emit(fmt, rows, columns, sys.stdout, title=title, json_data=[_public(r) for r in rows], styles=styles)
@@ -111,7 +111,7 @@ def breaches(
     upper = _as_of(state, until, policy, "--until") if until else None
     name = state.policies().get(policy).name if policy else None
     rows = breach_rows(state.tracker(), as_of, lower, upper, name)
-    columns = BREACH_COLUMNS if fmt is Format.table else [*BREACH_COLUMNS, "late_minutes"]
+    columns = BREACH_COLUMNS if fmt.human else [*BREACH_COLUMNS, "late_minutes"]
     emit(fmt, rows, columns, sys.stdout, title=f"Breaches as of {iso(as_of, UTC)}")
     if rows:
         raise typer.Exit(ExitCode.FOUND)

@@ -97,8 +97,8 @@ def _business_rule(text: str) -> Rule:
 
 
 def _print(fmt: Format, record: dict[str, object]) -> None:
-    if fmt is Format.table:
-        write_fields(list(record.items()), sys.stdout)
+    if fmt.human:
+        write_fields(list(record.items()), sys.stdout, fmt=fmt)
     else:
         emit(fmt, [record], list(record), sys.stdout, json_data=record)
 

@@ -66,10 +66,10 @@ def deadline(
     shown = output_zone(tz, zone)
     response, resolution = chosen.deadlines(sev, opened_at, acked_at)
     record = _record(chosen, sev, opened_at, acked_at, response, resolution, shown)
-    if fmt is Format.table:
+    if fmt.human:
         rows = [_target_row(d, shown) for d in (response, resolution)]
         title = f"{chosen.name} {sev.key} ({sev.name}), opened {record['opened']}"
-        write_table(rows, TABLE_COLUMNS, sys.stdout, title=title)
+        write_table(rows, TABLE_COLUMNS, sys.stdout, title=title, fmt=fmt)
     else:
         emit(fmt, [record], list(record), sys.stdout, json_data=record)
 

@@ -61,8 +61,8 @@ def _instant(text: str | None, policy: Policy, what: str = "--at") -> datetime:
 
 def _print_incident(state: AppState, incident: Incident, fmt: Format, as_of: datetime) -> None:
     record = incident_record(state.tracker(), incident, as_of)
-    if fmt is Format.table:
-        write_fields(list(record.items()), sys.stdout, title=f"Incident {incident.id}")
+    if fmt.human:
+        write_fields(list(record.items()), sys.stdout, title=f"Incident {incident.id}", fmt=fmt)
     else:
         emit(fmt, [record], list(record), sys.stdout, json_data=record)
 
@@ -251,7 +251,7 @@ def list_incidents(
     }
     as_of = now()
     rows = [incident_record(tracker, i, as_of) for i in tracker.find(**filters)]
-    emit(fmt, rows, RECORD_COLUMNS if fmt is Format.table else ALL_COLUMNS, sys.stdout, title="Incidents")
+    emit(fmt, rows, RECORD_COLUMNS if fmt.human else ALL_COLUMNS, sys.stdout, title="Incidents")
 
 
 def show(
@@ -285,10 +285,10 @@ def show(
         }
         for c in clocks(incident.state, as_of, calendar)
     ]
-    if fmt is Format.table:
-        write_fields(list(record.items()), sys.stdout, title=f"Incident {incident_id}")
-        write_table(clock_rows, ["clock", "due", "status", "left"], sys.stdout, title="Clocks")
-        write_table(timeline, ["at", "event", "by", "details"], sys.stdout, title="Timeline")
+    if fmt.human:
+        write_fields(list(record.items()), sys.stdout, title=f"Incident {incident_id}", fmt=fmt)
+        write_table(clock_rows, ["clock", "due", "status", "left"], sys.stdout, title="Clocks", fmt=fmt)
+        write_table(timeline, ["at", "event", "by", "details"], sys.stdout, title="Timeline", fmt=fmt)
     else:
         emit(fmt, [record], list(record), sys.stdout, json_data={**record, "clocks": clock_rows, "events": timeline})
 

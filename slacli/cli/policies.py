@@ -27,7 +27,7 @@ def list_policies(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
     state: AppState = ctx.obj
     policy_set = state.policies()
     rows = [_summary(p) for p in policy_set]
-    columns = LIST_COLUMNS if fmt is Format.table else list(rows[0])
+    columns = LIST_COLUMNS if fmt.human else list(rows[0])
     emit(fmt, rows, columns, sys.stdout, title=f"Policies in {policy_set.path}")
 
 
@@ -54,10 +54,10 @@ def show(
     today = now().astimezone(policy.calendar.zone).date()
     holidays = _holidays(policy.calendar, today)
     severities = [_severity(s) for s in policy.severities]
-    if fmt is Format.table:
-        write_fields(list(_summary(policy).items()), sys.stdout, title=f"Policy {policy.name}")
-        write_table(severities, list(severities[0]), sys.stdout, title="Severities")
-        write_table(holidays, ["date", "weekday", "holiday"], sys.stdout, title="Holidays, next 12 months")
+    if fmt.human:
+        write_fields(list(_summary(policy).items()), sys.stdout, title=f"Policy {policy.name}", fmt=fmt)
+        write_table(severities, list(severities[0]), sys.stdout, title="Severities", fmt=fmt)
+        write_table(holidays, ["date", "weekday", "holiday"], sys.stdout, title="Holidays, next 12 months", fmt=fmt)
         return
     data = {**_summary(policy), "severity_targets": severities, "upcoming_holidays": holidays}
     emit(fmt, severities, list(severities[0]), sys.stdout, json_data=data)
