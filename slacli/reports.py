@@ -40,16 +40,28 @@ class Inputs(NamedTuple):
         return availability([s for _, s in self.stretches], maintenance, start.timestamp(), end.timestamp())
 
 
-def gather(tracker: Tracker, policy: Policy, start: datetime, end: datetime, service: str | None) -> Inputs:
-    """The weighted impact and the maintenance windows that bear on [start, end)."""
+def gather(
+    tracker: Tracker, policy: Policy, start: datetime, end: datetime, service: str | None, *, now: datetime
+) -> Inputs:
+    """The weighted impact and the maintenance windows that bear on [start, end).
+
+    Downtime is known only up to ``now``: an open incident counts to the period's end or to
+    now, whichever is first, while T and M cover the whole period (maintenance is planned).
+    So the current month reads as it will end if nothing else goes down, and its remaining
+    budget is the month's budget less the downtime so far.
+    """
     stretches, left_out = [], []
-    hi = end.timestamp()
+    cap = min(end, now).timestamp()
     # No bound on when it was opened: an incident reported after the period may have begun in it.
     for found in tracker.downtime(policy.name, start, service):
         if found.excluded:
             left_out.append(found)
             continue
-        stretches += [(found, Weighted(a, hi if b is None else b, weight)) for a, b, weight in found.stretches]
+        stretches += [
+            (found, Weighted(a, cap if b is None else min(b, cap), weight))
+            for a, b, weight in found.stretches
+            if a < cap
+        ]
     windows = [
         (i, w) for i, w in tracker.windows(policy.name, (start, end)) if service is None or w.service in (None, service)
     ]
@@ -57,10 +69,10 @@ def gather(tracker: Tracker, policy: Policy, start: datetime, end: datetime, ser
 
 
 def measure(
-    tracker: Tracker, policy: Policy, start: datetime, end: datetime, service: str | None = None
+    tracker: Tracker, policy: Policy, start: datetime, end: datetime, service: str | None = None, *, now: datetime
 ) -> Availability:
-    """T, M and D of ``policy`` over [start, end)."""
-    return gather(tracker, policy, start, end, service).availability(policy, start, end)
+    """T, M and D of ``policy`` over [start, end), downtime up to ``now`` (see :func:`gather`)."""
+    return gather(tracker, policy, start, end, service, now=now).availability(policy, start, end)
 
 
 def availability_record(
@@ -87,11 +99,10 @@ def availability_record(
     }
 
 
-def explain(tracker: Tracker, policy: Policy, start: datetime, end: datetime, service: str | None) -> list[dict]:
-    """Every interval counted, clipped or excluded, and why (--explain)."""
+def explain(found: Inputs, policy: Policy, start: datetime, end: datetime) -> list[dict]:
+    """Every interval of ``found`` counted, clipped or excluded over [start, end), and why (--explain)."""
     lo, hi = start.timestamp(), end.timestamp()
     zone = policy.calendar.zone
-    found = gather(tracker, policy, start, end, service)
     kinds = policy.availability.excluded_maintenance
     holes = union(clip(excluded([w for _, w in found.windows], kinds), lo, hi))
     rows = []
@@ -111,7 +122,8 @@ def explain(tracker: Tracker, policy: Policy, start: datetime, end: datetime, se
             clipped = "; clipped to the period" if counted < b - a else ""
             row(f"maintenance {window_id}", a, b, counted / 60, f"{window.kind}: excluded from T{clipped}")
     for incident in found.excluded_incidents:
-        row(f"incident {incident.incident_id}", incident.stretches[0][0], hi, 0, f"excluded: {incident.excluded}")
+        a, b = incident.stretches[0][0], incident.stretches[-1][1]
+        row(f"incident {incident.incident_id}", a, hi if b is None else b, 0, f"excluded: {incident.excluded}")
     for incident, stretch in found.stretches:
         part = clip([(stretch.start, stretch.end)], lo, hi)
         if not part:
@@ -253,7 +265,7 @@ def build_report(tracker: Tracker, policies: list[Policy], period: Period, now: 
             if row["postmortem"] == MISSING:
                 report.missing_postmortems.append(row)
         report.incidents.extend(rows)
-        found = measure(tracker, policy, lo, min(now, hi)) if now > lo else None
+        found = measure(tracker, policy, lo, hi, now=now)
         flags = len(report.escalations) - flagged[0], len(report.missing_postmortems) - flagged[1]
         report.summaries.append(_summary(policy, period, (lo, hi), rows, opened, found, flags))
     return report
@@ -282,7 +294,7 @@ def _summary(
     bounds: tuple[datetime, datetime],
     rows: list[dict[str, Any]],
     opened: list[dict[str, Any]],
-    found: Availability | None,
+    found: Availability,
     flags: tuple[int, int],
 ) -> dict[str, Any]:
     """One policy's line: counts, availability, MTTA/MTTR (of the incidents opened in the
@@ -290,7 +302,7 @@ def _summary(
     to_ack = [r["minutes_to_ack"] for r in opened if r["minutes_to_ack"] is not None]
     to_resolve = [r["minutes_to_resolve"] for r in opened if r["minutes_to_resolve"] is not None]
     counts = Counter(r["severity"] for r in rows)
-    figures = availability_record(policy, found, *bounds, period.label) if found else {}
+    figures = availability_record(policy, found, *bounds, period.label)
     return {
         "policy": policy.name,
         "period": period.label,
@@ -301,11 +313,11 @@ def _summary(
         "resolved": sum(r["resolved"] is not None for r in rows),
         "still_open": sum(r["resolved"] is None for r in rows),
         "by_severity": ", ".join(f"{s.key}={counts[s.key]}" for s in policy.severities if counts[s.key]),
-        "availability_pct": figures.get("availability_pct"),
-        "target_pct": policy.availability.target_pct,
-        "availability_met": figures.get("met"),
-        "credit_pct": figures.get("credit_pct"),
-        "downtime_minutes": figures.get("downtime_minutes", 0),
+        "availability_pct": figures["availability_pct"],
+        "target_pct": figures["target_pct"],
+        "availability_met": figures["met"],
+        "credit_pct": figures["credit_pct"],
+        "downtime_minutes": figures["downtime_minutes"],
         "mtta_minutes": number(mean(to_ack)) if to_ack else None,
         "mttr_minutes": number(mean(to_resolve)) if to_resolve else None,
         "median_tta_minutes": number(median(to_ack)) if to_ack else None,

@@ -5,12 +5,18 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from datetime import UTC, datetime
 
 import pytest
 from conftest import user_error
 
+from slacli.holidaydata import HolidayCache
 from slacli.paths import SHIPPED_POLICIES
-from slacli.store import MIGRATIONS
+from slacli.policy import load_policies
+from slacli.reports import measure
+from slacli.store import MIGRATIONS, open_store
+from slacli.tracker import Tracker
+from slacli.uptime import month
 
 
 @pytest.fixture(autouse=True)
@@ -66,8 +72,8 @@ def test_credit_tiers_are_shown_when_the_policy_sets_them(cli, tmp_path, monkeyp
 
 
 def test_open_incident_counts_to_the_end_of_the_period_and_table_never_shows_100(cli):
-    cli("open", "Down", "--policy", "openweb", "--severity", "1", "--at", "2026-11-30T23:59:59", "-q")
-    table = cli("uptime", "--policy", "openweb", "--month", "2026-11").stdout
+    cli("open", "Down", "--policy", "openweb", "--severity", "1", "--at", "2026-10-31T23:59:59", "-q")
+    table = cli("uptime", "--policy", "openweb", "--month", "2026-10").stdout
     assert "99.9999" in table and "100.000%" not in table
 
 
@@ -102,19 +108,19 @@ def test_explain_lists_every_interval_and_why(cli):
 
 
 def test_an_incident_reported_after_the_month_counts_in_it(cli):
-    cli("open", "T", "--policy", "optimy", "--severity", "high", "--at", "2026-12-01T02:00",
-        "--started", "2026-11-30T22:00", "-q")  # fmt: skip
-    cli("resolve", "1", "--at", "2026-12-01T03:00")
-    assert uptime(cli, "--policy", "optimy", "--month", "2026-11", code=1)["downtime_minutes"] == 120
+    cli("open", "T", "--policy", "optimy", "--severity", "high", "--at", "2026-11-01T02:00",
+        "--started", "2026-10-31T22:00", "-q")  # fmt: skip
+    cli("resolve", "1", "--at", "2026-11-01T03:00")
+    assert uptime(cli, "--policy", "optimy", "--month", "2026-10", code=1)["downtime_minutes"] == 120
     assert "malformed --month" in user_error(cli("uptime", "--policy", "optimy", "--month", "2026-011", code=2))
 
 
 def test_incidents_written_before_the_downtime_column_count_the_same(cli, database, tmp_path, monkeypatch):
-    cli("open", "Down", "--policy", "openweb", "--severity", "2", "--at", "2026-11-10T10:00", "-q")
-    cli("severity", "1", "1", "--at", "2026-11-10T10:30")  # 0 weight, then 1
-    cli("resolve", "1", "--at", "2026-11-10T11:00")
-    cli("open", "Still down", "--policy", "openweb", "--severity", "1", "--at", "2026-11-30T23:00", "-q")
-    fresh = uptime(cli, "--policy", "openweb", "--month", "2026-11", code=1)
+    cli("open", "Down", "--policy", "openweb", "--severity", "2", "--at", "2026-10-10T10:00", "-q")
+    cli("severity", "1", "1", "--at", "2026-10-10T10:30")  # 0 weight, then 1
+    cli("resolve", "1", "--at", "2026-10-10T11:00")
+    cli("open", "Still down", "--policy", "openweb", "--severity", "1", "--at", "2026-10-31T23:00", "-q")
+    fresh = uptime(cli, "--policy", "openweb", "--month", "2026-10", code=1)
     assert fresh["downtime_minutes"] == 30 + 60
     # The same incidents in a file of schema 3, before the column: migrated, then read from their states.
     old = tmp_path / "old.db"
@@ -129,7 +135,7 @@ def test_incidents_written_before_the_downtime_column_count_the_same(cli, databa
             snapshots = current.execute("SELECT digest, name, tables FROM policy_snapshots").fetchall()
             db.executemany("INSERT INTO policy_snapshots VALUES (?, ?, ?)", snapshots)
     monkeypatch.setenv("SLACLI_DB", str(old))
-    assert uptime(cli, "--policy", "openweb", "--month", "2026-11", code=1) == fresh
+    assert uptime(cli, "--policy", "openweb", "--month", "2026-10", code=1) == fresh
     with sqlite3.connect(old) as db:
         assert db.execute("SELECT DISTINCT downtime FROM incidents").fetchall() == [("stale",)]
 
@@ -140,3 +146,17 @@ def test_markdown_is_for_people_like_the_table(cli):
     markdown = cli("uptime", "--policy", "openweb", "--month", "2026-10", "--explain", "-f", "markdown").stdout
     assert "| availability_pct | 99.99996% |" in markdown and "| 100 |" not in markdown
     assert "### Explained" in markdown and "| incident 1 |" in markdown
+
+
+def test_downtime_is_known_up_to_now_and_report_agrees_with_uptime(cli, database, holiday_cache_dir):
+    cli("open", "Down", "--policy", "openweb", "--severity", "1", "--at", "2026-10-30T10:00", "-q")  # never resolved
+    tracker = Tracker(open_store(database), load_policies(SHIPPED_POLICIES), HolidayCache(holiday_cache_dir))
+    openweb = tracker.policies.get("openweb")
+    october = month(2026, 10, openweb.calendar.zone)
+    during = measure(tracker, openweb, *october, now=datetime(2026, 10, 30, 16, tzinfo=UTC))  # 12:00 in New York
+    assert (during.total_seconds / 60, during.downtime_seconds / 60) == (44_640, 120)  # T is the whole month
+    after = measure(tracker, openweb, *october, now=datetime(2026, 11, 5, tzinfo=UTC))
+    assert after.downtime_seconds / 60 == 38 * 60  # to the month's end, not beyond
+    shown = uptime(cli, "--policy", "openweb", "--month", "2026-10", code=1)
+    reported = json.loads(cli("report", "--month", "2026-10", "-p", "openweb", "-f", "json", code=1).stdout)
+    assert reported["policies"][0]["availability_pct"] == shown["availability_pct"] == after.percent

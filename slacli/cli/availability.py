@@ -11,7 +11,7 @@ from slacli.errors import ExitCode, InputError
 from slacli.instants import now, parse_instant
 from slacli.policy import Policy
 from slacli.render import Format, emit, number, percent_text, write_fields, write_table
-from slacli.reports import availability_record, explain, gather, measure, parse_period
+from slacli.reports import availability_record, explain, gather, parse_period
 from slacli.uptime import Availability, month
 
 COLUMNS = (
@@ -52,9 +52,10 @@ def uptime(
             raise InputError("--to is not after --from")
     else:
         raise InputError("give --month YYYY-MM, or --from T --to T")
-    result = measure(state.tracker(), chosen, lo, hi, service)
+    found = gather(state.tracker(), chosen, lo, hi, service, now=now())
+    result = found.availability(chosen, lo, hi)
     record = availability_record(chosen, result, lo, hi, month_text)
-    reasons = explain(state.tracker(), chosen, lo, hi, service) if explained else None
+    reasons = explain(found, chosen, lo, hi) if explained else None
     if fmt.human:
         shown = {**record, "availability_pct": percent_text(result.percent, result.downtime_seconds > 0)}
         if shown["credit_pct"] is None:  # no credit tiers in the policy
@@ -74,7 +75,7 @@ def uptime(
 
 
 def _trend(state: AppState, policy: Policy, count: int, service: str | None, fmt: Format) -> None:
-    """Month by month up to the current one (measured up to now), with the current burn rate."""
+    """Month by month up to the current one, with the current month's budget burn rate."""
     today = now().astimezone(policy.calendar.zone)
     year, number_ = today.year, today.month
     periods = []
@@ -82,15 +83,15 @@ def _trend(state: AppState, policy: Policy, count: int, service: str | None, fmt
         periods.append((f"{year:04d}-{number_:02d}", *month(year, number_, policy.calendar.zone)))
         year, number_ = (year, number_ - 1) if number_ > 1 else (year - 1, 12)
     rows, texts = [], []
-    inputs = gather(state.tracker(), policy, periods[-1][1], today, service)  # read once for every month
+    inputs = gather(state.tracker(), policy, periods[-1][1], periods[0][2], service, now=today)  # once for all
     for label, lo, hi in reversed(periods):
-        result = inputs.availability(policy, lo, min(hi, today))
-        rows.append({**availability_record(policy, result, lo, min(hi, today), label), "bar": _bar(result, policy)})
+        result = inputs.availability(policy, lo, hi)
+        rows.append({**availability_record(policy, result, lo, hi, label), "bar": _bar(result, policy)})
         texts.append(percent_text(result.percent, result.downtime_seconds > 0))
-    current = rows[-1]
     target = policy.availability.target_pct
-    budget_so_far = current["allowed_downtime_minutes"]
-    burn = current["downtime_minutes"] / budget_so_far if budget_so_far else None
+    so_far = inputs.availability(policy, periods[0][1], today)  # burn rate: downtime over the budget elapsed
+    budget_so_far = so_far.allowed_downtime_seconds(target) if target is not None else 0
+    burn = so_far.downtime_seconds / budget_so_far if budget_so_far > 0 else None
     if fmt.human:
         columns = ["month", "downtime_minutes", "maintenance_minutes", "availability_pct", "met", "bar"]
         shown = [{**r, "availability_pct": text} for r, text in zip(rows, texts, strict=True)]

@@ -136,7 +136,7 @@ def _month_so_far(state: AppState, tracker: Any, end: datetime) -> None:
         if policy.availability.target_pct is None:
             continue
         start = month(end.year, end.month, policy.calendar.zone)[0]
-        result = measure(tracker, policy, start, end)
+        result = measure(tracker, policy, start, end, now=end)
         record = availability_record(policy, result, start, end, None)
         rows.append({**record, "availability_pct": percent_text(result.percent, result.downtime_seconds > 0)})
     shown = end.strftime("%d %b %H:%M %Z")
