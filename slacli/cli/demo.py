@@ -122,12 +122,12 @@ def demo(
         rows = [incident_record(tracker, incident, end) for incident in tracker.find(open_only=False)]
         title = f"\nslacli list --all: each incident's deadlines, as of {end.strftime('%a %d %b %H:%M %Z')}"
         write_table(rows, LIST_COLUMNS, sys.stdout, title=title)
-        _month_so_far(state, tracker, end)
+        _month(state, tracker, end)
         store.close()
 
 
-def _month_so_far(state: AppState, tracker: Any, end: datetime) -> None:
-    """The maintenance windows, and each targeted policy's availability from the 1st to ``end``."""
+def _month(state: AppState, tracker: Any, end: datetime) -> None:
+    """The maintenance windows, and each targeted policy's availability of the month, as of ``end``."""
     windows = [window_record(state, i, w) for i, w in tracker.windows()]
     flat = [{**w, "warnings": "; ".join(w["warnings"])} for w in windows]
     write_table(flat, WINDOW_COLUMNS, sys.stdout, title="\nslacli maintenance list")
@@ -135,12 +135,12 @@ def _month_so_far(state: AppState, tracker: Any, end: datetime) -> None:
     for policy in tracker.policies:
         if policy.availability.target_pct is None:
             continue
-        start = month(end.year, end.month, policy.calendar.zone)[0]
-        result = measure(tracker, policy, start, end, now=end)
-        record = availability_record(policy, result, start, end, None)
+        period = month(end.year, end.month, policy.calendar.zone)
+        result = measure(tracker, policy, *period, now=end)
+        record = availability_record(policy, result, *period, None)
         rows.append({**record, "availability_pct": percent_text(result.percent, result.downtime_seconds > 0)})
-    shown = end.strftime("%d %b %H:%M %Z")
-    title = f"\nslacli uptime: the policies with a target, from the 1st to {shown} (maintenance excluded as each says)"
+    shown = end.strftime("%a %d %b %H:%M %Z")
+    title = f"\nslacli uptime --month {end:%Y-%m} for the policies with a target, as of {shown}"
     write_table(rows, UPTIME_COLUMNS, sys.stdout, title=title)
 
 
