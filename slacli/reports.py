@@ -253,6 +253,8 @@ def build_report(tracker: Tracker, policies: list[Policy], period: Period, now: 
         rows, opened = [], []
         flagged = len(report.escalations), len(report.missing_postmortems)
         for incident in tracker.find(policy=policy.name, unresolved_at=lo, until=hi):
+            if any(start <= lo and hi <= end for start, end in incident.state.resolved_gaps):
+                continue  # resolved all through the period, reopened only after it
             severity = tracker.policy_of(incident.state).severity(incident.state.severity)
             row = _report_row(tracker, incident, now, severity.postmortem)
             rows.append(row)
@@ -322,7 +324,7 @@ def _summary(
         "mttr_minutes": number(mean(to_resolve)) if to_resolve else None,
         "median_tta_minutes": number(median(to_ack)) if to_ack else None,
         "median_ttr_minutes": number(median(to_resolve)) if to_resolve else None,
-        "breaches": sum(False in (r["response_met"], r["resolution_met"]) for r in rows),
+        "breaches": sum(False in (r["response_met"], r["resolution_met"]) or r["late_updates"] > 0 for r in rows),
         "escalations": flags[0],
         "missing_postmortems": flags[1],
     }

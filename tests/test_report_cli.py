@@ -121,3 +121,23 @@ def test_a_quiet_period_exits_0(cli):
 )
 def test_bad_input(cli, args, message):
     assert message in user_error(cli("report", *args, code=2))
+
+
+def test_an_incident_resolved_all_through_a_month_is_not_in_it(cli):
+    cli("open", "Flapping", "-p", "protecto", "-s", "high", "--at", "2026-08-03T10:00", "-q")  # 7
+    cli("ack", "7", "--at", "2026-08-03T10:10")
+    cli("resolve", "7", "--at", "2026-08-03T12:00")
+    cli("reopen", "7", "--at", "2026-10-10T10:00")
+    assert 7 not in [r["id"] for r in report(cli, "--month", "2026-09", "-p", "protecto", code=0)["incidents"]]
+    assert 7 in [r["id"] for r in report(cli, "--month", "2026-08", "-p", "protecto")["incidents"]]
+    october = report(cli, "--month", "2026-10", "-p", "protecto")
+    assert 7 in [r["id"] for r in october["incidents"]] and 7 in [r["id"] for r in october["escalations"]]
+
+
+def test_a_late_status_update_is_a_breach(cli):
+    cli("open", "Outage", "-p", "openmethods", "-s", "1", "--at", "2026-10-05T10:00", "-q")  # 7: updates every 60m
+    cli("ack", "7", "--at", "2026-10-05T10:10")
+    cli("update", "7", "Still failing over", "--at", "2026-10-05T11:30")  # due at 11:00
+    cli("resolve", "7", "--at", "2026-10-05T11:40")
+    [summary] = report(cli, "--month", "2026-10", "-p", "openmethods")["policies"]
+    assert summary["breaches"] == 1
