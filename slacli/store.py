@@ -197,6 +197,13 @@ class Store:
             {**row, "id": incident_id},
         )
 
+    def fill_downtime(self, values: list[tuple[str | None, int]]) -> None:
+        """Replace STALE downtime with (value, id) pairs worked out from the incidents' states."""
+        try:
+            self.db.executemany(f"UPDATE incidents SET downtime = ? WHERE id = ? AND downtime = '{STALE}'", values)
+        except sqlite3.OperationalError as error:  # a read-only file, say
+            raise StoreError(f"{self.path}: {error}") from None
+
     def append_event(
         self, incident_id: int, kind: str, at: datetime, author: str, details: dict[str, Any], recorded: datetime
     ) -> None:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from slacli.errors import InputError
+from slacli.errors import InputError, StoreError
 from slacli.holidaydata import HolidayCache
 from slacli.incidents import Event, State, dump_state, impact, load_state, record, replay
 from slacli.maintenance import Window, dump_window, load_window, new_window, transition
@@ -193,15 +193,22 @@ class Tracker:
     def downtime(self, policy: str, unresolved_at: datetime, service: str | None = None) -> list[Downtime]:
         """The weighted impact of ``policy``'s incidents not resolved by ``unresolved_at``
         (only those with any), each weighted by its own policy snapshot."""
-        found = []
+        found, worked_out = [], []
         for row in self.store.downtime(policy, unresolved_at, service):
             text = row["downtime"]
-            if text is None:  # written before the downtime column: work it out now
+            if text is None:  # written before the downtime column: work it out, and keep it
                 text = _downtime_text(state := self._state(row["id"]), self.policy_of(state))
+                worked_out.append((text, row["id"]))
                 if text is None:
                     continue
             data = json.loads(text)
             found.append(Downtime(row["id"], row["severity"], data["excluded"], data["stretches"]))
+        if worked_out:
+            try:
+                with self.store.transaction():
+                    self.store.fill_downtime(worked_out)
+            except StoreError:
+                pass  # a read-only or busy file: correct all the same, only slower next time
         return found
 
     def at(self, incident: Incident, when: datetime) -> Incident | None:
