@@ -29,6 +29,9 @@ def zone(name: str) -> ZoneInfo:
         raise InputError(f"unknown time zone {name!r} (expected an IANA name such as America/New_York)") from None
 
 
+FIRST_YEAR, LAST_YEAR = 2, 9998
+
+
 def parse_instant(text: str, tz: ZoneInfo | None, *, what: str = "instant") -> datetime:
     """An aware datetime from ISO 8601 text, or ``now``; naive text is read in ``tz``
     (None: the machine's local time, for commands that span policies)."""
@@ -39,6 +42,8 @@ def parse_instant(text: str, tz: ZoneInfo | None, *, what: str = "instant") -> d
         parsed = datetime.fromisoformat(text)
     except ValueError:
         raise InputError(f"malformed {what} {text!r} (expected ISO 8601 such as {EXAMPLE})") from None
+    if not FIRST_YEAR <= parsed.year <= LAST_YEAR:  # room for a week or a month either side, in any zone
+        raise InputError(f"{what} {text!r} is out of the supported years ({FIRST_YEAR}-{LAST_YEAR})")
     if parsed.tzinfo is not None:
         return parsed
     if tz is None:

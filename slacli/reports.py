@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from slacli.errors import InputError
 from slacli.incidents import clocks
-from slacli.instants import iso
+from slacli.instants import FIRST_YEAR, LAST_YEAR, iso
 from slacli.maintenance import Window, excluded
 from slacli.policy import Policy
 from slacli.render import number
@@ -195,7 +195,7 @@ class Period(NamedTuple):
         return (month if self.kind == "month" else iso_week)(self.year, self.number, zone)
 
 
-PERIOD_SHAPES = {"month": (r"(\d{4})-(\d{2})", "YYYY-MM"), "week": (r"(\d{4})-W(\d{2})", "YYYY-Www")}
+PERIOD_SHAPES = {"month": (r"([0-9]{4})-([0-9]{2})", "YYYY-MM"), "week": (r"([0-9]{4})-W([0-9]{2})", "YYYY-Www")}
 
 
 def parse_period(month_text: str | None = None, week_text: str | None = None) -> Period:
@@ -206,7 +206,7 @@ def parse_period(month_text: str | None = None, week_text: str | None = None) ->
     shape, example = PERIOD_SHAPES[kind]
     try:
         found = re.fullmatch(shape, text)
-        if not found:
+        if not found or not FIRST_YEAR <= int(found[1]) <= LAST_YEAR:
             raise ValueError(text)
         period = Period(kind, text, int(found[1]), int(found[2]))
         period.bounds(UTC)  # month 13, week 54, week 53 of a 52-week year

@@ -80,6 +80,8 @@ def test_open_incident_counts_to_the_end_of_the_period_and_table_never_shows_100
 def test_bad_periods(cli):
     assert "malformed --month" in user_error(cli("uptime", "--policy", "openweb", "--month", "2026-13", code=2))
     assert "give --month" in user_error(cli("uptime", "--policy", "openweb", code=2))
+    far = cli("uptime", "--policy", "openweb", "--from", "2026-01-01", "--to", "9999-12-31T23:00", code=2)
+    assert "--to '9999-12-31T23:00' is out of the supported years" in user_error(far)
 
 
 def test_trend_of_months_up_to_now(cli):
