@@ -313,15 +313,15 @@ class Store:
 
     def downtime(self, policy: str, unresolved_at: datetime, service: str | None = None) -> list[Row]:
         """id, severity and downtime (JSON; None when written before the column) of ``policy``'s
-        incidents with weighted impact, not resolved by ``unresolved_at``: from the covering index."""
-        query = (
+        incidents with weighted impact, not resolved by ``unresolved_at``: from the covering index,
+        open ones and those resolved later each read by an index range, not the policy's history."""
+        select = (
             "SELECT id, severity, downtime FROM incidents INDEXED BY incidents_downtime "
-            "WHERE policy = ? AND downtime IS NOT NULL AND (resolved IS NULL OR resolved > ?)"
+            "WHERE policy = ? AND downtime IS NOT NULL AND {resolved}" + (" AND service = ?" if service else "")
         )
-        params: list[Any] = [policy, _utc_text(unresolved_at)]
-        if service is not None:
-            query += " AND service = ?"
-            params.append(service)
+        query = " UNION ALL ".join(select.format(resolved=r) for r in ("resolved IS NULL", "resolved > ?"))
+        by_service = [service] if service else []
+        params = [policy, *by_service, policy, _utc_text(unresolved_at), *by_service]
         rows = [Row(r) for r in self.db.execute(query + " ORDER BY id", params)]
         for row in rows:
             if row["downtime"] == STALE:
