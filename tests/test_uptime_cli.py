@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import pytest
 from conftest import user_error
 
+from slacli.cli import app
 from slacli.holidaydata import HolidayCache
 from slacli.paths import SHIPPED_POLICIES
 from slacli.policy import load_policies
@@ -164,3 +165,56 @@ def test_downtime_is_known_up_to_now_and_report_agrees_with_uptime(cli, database
     shown = uptime(cli, "--policy", "openweb", "--month", "2026-10", code=1)
     reported = json.loads(cli("report", "--month", "2026-10", "-p", "openweb", "-f", "json", code=1).stdout)
     assert reported["policies"][0]["availability_pct"] == shown["availability_pct"] == after.percent
+
+
+def test_every_event_keeps_the_stored_downtime_in_step(cli, tmp_path, monkeypatch):
+    def downtime() -> float:
+        result = cli.runner.invoke(app, ["uptime", "--policy", "openweb", "--month", "2026-10", "-f", "json"])
+        assert result.exit_code in (0, 1), result.stderr  # 1: the target missed
+        return json.loads(result.stdout)["downtime_minutes"]
+
+    cli("open", "Slow", "--policy", "openweb", "--severity", "2", "--at", "2026-10-10T10:00", "-q")
+    assert downtime() == 0  # severity 2 is no downtime
+    cli("severity", "1", "1", "--at", "2026-10-10T11:00")
+    cli("resolve", "1", "--at", "2026-10-10T12:00")
+    assert downtime() == 60
+    cli("exclude", "1", "third party", "--at", "2026-10-10T12:10")
+    assert downtime() == 0
+    cli("exclude", "1", "--clear", "--at", "2026-10-10T12:20")
+    assert downtime() == 60
+    cli("reopen", "1", "--at", "2026-10-10T13:00")
+    cli("resolve", "1", "--at", "2026-10-10T13:30")
+    assert downtime() == 90
+    cli("reopen", "1", "--at", "2026-10-10T14:00")  # open to the month's end: 21 days 10 hours more
+    assert downtime() == 90 + (21 * 24 + 10) * 60
+    quote = '# "minutes that the OpenWeb is not available for use (i.e. Priority 1 ...)"\ndowntime = 1'
+    halved = SHIPPED_POLICIES.read_text().replace(quote, "downtime = 0.5")
+    assert halved != SHIPPED_POLICIES.read_text()
+    (tmp_path / "halved.toml").write_text(halved)
+    monkeypatch.setenv("SLACLI_POLICIES", str(tmp_path / "halved.toml"))
+    cli("recompute", "1")
+    assert downtime() == (90 + (21 * 24 + 10) * 60) / 2
+
+
+def test_service_counts_its_incidents_and_its_own_or_everyones_maintenance(cli):
+    for number, (service, day, minutes) in enumerate([("api", 10, 60), ("web", 11, 30), (None, 12, 20)], start=1):
+        where = ["--service", service] if service else []
+        cli("open", "Down", "--policy", "openweb", "--severity", "1", "--at", f"2026-10-{day}T10:00", *where, "-q")
+        cli(
+            "resolve",
+            str(number),
+            "--at",
+            f"2026-10-{day}T10:{minutes:02d}" if minutes < 60 else f"2026-10-{day}T11:00",
+        )
+    for service, start, end in [
+        ("api", "10T10:30", "10T11:30"),
+        ("web", "11T10:00", "11T10:15"),
+        (None, "20T01:00", "20T02:00"),
+    ]:
+        where = ["--service", service] if service else []
+        cli("maintenance", "add", "--policy", "openweb", "--start", f"2026-10-{start}", "--end", f"2026-10-{end}",
+            "--kind", "scheduled", *where, "-q")  # fmt: skip
+    api = uptime(cli, "--policy", "openweb", "--month", "2026-10", "--service", "api")
+    assert (api["maintenance_minutes"], api["downtime_minutes"]) == (120, 30)
+    everything = uptime(cli, "--policy", "openweb", "--month", "2026-10", code=1)
+    assert (everything["maintenance_minutes"], everything["downtime_minutes"]) == (135, 30 + 15 + 20)
