@@ -208,9 +208,10 @@ def populate(
     return time.perf_counter() - start
 
 
-def big_database(data: Path, resolved: int, still_open: int, seed: int, cache: Path, regenerate: bool) -> Path:
-    """The cached big file (written when missing); its ``.json`` records how long that took."""
-    name = f"incidents-{resolved}r-{still_open}o-seed{seed}-schema{len(MIGRATIONS)}-slacli{__version__}"
+def cached_file(data: Path, stem: str, describe: str, write: Any, regenerate: bool) -> Path:
+    """``data/<stem>-...-schemaN-slacliV.db``, written by ``write(path, now)`` when missing (or
+    with ``regenerate``); its ``.json`` records when it was written, in how long, and its size."""
+    name = f"{stem}-schema{len(MIGRATIONS)}-slacli{__version__}"
     path, info = data / f"{name}.db", data / f"{name}.json"
     if path.exists() and info.exists() and not regenerate:
         return path
@@ -218,17 +219,28 @@ def big_database(data: Path, resolved: int, still_open: int, seed: int, cache: P
     partial = data / f"{name}.partial.db"
     for stale in (path, info, partial):
         stale.unlink(missing_ok=True)
-    print(f"writing {path} ({resolved:,} resolved + {still_open:,} open incidents) ...", flush=True)
-    seconds = populate(partial, [("resolved", resolved), ("open", still_open)], seed, cache, os.cpu_count() or 1)
+    print(f"writing {path} ({describe}) ...", flush=True)
+    start, now = time.perf_counter(), datetime.now(UTC)
+    write(partial, now)
     partial.rename(path)
     details = {
-        "seconds": round(seconds, 1),
-        "written": datetime.now(UTC).isoformat(timespec="seconds"),
+        "seconds": round(time.perf_counter() - start, 1),
+        "written": now.isoformat(timespec="seconds"),
         "bytes": path.stat().st_size,
         "load": round(os.getloadavg()[0], 2),
     }
     info.write_text(json.dumps(details) + "\n", encoding="utf-8")
     return path
+
+
+def big_database(data: Path, resolved: int, still_open: int, seed: int, cache: Path, regenerate: bool) -> Path:
+    """The cached big file: ``resolved`` resolved incidents, then ``still_open`` open ones."""
+
+    def write(path: Path, now: datetime) -> None:
+        populate(path, [("resolved", resolved), ("open", still_open)], seed, cache, os.cpu_count() or 1)
+
+    stem = f"incidents-{resolved}r-{still_open}o-seed{seed}"
+    return cached_file(data, stem, f"{resolved:,} resolved + {still_open:,} open incidents", write, regenerate)
 
 
 # -- timing ---------------------------------------------------------------------------------

@@ -33,18 +33,17 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from incidents import AUTHOR, MINUTE, populate, profile, rounds
+from incidents import AUTHOR, MINUTE, cached_file, populate, profile, rounds
 
 from slacli import __version__
 from slacli.holidaydata import HolidayCache
 from slacli.paths import SHIPPED_POLICIES
 from slacli.policy import load_policies
-from slacli.store import MIGRATIONS, Store
+from slacli.store import Store
 from slacli.tracker import Tracker
 
 POLICY = "optimy"
@@ -98,24 +97,14 @@ def add_windows(path: Path, count: int, seed: int, cache: Path, now: datetime) -
 
 
 def year_file(data: Path, incidents: int, windows: int, seed: int, cache: Path, regenerate: bool) -> Path:
-    """The cached file (written when missing); its ``.json`` records how it was written."""
-    name = f"uptime-{incidents}i-{windows}w-seed{seed}-schema{len(MIGRATIONS)}-slacli{__version__}"
-    path, info = data / f"{name}.db", data / f"{name}.json"
-    if path.exists() and info.exists() and not regenerate:
-        return path
-    data.mkdir(parents=True, exist_ok=True)
-    partial = data / f"{name}.partial.db"
-    for stale in (path, info, partial):
-        stale.unlink(missing_ok=True)
-    print(f"writing {path} ({incidents:,} incidents, {windows:,} windows) ...", flush=True)
-    start = time.perf_counter()
-    now = datetime.now(UTC)
-    populate(partial, [("year", incidents)], seed, cache, os.cpu_count() or 1, year_of_incidents)
-    add_windows(partial, windows, seed, cache, now)
-    partial.rename(path)
-    details = {"seconds": round(time.perf_counter() - start, 1), "written": now.isoformat(timespec="seconds")}
-    info.write_text(json.dumps({**details, "bytes": path.stat().st_size}) + "\n", encoding="utf-8")
-    return path
+    """The cached file of a year's incidents and maintenance windows."""
+
+    def write(path: Path, now: datetime) -> None:
+        populate(path, [("year", incidents)], seed, cache, os.cpu_count() or 1, year_of_incidents)
+        add_windows(path, windows, seed, cache, now)
+
+    stem = f"uptime-{incidents}i-{windows}w-seed{seed}"
+    return cached_file(data, stem, f"{incidents:,} incidents, {windows:,} windows", write, regenerate)
 
 
 def main() -> None:

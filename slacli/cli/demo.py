@@ -62,14 +62,9 @@ MAINTENANCE = (
 )
 LOOKS = ((2, "12:00", "Due board"), (4, "18:00", "Breaches"))
 UPTIME_COLUMNS = (
-    "policy",
-    "total_minutes",
-    "maintenance_minutes",
-    "downtime_minutes",
-    "availability_pct",
-    "target_pct",
+    *("policy", "total_minutes", "maintenance_minutes", "downtime_minutes", "availability_pct", "target_pct"),
+    *("remaining_downtime_minutes", "met"),
 )
-UPTIME_COLUMNS += ("remaining_downtime_minutes", "met")
 LIST_COLUMNS = ("id", "policy", "severity", "title", "response_due", "response_met", "resolution_due", "resolution_met")
 
 
