@@ -113,7 +113,7 @@ def _index_resolutions(db: sqlite3.Connection) -> None:
 def _downtime_column(db: sqlite3.Connection) -> None:
     # Availability reads each incident's weighted impact (JSON, written with every event)
     # from a covering index of the incidents that have any. Rows written before this
-    # migration read the default, STALE: their impact is worked out from the state instead.
+    # migration read the default, STALE: worked out from the state when first read, then kept.
     db.execute(f"ALTER TABLE incidents ADD COLUMN downtime TEXT DEFAULT '{STALE}'")
     db.execute(
         "CREATE INDEX incidents_downtime ON incidents (policy, resolved, service, severity, downtime) "
