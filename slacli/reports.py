@@ -21,7 +21,7 @@ from slacli.errors import InputError
 from slacli.incidents import clocks
 from slacli.instants import FIRST_YEAR, LAST_YEAR, iso
 from slacli.maintenance import Window, excluded
-from slacli.policy import Policy
+from slacli.policy import Policy, Severity
 from slacli.render import number
 from slacli.tracker import Downtime, Incident, Tracker
 from slacli.uptime import Availability, Weighted, availability, clip, iso_week, length, month, union
@@ -40,28 +40,17 @@ class Inputs(NamedTuple):
         return availability([s for _, s in self.stretches], maintenance, start.timestamp(), end.timestamp())
 
 
-def gather(
-    tracker: Tracker, policy: Policy, start: datetime, end: datetime, service: str | None, *, now: datetime
-) -> Inputs:
-    """The weighted impact and the maintenance windows that bear on [start, end).
-
-    Downtime is known only up to ``now``: an open incident counts to the period's end or to
-    now, whichever is first, while T and M cover the whole period (maintenance is planned).
-    So the current month reads as it will end if nothing else goes down, and its remaining
-    budget is the month's budget less the downtime so far.
-    """
+def gather(tracker: Tracker, policy: Policy, start: datetime, end: datetime, service: str | None) -> Inputs:
+    """The weighted impact and the maintenance windows that bear on [start, end); an open
+    incident's impact runs to ``end`` (SPEC 4: "to the end of the period while still open")."""
     stretches, left_out = [], []
-    cap = min(end, now).timestamp()
+    hi = end.timestamp()
     # No bound on when it was opened: an incident reported after the period may have begun in it.
     for found in tracker.downtime(policy.name, start, service):
         if found.excluded:
             left_out.append(found)
             continue
-        stretches += [
-            (found, Weighted(a, cap if b is None else min(b, cap), weight))
-            for a, b, weight in found.stretches
-            if a < cap
-        ]
+        stretches += [(found, Weighted(a, hi if b is None else b, weight)) for a, b, weight in found.stretches]
     windows = [
         (i, w) for i, w in tracker.windows(policy.name, (start, end)) if service is None or w.service in (None, service)
     ]
@@ -69,10 +58,16 @@ def gather(
 
 
 def measure(
-    tracker: Tracker, policy: Policy, start: datetime, end: datetime, service: str | None = None, *, now: datetime
+    tracker: Tracker, policy: Policy, start: datetime, end: datetime, service: str | None = None
 ) -> Availability:
-    """T, M and D of ``policy`` over [start, end), downtime up to ``now`` (see :func:`gather`)."""
-    return gather(tracker, policy, start, end, service, now=now).availability(policy, start, end)
+    """T, M and D of ``policy`` over [start, end)."""
+    return gather(tracker, policy, start, end, service).availability(policy, start, end)
+
+
+def refuse_future(start: datetime, now: datetime, what: str) -> None:
+    """A period that has not begun has no availability yet: an input error, not 100%."""
+    if start > now:
+        raise InputError(f"{what} has not begun (it starts {start.isoformat()})")
 
 
 def availability_record(
@@ -122,8 +117,9 @@ def explain(found: Inputs, policy: Policy, start: datetime, end: datetime) -> li
             clipped = "; clipped to the period" if counted < b - a else ""
             row(f"maintenance {window_id}", a, b, counted / 60, f"{window.kind}: excluded from T{clipped}")
     for incident in found.excluded_incidents:
-        a, b = incident.stretches[0][0], incident.stretches[-1][1]
-        row(f"incident {incident.incident_id}", a, hi if b is None else b, 0, f"excluded: {incident.excluded}")
+        first, last = incident.stretches[0][0], incident.stretches[-1][1]
+        for a, b in clip([(first, hi if last is None else last)], lo, hi):
+            row(f"incident {incident.incident_id}", a, b, 0, f"excluded: {incident.excluded}")
     for incident, stretch in found.stretches:
         part = clip([(stretch.start, stretch.end)], lo, hi)
         if not part:
@@ -219,7 +215,8 @@ def parse_period(month_text: str | None = None, week_text: str | None = None) ->
 
 REPORT_COLUMNS = (
     *("id", "title", "policy", "severity", "status", "service", "opened", "acked", "resolved"),
-    *("response_due", "response_met", "resolution_due", "resolution_met", "minutes_to_ack", "minutes_to_resolve"),
+    *("response_due", "response_met", "resolution_due", "resolution_met", "update_met"),
+    *("minutes_to_ack", "minutes_to_resolve"),
     *("paused_minutes", "excluded", "postmortem"),
 )
 SUMMARY_COLUMNS = (
@@ -250,24 +247,25 @@ def build_report(tracker: Tracker, policies: list[Policy], period: Period, now: 
     cadence = {"month": "monthly", "week": "weekly"}[period.kind]
     for policy in policies:
         lo, hi = period.bounds(policy.calendar.zone)
+        refuse_future(lo, now, f"{period.label} in the zone of {policy.name}")
         rows, opened = [], []
         flagged = len(report.escalations), len(report.missing_postmortems)
         for incident in tracker.find(policy=policy.name, unresolved_at=lo, until=hi):
             if any(start <= lo and hi <= end for start, end in incident.state.resolved_gaps):
                 continue  # resolved all through the period, reopened only after it
             severity = tracker.policy_of(incident.state).severity(incident.state.severity)
-            row = _report_row(tracker, incident, now, severity.postmortem)
+            row = _report_row(tracker, incident, now, severity)
             rows.append(row)
             if incident.state.opened >= lo:
                 opened.append(row)
             if severity.status_reports == cadence:
                 report.status_reports.append(row)
-            if incident.state.is_open and severity.escalate and False in (row["response_met"], row["resolution_met"]):
+            if incident.state.is_open and severity.escalate and _missed(row):
                 report.escalations.append(row)
             if row["postmortem"] == MISSING:
                 report.missing_postmortems.append(row)
         report.incidents.extend(rows)
-        found = measure(tracker, policy, lo, hi, now=now)
+        found = measure(tracker, policy, lo, hi)
         flags = len(report.escalations) - flagged[0], len(report.missing_postmortems) - flagged[1]
         report.summaries.append(_summary(policy, period, (lo, hi), rows, opened, found, flags))
     return report
@@ -276,14 +274,21 @@ def build_report(tracker: Tracker, policies: list[Policy], period: Period, now: 
 MISSING = "missing"
 
 
-def _report_row(tracker: Tracker, incident: Incident, as_of: datetime, postmortem_required: bool) -> dict[str, Any]:
+def _report_row(tracker: Tracker, incident: Incident, as_of: datetime, severity: Severity) -> dict[str, Any]:
     state = incident.state
     row = incident_record(tracker, incident, as_of)
     row["minutes_to_ack"] = _minutes(state.opened, state.acked)
     row["minutes_to_resolve"] = _minutes(state.opened, state.resolved)
-    if postmortem_required and not state.postmortem and not state.is_open:
+    overdue = any(c.name == "update" and c.status == "breached" for c in clocks(state, as_of, severity.calendar))
+    row["update_met"] = False if state.late_updates or overdue else True if severity.update_every else None
+    if severity.postmortem and not state.postmortem and not state.is_open:
         row["postmortem"] = MISSING
     return row
+
+
+def _missed(row: dict[str, Any]) -> bool:
+    """A target missed: a response, a resolution or a status update, late or overdue."""
+    return False in (row["response_met"], row["resolution_met"], row["update_met"])
 
 
 def _minutes(start: datetime, end: datetime | None) -> float | int | None:
@@ -324,7 +329,7 @@ def _summary(
         "mttr_minutes": number(mean(to_resolve)) if to_resolve else None,
         "median_tta_minutes": number(median(to_ack)) if to_ack else None,
         "median_ttr_minutes": number(median(to_resolve)) if to_resolve else None,
-        "breaches": sum(False in (r["response_met"], r["resolution_met"]) or r["late_updates"] > 0 for r in rows),
+        "breaches": sum(_missed(r) for r in rows),
         "escalations": flags[0],
         "missing_postmortems": flags[1],
     }

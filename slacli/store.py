@@ -163,12 +163,18 @@ class Store:
                 self.db.execute(f"PRAGMA user_version = {number}")
 
     @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """One write transaction, locked up front; rolled back on any error."""
+    def transaction(self, *, wait: bool = True) -> Iterator[None]:
+        """One write transaction, locked up front; rolled back on any error. Without ``wait``,
+        a file another writer holds is a StoreError at once (for writes that can wait)."""
         try:
+            if not wait:
+                self.db.execute("PRAGMA busy_timeout = 0")
             self.db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as error:
             raise StoreError(f"{self.path}: {error}") from None
+        finally:
+            if not wait:
+                self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         try:
             yield
         except BaseException:
@@ -317,10 +323,11 @@ class Store:
         open ones and those resolved later each read by an index range, not the policy's history."""
         select = (
             "SELECT id, severity, downtime FROM incidents INDEXED BY incidents_downtime "
-            "WHERE policy = ? AND downtime IS NOT NULL AND {resolved}" + (" AND service = ?" if service else "")
+            "WHERE policy = ? AND downtime IS NOT NULL AND {resolved}"
+            + (" AND service = ?" if service is not None else "")
         )
         query = " UNION ALL ".join(select.format(resolved=r) for r in ("resolved IS NULL", "resolved > ?"))
-        by_service = [service] if service else []
+        by_service = [service] if service is not None else []
         params = [policy, *by_service, policy, _utc_text(unresolved_at), *by_service]
         rows = [Row(r) for r in self.db.execute(query + " ORDER BY id", params)]
         for row in rows:

@@ -49,6 +49,7 @@ class Tracker:
         self.policies = policies
         self.cache = cache
         self._snapshots: dict[str, Policy] = {}
+        self._fill_refused = False  # writing back worked-out downtime failed once: do not wait again
 
     # -- writing -----------------------------------------------------------------------
 
@@ -203,12 +204,12 @@ class Tracker:
                     continue
             data = json.loads(text)
             found.append(Downtime(row["id"], row["severity"], data["excluded"], data["stretches"]))
-        if worked_out:
+        if worked_out and not self._fill_refused:
             try:
-                with self.store.transaction():
+                with self.store.transaction(wait=False):
                     self.store.fill_downtime(worked_out)
-            except StoreError:
-                pass  # a read-only or busy file: correct all the same, only slower next time
+            except StoreError:  # a read-only or busy file: correct all the same, only slower next time
+                self._fill_refused = True
         return found
 
     def at(self, incident: Incident, when: datetime) -> Incident | None:

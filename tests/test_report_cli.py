@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import user_error
@@ -143,3 +145,13 @@ def test_a_late_status_update_is_a_breach(cli):
     cli("resolve", "7", "--at", "2026-10-05T11:40")
     [summary] = report(cli, "--month", "2026-10", "-p", "openmethods")["policies"]
     assert summary["breaches"] == 1
+
+
+def test_a_status_update_overdue_now_is_a_breach(cli):
+    opened = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2)  # 60m cadence: an update is overdue
+    cli("open", "Outage", "-p", "openmethods", "-s", "1", "--at", opened.isoformat(), "-q")  # 7
+    cli("ack", "7", "--at", (opened + timedelta(minutes=10)).isoformat())  # response met
+    label = f"{opened.astimezone(ZoneInfo('America/New_York')):%Y-%m}"
+    data = report(cli, "--month", label, "-p", "openmethods")
+    assert [r["update_met"] for r in data["incidents"]] == [False]
+    assert data["policies"][0]["breaches"] == 1

@@ -5,18 +5,15 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from datetime import UTC, datetime
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import user_error
 
 from slacli.cli import app
-from slacli.holidaydata import HolidayCache
 from slacli.paths import SHIPPED_POLICIES
-from slacli.policy import load_policies
-from slacli.reports import measure
-from slacli.store import MIGRATIONS, open_store
-from slacli.tracker import Tracker
+from slacli.store import MIGRATIONS
 from slacli.uptime import month
 
 
@@ -153,18 +150,24 @@ def test_markdown_is_for_people_like_the_table(cli):
     assert "### Explained" in markdown and "| incident 1 |" in markdown
 
 
-def test_downtime_is_known_up_to_now_and_report_agrees_with_uptime(cli, database, holiday_cache_dir):
-    cli("open", "Down", "--policy", "openweb", "--severity", "1", "--at", "2026-10-30T10:00", "-q")  # never resolved
-    tracker = Tracker(open_store(database), load_policies(SHIPPED_POLICIES), HolidayCache(holiday_cache_dir))
-    openweb = tracker.policies.get("openweb")
-    october = month(2026, 10, openweb.calendar.zone)
-    during = measure(tracker, openweb, *october, now=datetime(2026, 10, 30, 16, tzinfo=UTC))  # 12:00 in New York
-    assert (during.total_seconds / 60, during.downtime_seconds / 60) == (44_640, 120)  # T is the whole month
-    after = measure(tracker, openweb, *october, now=datetime(2026, 11, 5, tzinfo=UTC))
-    assert after.downtime_seconds / 60 == 38 * 60  # to the month's end, not beyond
-    shown = uptime(cli, "--policy", "openweb", "--month", "2026-10", code=1)
-    reported = json.loads(cli("report", "--month", "2026-10", "-p", "openweb", "-f", "json", code=1).stdout)
-    assert reported["policies"][0]["availability_pct"] == shown["availability_pct"] == after.percent
+def test_the_current_month_counts_open_incidents_to_its_end_and_every_view_agrees(cli):
+    def data(*args: str) -> dict:
+        result = cli.runner.invoke(app, [*args, "-f", "json"])
+        assert result.exit_code in (0, 1), result.stderr  # 1: the target missed
+        return json.loads(result.stdout)
+
+    cli("open", "Down", "--policy", "openweb", "--severity", "1", "--at", "now", "-q")
+    opened = datetime.fromisoformat(data("show", "1")["opened"])  # shown in New York, openweb's zone
+    label, end = f"{opened:%Y-%m}", month(opened.year, opened.month, ZoneInfo("America/New_York"))[1]
+    shown = data("uptime", "--policy", "openweb", "--month", label)
+    # SPEC 4: "to the end of the period while still open", the current period too.
+    assert shown["downtime_minutes"] == pytest.approx((end - opened).total_seconds() / 60, abs=0.01)
+    reported = data("report", "--month", label, "--policy", "openweb")["policies"][0]
+    trend = data("uptime", "--policy", "openweb", "--months", "1")["months"][0]
+    assert reported["availability_pct"] == trend["availability_pct"] == shown["availability_pct"] < 100
+    later = f"{end:%Y-%m}"
+    assert "has not begun" in user_error(cli("uptime", "--policy", "openweb", "--month", later, code=2))
+    assert "has not begun" in user_error(cli("report", "--month", later, code=2))
 
 
 def test_every_event_keeps_the_stored_downtime_in_step(cli, tmp_path, monkeypatch):

@@ -11,7 +11,7 @@ from slacli.errors import ExitCode, InputError
 from slacli.instants import now, parse_instant
 from slacli.policy import Policy
 from slacli.render import Format, emit, number, percent_text, write_fields, write_table
-from slacli.reports import availability_record, explain, gather, parse_period
+from slacli.reports import availability_record, explain, gather, parse_period, refuse_future
 from slacli.uptime import Availability, month
 
 COLUMNS = (
@@ -52,7 +52,8 @@ def uptime(
             raise InputError("--to is not after --from")
     else:
         raise InputError("give --month YYYY-MM, or --from T --to T")
-    found = gather(state.tracker(), chosen, lo, hi, service, now=now())
+    refuse_future(lo, now(), month_text or "--from")
+    found = gather(state.tracker(), chosen, lo, hi, service)
     result = found.availability(chosen, lo, hi)
     record = availability_record(chosen, result, lo, hi, month_text)
     reasons = explain(found, chosen, lo, hi) if explained else None
@@ -83,7 +84,7 @@ def _trend(state: AppState, policy: Policy, count: int, service: str | None, fmt
         periods.append((f"{year:04d}-{number_:02d}", *month(year, number_, policy.calendar.zone)))
         year, number_ = (year, number_ - 1) if number_ > 1 else (year - 1, 12)
     rows, texts = [], []
-    inputs = gather(state.tracker(), policy, periods[-1][1], periods[0][2], service, now=today)  # once for all
+    inputs = gather(state.tracker(), policy, periods[-1][1], periods[0][2], service)  # read once for all months
     for label, lo, hi in reversed(periods):
         result = inputs.availability(policy, lo, hi)
         rows.append({**availability_record(policy, result, lo, hi, label), "bar": _bar(result, policy)})

@@ -131,7 +131,7 @@ def _month(state: AppState, tracker: Any, end: datetime) -> None:
         if policy.availability.target_pct is None:
             continue
         period = month(end.year, end.month, policy.calendar.zone)
-        result = measure(tracker, policy, *period, now=end)
+        result = measure(tracker, policy, *period)
         record = availability_record(policy, result, *period, None)
         rows.append({**record, "availability_pct": percent_text(result.percent, result.downtime_seconds > 0)})
     shown = end.strftime("%a %d %b %H:%M %Z")
