@@ -227,6 +227,9 @@ SUMMARY_COLUMNS = (
 )
 
 
+MISSING = "missing"  # the post-mortem cell of a resolved incident that needs one and has none
+
+
 class Report(NamedTuple):
     period: Period
     incidents: list[dict[str, Any]]  # one row per incident, REPORT_COLUMNS and more
@@ -269,9 +272,6 @@ def build_report(tracker: Tracker, policies: list[Policy], period: Period, now: 
         flags = len(report.escalations) - flagged[0], len(report.missing_postmortems) - flagged[1]
         report.summaries.append(_summary(policy, period, (lo, hi), rows, opened, found, flags))
     return report
-
-
-MISSING = "missing"
 
 
 def _report_row(tracker: Tracker, incident: Incident, as_of: datetime, severity: Severity) -> dict[str, Any]:

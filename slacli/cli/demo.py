@@ -12,7 +12,7 @@ import typer
 from slacli.cli._state import AppState, holiday_cache
 from slacli.cli.board import BREACH_COLUMNS, DUE_COLUMNS, breach_rows, due_rows
 from slacli.cli.maintenance import COLUMNS as WINDOW_COLUMNS
-from slacli.cli.maintenance import window_record
+from slacli.cli.maintenance import flat, window_record
 from slacli.instants import parse_instant
 from slacli.render import percent_text, write_table
 from slacli.reports import availability_record, incident_record, measure
@@ -123,9 +123,8 @@ def demo(
 
 def _month(state: AppState, tracker: Any, end: datetime) -> None:
     """The maintenance windows, and each targeted policy's availability of the month, as of ``end``."""
-    windows = [window_record(state, i, w) for i, w in tracker.windows()]
-    flat = [{**w, "warnings": "; ".join(w["warnings"])} for w in windows]
-    write_table(flat, WINDOW_COLUMNS, sys.stdout, title="\nslacli maintenance list")
+    windows = flat([window_record(state, i, w) for i, w in tracker.windows()])
+    write_table(windows, WINDOW_COLUMNS, sys.stdout, title="\nslacli maintenance list")
     rows = []
     for policy in tracker.policies:
         if policy.availability.target_pct is None:

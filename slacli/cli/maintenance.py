@@ -41,10 +41,14 @@ def window_record(state: AppState, window_id: int, window: Window) -> dict[str, 
     }
 
 
+def flat(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Window records for tables and CSV: the warnings in one cell."""
+    return [{**r, "warnings": "; ".join(r["warnings"])} for r in rows]
+
+
 def _emit(fmt: Format, rows: list[dict[str, Any]], title: str, *, one: bool = False) -> None:
     """Print windows; JSON is an object for one window (add, start, ...) and a list for list."""
-    flat = [{**r, "warnings": "; ".join(r["warnings"])} for r in rows]  # one cell in tables and CSV
-    emit(fmt, flat, COLUMNS, sys.stdout, title=title, json_data=rows[0] if one else rows)
+    emit(fmt, flat(rows), COLUMNS, sys.stdout, title=title, json_data=rows[0] if one else rows)
 
 
 @app.command(epilog="Example: slacli maintenance add --policy optimy --start 2026-11-28T22:00 --end 2026-11-29T01:00")
