@@ -10,24 +10,28 @@ Every instant here is UTC, which keeps comparisons exact across DST folds.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from slacli.calendars import Calendar
 from slacli.errors import InputError
 from slacli.policy import Due, Policy, Severity
+from slacli.vocabulary import Anchor, ClockKind, EventKind, Status, TargetName
 
-OPEN, ACKNOWLEDGED, PAUSED, RESOLVED = "open", "acknowledged", "paused", "resolved"
-TARGETS = ("response", "resolution")
+TARGETS = (TargetName.RESPONSE, TargetName.RESOLUTION)
+K = EventKind
 # Events after which the due instants are computed again (and stored with the event).
-MOVES_CLOCKS = frozenset({"opened", "acknowledged", "severity_changed", "resumed", "update", "reopened", "recomputed"})
+MOVES_CLOCKS = frozenset({K.OPENED, K.ACKNOWLEDGED, K.SEVERITY_CHANGED, K.RESUMED, K.UPDATE, K.REOPENED, K.RECOMPUTED})
+# Events that meet a target, judged against its due instant moved by a running pause.
+JUDGED = frozenset({K.ACKNOWLEDGED, K.RESOLVED, K.UPDATE})
 
 
 class Event(NamedTuple):
-    kind: str
-    at: datetime  # UTC
+    kind: EventKind
+    at: datetime  # UTC: when it happened
     author: str = ""
     details: Mapping[str, Any] = {}
+    recorded: datetime | None = None  # when it was written down (None: not yet)
 
 
 Pause = tuple[datetime, datetime]
@@ -39,7 +43,7 @@ class State(NamedTuple):
     policy: str
     title: str
     severity: str
-    status: str
+    status: Status
     opened: datetime
     started: datetime
     service: str | None = None
@@ -53,8 +57,8 @@ class State(NamedTuple):
     response_due: datetime | None = None
     resolution_due: datetime | None = None
     update_due: datetime | None = None
-    response_clock: str | None = None  # "business" or "wall": what a pause moves it by
-    resolution_clock: str | None = None
+    response_clock: ClockKind | None = None  # what a pause moves it by
+    resolution_clock: ClockKind | None = None
     response_met: bool | None = None
     resolution_met: bool | None = None
     provisional: bool = False
@@ -69,7 +73,7 @@ class State(NamedTuple):
 
     @property
     def is_open(self) -> bool:
-        return self.status != RESOLVED
+        return self.status != Status.RESOLVED
 
     def paused_seconds(self, now: datetime) -> float:
         done = sum((end - start).total_seconds() for start, end in self.pauses)
@@ -81,7 +85,7 @@ class State(NamedTuple):
 
 
 def shift(
-    due: datetime, pauses: Iterable[Pause], clock: str | None, calendar: Calendar, since: datetime | None = None
+    due: datetime, pauses: Iterable[Pause], clock: ClockKind | None, calendar: Calendar, since: datetime | None = None
 ) -> datetime:
     """Move ``due`` by the part of every pause while its clock ran (SPEC 2.11): from
     ``since`` (the clock's anchor) until the due instant.
@@ -94,7 +98,7 @@ def shift(
             start = max(start, since)  # before its anchor this clock was not running
         if start >= due or end <= start:
             continue  # the clock had run out before the pause began, or had not started
-        if clock == "business":
+        if clock == ClockKind.BUSINESS:
             due = calendar.add(due, calendar.elapsed(start, end)).astimezone(UTC)
         else:
             due = due + (end - start)
@@ -108,7 +112,7 @@ def compute_dues(policy: Policy, state: State, digest: str) -> dict[str, Any]:
     due: dict[str, Any] = {"digest": digest}
     response, resolution = policy.deadlines(severity, state.opened, state.acked)
     response_due = _shifted(response, state.pauses, calendar, state.opened)
-    since = state.acked if resolution.anchor == "acked" else state.opened
+    since = state.acked if resolution.anchor == Anchor.ACKED else state.opened
     if resolution.provisional and response_due is not None:
         # Counted from the latest allowed acknowledgement: the response due, pauses included.
         resolution = policy.deadlines(severity, state.opened, response_due)[1]._replace(provisional=True)
@@ -117,7 +121,7 @@ def compute_dues(policy: Policy, state: State, digest: str) -> dict[str, Any]:
         due[target.name] = _iso(at) if at else None
         due[f"{target.name}_clock"] = target.rule.clock if target.rule else None
     due["provisional"] = resolution.provisional
-    due["update"] = _iso(_update_due(severity, state)) if severity.update_every and state.is_open else None
+    due[TargetName.UPDATE] = _iso(_update_due(severity, state)) if severity.update_every and state.is_open else None
     return due
 
 
@@ -131,7 +135,7 @@ def _update_due(severity: Severity, state: State) -> datetime:
     """SPEC 2.12: the last update (or the opening) plus the cadence, moved by later pauses."""
     assert severity.update_every is not None
     since = max(t for t in (state.opened, state.last_update, state.reopened) if t is not None)
-    return shift(since + severity.update_every, state.pauses, "wall", severity.calendar, since)
+    return shift(since + severity.update_every, state.pauses, ClockKind.WALL, severity.calendar, since)
 
 
 def _iso(t: datetime) -> str:
@@ -151,7 +155,7 @@ def record(state: State | None, event: Event, policy: Policy, digest: str) -> tu
         calendar = policy.severity(state.severity).calendar
         moved = {
             name: _iso(shift(due, [(state.paused_since, event.at)], _clock(state, name), calendar))
-            for name in (*TARGETS, "update")
+            for name in TargetName
             if (due := getattr(state, f"{name}_due")) is not None
         }
         event = event._replace(details={**event.details, "due_at_event": moved})
@@ -159,24 +163,23 @@ def record(state: State | None, event: Event, policy: Policy, digest: str) -> tu
     if event.kind in MOVES_CLOCKS and new.is_open:
         due = compute_dues(policy, new, digest)
         if state is not None and state.acked is not None and state.response_due is not None:
-            due["response"] = _iso(state.response_due)  # already met or missed: it stays judged
+            due[TargetName.RESPONSE] = _iso(state.response_due)  # already met or missed: it stays judged
             due["response_clock"] = state.response_clock
         event = event._replace(details={**event.details, "due": due})
         new = _with_dues(new, event)
     return new, event
 
 
-JUDGED = frozenset({"acknowledged", "resolved", "update"})
+def _clock(state: State, name: TargetName) -> ClockKind | None:
+    clock: ClockKind | None = ClockKind.WALL if name == TargetName.UPDATE else getattr(state, f"{name}_clock")
+    return clock
 
 
-def _clock(state: State, name: str) -> str | None:
-    return "wall" if name == "update" else getattr(state, f"{name}_clock")
-
-
-def _due_at_event(state: State, event: Event, name: str) -> datetime | None:
+def _due_at_event(state: State, event: Event, name: TargetName) -> datetime | None:
     """The due instant ``event`` is judged against: moved by a running pause, if any."""
     moved = event.details.get("due_at_event", {}).get(name)
-    return datetime.fromisoformat(moved) if moved else getattr(state, f"{name}_due")
+    due: datetime | None = datetime.fromisoformat(moved) if moved else getattr(state, f"{name}_due")
+    return due
 
 
 def replay(events: Iterable[Event]) -> State:
@@ -191,8 +194,8 @@ def replay(events: Iterable[Event]) -> State:
 def apply(state: State | None, event: Event) -> State:
     """The state after ``event``; InputError when the transition is illegal."""
     if state is None:
-        if event.kind != "opened":
-            raise InputError(f"an incident begins with 'opened', not {event.kind!r}")
+        if event.kind != EventKind.OPENED:
+            raise InputError(f"an incident begins with 'opened', not '{event.kind}'")
         return _with_dues(_opened(event), event)
     if state.last_event and event.at < state.last_event:
         raise InputError(
@@ -201,7 +204,7 @@ def apply(state: State | None, event: Event) -> State:
         )
     handler = _HANDLERS.get(event.kind)
     if handler is None:
-        raise InputError(f"unknown event kind {event.kind!r}")
+        raise InputError(f"unknown event kind '{event.kind}'")
     return _with_dues(handler(state, event)._replace(last_event=event.at), event)
 
 
@@ -212,13 +215,17 @@ def _with_dues(state: State, event: Event) -> State:
     fields: dict[str, Any] = {
         "provisional": bool(due.get("provisional")),
         "digest": due.get("digest", state.digest),
-        "response_clock": due.get("response_clock"),
-        "resolution_clock": due.get("resolution_clock"),
+        "response_clock": _clock_kind(due.get("response_clock")),
+        "resolution_clock": _clock_kind(due.get("resolution_clock")),
     }
-    for name in (*TARGETS, "update"):
+    for name in TargetName:
         value = due.get(name)
         fields[f"{name}_due"] = datetime.fromisoformat(value) if value else None
     return state._replace(**fields)
+
+
+def _clock_kind(text: str | None) -> ClockKind | None:
+    return ClockKind(text) if text else None
 
 
 def _opened(event: Event) -> State:
@@ -227,7 +234,7 @@ def _opened(event: Event) -> State:
         policy=d["policy"],
         title=d["title"],
         severity=d["severity"],
-        status=OPEN,
+        status=Status.OPEN,
         opened=event.at,
         started=datetime.fromisoformat(d["started"]) if d.get("started") else event.at,
         service=d.get("service"),
@@ -238,7 +245,7 @@ def _opened(event: Event) -> State:
 
 
 def _refuse_if_resolved(state: State, what: str) -> None:
-    if state.status == RESOLVED:
+    if state.status == Status.RESOLVED:
         raise InputError(f"cannot {what} a resolved incident (reopen it first)")
 
 
@@ -246,9 +253,11 @@ def _acknowledged(state: State, event: Event) -> State:
     _refuse_if_resolved(state, "acknowledge")
     if state.acked is not None:
         raise InputError("the incident is already acknowledged")
-    due = _due_at_event(state, event, "response")
+    due = _due_at_event(state, event, TargetName.RESPONSE)
     met = None if due is None else event.at <= due
-    return state._replace(acked=event.at, response_met=met, status=PAUSED if state.paused_since else ACKNOWLEDGED)
+    return state._replace(
+        acked=event.at, response_met=met, status=Status.PAUSED if state.paused_since else Status.ACKNOWLEDGED
+    )
 
 
 def _severity_changed(state: State, event: Event) -> State:
@@ -261,14 +270,14 @@ def _paused(state: State, event: Event) -> State:
     _refuse_if_resolved(state, "pause")
     if state.paused_since is not None:
         raise InputError("the incident is already paused")
-    return state._replace(status=PAUSED, paused_since=event.at)
+    return state._replace(status=Status.PAUSED, paused_since=event.at)
 
 
 def _resumed(state: State, event: Event) -> State:
     if state.paused_since is None:
         raise InputError("the incident is not paused")
     return state._replace(
-        status=ACKNOWLEDGED if state.acked else OPEN,
+        status=Status.ACKNOWLEDGED if state.acked else Status.OPEN,
         paused_since=None,
         pauses=(*state.pauses, (state.paused_since, event.at)),
     )
@@ -281,7 +290,7 @@ def _update(state: State, event: Event) -> State:
 
 def _late_update(state: State, event: Event) -> tuple[tuple[datetime, datetime], ...]:
     """The update target missed by ``event`` (an update, or the resolution ending the cadence)."""
-    due = _due_at_event(state, event, "update")
+    due = _due_at_event(state, event, TargetName.UPDATE)
     return ((due, event.at),) if due is not None and event.at > due else ()
 
 
@@ -289,22 +298,24 @@ def _resolved(state: State, event: Event) -> State:
     _refuse_if_resolved(state, "resolve")
     late_updates = state.late_updates + _late_update(state, event)  # a missed cadence stays missed
     fields: dict[str, Any] = {}
-    due = _due_at_event(state, event, "resolution")
+    due = _due_at_event(state, event, TargetName.RESOLUTION)
     fields["resolution_met"] = None if due is None else event.at <= due
     if state.acked is None:  # resolved without an acknowledgement: that answered it too
-        response = _due_at_event(state, event, "response")
+        response = _due_at_event(state, event, TargetName.RESPONSE)
         fields["response_met"] = None if response is None else event.at <= response
     if state.paused_since is not None:
         state = _resumed(state, event)
-    return state._replace(status=RESOLVED, resolved=event.at, update_due=None, late_updates=late_updates, **fields)
+    return state._replace(
+        status=Status.RESOLVED, resolved=event.at, update_due=None, late_updates=late_updates, **fields
+    )
 
 
 def _reopened(state: State, event: Event) -> State:
-    if state.status != RESOLVED:
+    if state.status != Status.RESOLVED:
         raise InputError("only a resolved incident can be reopened")
     assert state.resolved is not None
     return state._replace(
-        status=ACKNOWLEDGED if state.acked else OPEN,
+        status=Status.ACKNOWLEDGED if state.acked else Status.OPEN,
         resolved=None,
         resolution_met=None,
         reopened=event.at,
@@ -324,126 +335,15 @@ def _recomputed(state: State, event: Event) -> State:
     return state
 
 
-_HANDLERS = {
-    "acknowledged": _acknowledged,
-    "severity_changed": _severity_changed,
-    "paused": _paused,
-    "resumed": _resumed,
-    "update": _update,
-    "resolved": _resolved,
-    "reopened": _reopened,
-    "excluded": _excluded,
-    "postmortem": _postmortem,
-    "recomputed": _recomputed,
+_HANDLERS: dict[EventKind, Callable[[State, Event], State]] = {
+    K.ACKNOWLEDGED: _acknowledged,
+    K.SEVERITY_CHANGED: _severity_changed,
+    K.PAUSED: _paused,
+    K.RESUMED: _resumed,
+    K.UPDATE: _update,
+    K.RESOLVED: _resolved,
+    K.REOPENED: _reopened,
+    K.EXCLUDED: _excluded,
+    K.POSTMORTEM: _postmortem,
+    K.RECOMPUTED: _recomputed,
 }
-
-
-# -- storing states ---------------------------------------------------------------------
-
-_INSTANTS = frozenset(
-    {"opened", "started", "acked", "resolved", "paused_since", "response_due", "resolution_due", "update_due"}
-    | {"last_update", "last_event", "reopened"}
-)
-_INSTANT_PAIRS = frozenset({"pauses", "late_updates", "resolved_gaps"})
-
-
-def dump_state(state: State) -> dict[str, Any]:
-    """``state`` as JSON-ready data (instants as ISO text)."""
-    data: dict[str, Any] = {}
-    for key, value in state._asdict().items():
-        if key in _INSTANTS and value is not None:
-            value = value.isoformat()
-        elif key in _INSTANT_PAIRS:
-            value = [[a.isoformat(), b.isoformat()] for a, b in value]
-        elif key == "severity_changes":
-            value = [[at.isoformat(), before] for at, before in value]
-        data[key] = value
-    return data
-
-
-def load_state(data: Mapping[str, Any]) -> State:
-    fields: dict[str, Any] = {}
-    for key, value in data.items():
-        if key in _INSTANTS and value is not None:
-            value = datetime.fromisoformat(value)
-        elif key in _INSTANT_PAIRS:
-            value = tuple((datetime.fromisoformat(a), datetime.fromisoformat(b)) for a, b in value)
-        elif key == "severity_changes":
-            value = tuple((datetime.fromisoformat(at), before) for at, before in value)
-        fields[key] = value
-    return State(**fields)
-
-
-# -- impact, for availability -----------------------------------------------------------
-
-
-def impact(
-    state: State, weight: Callable[[str], float], until: datetime | None = None
-) -> list[tuple[datetime, datetime | None, float]]:
-    """The incident's impact as (start, end, weight) stretches (SPEC 4).
-
-    Impact runs from when it began (``started``) to the resolution, or while open to
-    ``until`` (without ``until``: the last stretch has no end, None), without the time
-    between a resolution and a reopening. Each stretch is weighted by the severity in force
-    then; the opening severity also covers the time before the incident was opened.
-    """
-    end = min(state.resolved, until) if state.resolved and until else state.resolved or until or _OPEN_END
-    bounds = [state.started, *(at for at, _ in state.severity_changes), end]
-    severities = [*(before for _, before in state.severity_changes), state.severity]
-    stretches: list[tuple[datetime, datetime | None, float]] = []
-    for start, stop, severity in zip(bounds, bounds[1:], severities, strict=False):
-        pieces = [(max(start, state.started), min(stop, end))]
-        for gap_start, gap_end in state.resolved_gaps:
-            pieces = [p for a, b in pieces for p in ((a, min(b, gap_start)), (max(a, gap_end), b)) if p[1] > p[0]]
-        stretches += [(a, None if b == _OPEN_END else b, weight(severity)) for a, b in pieces if b > a]
-    return stretches
-
-
-_OPEN_END = datetime.max.replace(tzinfo=UTC)  # an open incident's impact without an ``until``
-
-
-# -- clocks as of now --------------------------------------------------------------------
-
-
-class Clock(NamedTuple):
-    """One target of one incident as of some instant, for the due board and breaches."""
-
-    name: str  # response, resolution, update
-    due: datetime | None  # while paused: pushed back by the pause so far
-    status: str  # pending, paused, met, met late, breached, no target
-    done_at: datetime | None
-    provisional: bool
-    counts: str | None  # "business" or "wall"
-
-
-def clocks(state: State, now: datetime, calendar: Calendar) -> list[Clock]:
-    """Every clock of ``state`` as of ``now`` (the response, the resolution, the update)."""
-    result = []
-    for name, done_at, met, clock in (
-        ("response", state.acked or state.resolved, state.response_met, state.response_clock),
-        ("resolution", state.resolved, state.resolution_met, state.resolution_clock),
-        ("update", None, None, "wall"),
-    ):
-        due = getattr(state, f"{name}_due")
-        if due is None:
-            if name != "update":
-                result.append(Clock(name, None, "no target", done_at, False, None))
-            continue
-        if done_at is not None:
-            status = "met" if met else "met late"
-        else:
-            if state.paused_since is not None and now > state.paused_since:
-                due = shift(due, [(state.paused_since, now)], clock, calendar)
-            status = "breached" if now > due else "paused" if state.paused_since else "pending"
-        provisional = name == "resolution" and state.provisional and state.acked is None
-        result.append(Clock(name, due, status, done_at, provisional, clock))
-    return result
-
-
-def remaining(clock: Clock, now: datetime, calendar: Calendar) -> timedelta | None:
-    """Time left until the clock's due instant (negative when overdue), counted as it counts."""
-    if clock.due is None:
-        return None
-    if clock.counts == "business":
-        return calendar.elapsed(now, clock.due)
-    return clock.due - now

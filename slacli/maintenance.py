@@ -11,40 +11,53 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from slacli.errors import InputError
 from slacli.instants import format_duration
 from slacli.policy import Policy
+from slacli.vocabulary import MaintenanceKind, WindowAction, WindowStatus
 
-KINDS = ("scheduled", "regular", "emergency")
-SCHEDULED, IN_PROGRESS, COMPLETED, CANCELLED = "scheduled", "in progress", "completed", "cancelled"
 # action: (the states it may start from, the state it leads to)
 TRANSITIONS = {
-    "start": ((SCHEDULED,), IN_PROGRESS),
-    "complete": ((SCHEDULED, IN_PROGRESS), COMPLETED),
-    "cancel": ((SCHEDULED,), CANCELLED),
+    WindowAction.START: ((WindowStatus.SCHEDULED,), WindowStatus.IN_PROGRESS),
+    WindowAction.COMPLETE: ((WindowStatus.SCHEDULED, WindowStatus.IN_PROGRESS), WindowStatus.COMPLETED),
+    WindowAction.CANCEL: ((WindowStatus.SCHEDULED,), WindowStatus.CANCELLED),
 }
 
 
 class Window(NamedTuple):
     policy: str
-    kind: str
-    status: str
+    kind: MaintenanceKind
+    status: WindowStatus
     start: datetime
     end: datetime
     announced: datetime | None = None
     title: str = ""
     service: str | None = None
     warnings: tuple[str, ...] = ()
+    # When each action was recorded as done (SPEC 2.13), in order: what as-of reads undo.
+    changes: tuple[tuple[datetime, WindowAction], ...] = ()
+
+    def as_of(self, when: datetime) -> Window | None:
+        """The window as it stood at ``when``: None before it was announced, and any
+        start, completion or cancellation recorded after ``when`` not yet done."""
+        if self.announced is not None and self.announced > when:
+            return None
+        done = tuple(change for change in self.changes if change[0] <= when)
+        if len(done) == len(self.changes):
+            return self
+        status = TRANSITIONS[done[-1][1]][1] if done else WindowStatus.SCHEDULED
+        return self._replace(status=status, changes=done)
 
 
-def classify(policy: Policy, start: datetime, announced: datetime | None) -> str:
+def classify(policy: Policy, start: datetime, announced: datetime | None) -> MaintenanceKind:
     """Scheduled, or emergency when announced later than the policy's notice rule allows."""
     notice = policy.maintenance.notice
     if notice is None or announced is None:
-        return "scheduled"
-    return "emergency" if notice.due(announced, policy.calendar).timestamp() > start.timestamp() else "scheduled"
+        return MaintenanceKind.SCHEDULED
+    late = notice.due(announced, policy.calendar).timestamp() > start.timestamp()
+    return MaintenanceKind.EMERGENCY if late else MaintenanceKind.SCHEDULED
 
 
 def new_window(
@@ -61,13 +74,15 @@ def new_window(
     """A window to record, classified and with its warnings; ``others``: the policy's windows."""
     if end.timestamp() <= start.timestamp():
         raise InputError("the maintenance ends before it starts")
-    if kind is not None and kind not in KINDS:
-        raise InputError(f"unknown maintenance kind {kind!r} (known: {', '.join(KINDS)})")
-    window = Window(
-        policy.name, kind or classify(policy, start, announced), SCHEDULED, start, end, announced, title, service
-    )
+    if kind is not None and kind not in list(MaintenanceKind):
+        raise InputError(f"unknown maintenance kind {kind!r} (known: {', '.join(MaintenanceKind)})")
+    chosen = MaintenanceKind(kind) if kind else classify(policy, start, announced)
+    window = Window(policy.name, chosen, WindowStatus.SCHEDULED, start, end, announced, title, service)
     found = warnings(policy, window, others)
-    if kind not in (None, "emergency") and classify(policy, start, announced) == "emergency":
+    if (
+        kind not in (None, MaintenanceKind.EMERGENCY)
+        and classify(policy, start, announced) == MaintenanceKind.EMERGENCY
+    ):
         found.insert(0, f"announced with less notice than policy {policy.name} asks: that makes it emergency")
     return window._replace(warnings=tuple(found))
 
@@ -75,14 +90,18 @@ def new_window(
 def warnings(policy: Policy, window: Window, others: Iterable[Window]) -> list[str]:
     rules = policy.maintenance
     found = []
-    if window.kind != "emergency" and rules.outside_hours:
+    if window.kind != MaintenanceKind.EMERGENCY and rules.outside_hours:
         inside = policy.calendar.elapsed(window.start, window.end)
         if inside.total_seconds() > 0:
             found.append(f"{window.kind} maintenance overlaps business hours by {format_duration(inside)}")
-    if window.kind == "regular" and rules.regular_per_week is not None:
+    if window.kind == MaintenanceKind.REGULAR and rules.regular_per_week is not None:
         week = _iso_week(window.start, policy)
         same_week = [
-            w for w in others if w.kind == "regular" and w.status != CANCELLED and _iso_week(w.start, policy) == week
+            w
+            for w in others
+            if w.kind == MaintenanceKind.REGULAR
+            and w.status != WindowStatus.CANCELLED
+            and _iso_week(w.start, policy) == week
         ]
         if len(same_week) >= rules.regular_per_week:
             found.append(
@@ -97,31 +116,19 @@ def _iso_week(t: datetime, policy: Policy) -> str:
     return f"{year}-W{week:02d}"
 
 
-def transition(window: Window, action: str) -> Window:
-    """The window after ``action`` (start, complete, cancel); InputError when illegal."""
+def transition(window: Window, action: WindowAction, at: datetime) -> Window:
+    """The window after ``action`` done at ``at``; InputError when illegal."""
     allowed, result = TRANSITIONS[action]
     if window.status not in allowed:
         raise InputError(f"cannot {action} maintenance that is {window.status}")
-    return window._replace(status=result)
+    return window._replace(status=result, changes=(*window.changes, (at, action)))
 
 
-def dump_window(window: Window) -> dict[str, Any]:
-    data = window._asdict()
-    for key in ("start", "end", "announced"):
-        data[key] = data[key].isoformat() if data[key] else None
-    data["warnings"] = list(window.warnings)
-    return data
-
-
-def load_window(data: dict[str, Any]) -> Window:
-    fields = dict(data)
-    for key in ("start", "end", "announced"):
-        fields[key] = datetime.fromisoformat(fields[key]) if fields[key] else None
-    fields["warnings"] = tuple(fields["warnings"])
-    return Window(**fields)
-
-
-def excluded(windows: Iterable[Window], kinds: Iterable[str]) -> list[tuple[float, float]]:
+def excluded(windows: Iterable[Window], kinds: Iterable[MaintenanceKind]) -> list[tuple[float, float]]:
     """The intervals the availability formula takes out of T: the kinds the policy excludes."""
     wanted = set(kinds)
-    return [(w.start.timestamp(), w.end.timestamp()) for w in windows if w.kind in wanted and w.status != CANCELLED]
+    return [
+        (w.start.timestamp(), w.end.timestamp())
+        for w in windows
+        if w.kind in wanted and w.status != WindowStatus.CANCELLED
+    ]

@@ -24,6 +24,7 @@ from typing import NamedTuple
 
 from slacli.calendars import Calendar
 from slacli.instants import MAX_SECONDS, DurationTooLong, bounded, format_duration, parse_duration, short
+from slacli.vocabulary import ClockKind
 
 
 def _opening_note(anchor: datetime, calendar: Calendar) -> str:
@@ -34,7 +35,10 @@ def _opening_note(anchor: datetime, calendar: Calendar) -> str:
 class WallDuration(NamedTuple):
     text: str
     duration: timedelta
-    clock = "wall"  # pauses move it by real time (SPEC 2.11)
+
+    @property
+    def clock(self) -> ClockKind:
+        return ClockKind.WALL  # pauses move it by real time (SPEC 2.11)
 
     def due(self, anchor: datetime, calendar: Calendar) -> datetime:
         # Through epoch seconds: aware datetime + timedelta is wall-clock arithmetic.
@@ -47,7 +51,10 @@ class WallDuration(NamedTuple):
 class BusinessDuration(NamedTuple):
     text: str
     duration: timedelta
-    clock = "business"
+
+    @property
+    def clock(self) -> ClockKind:
+        return ClockKind.BUSINESS
 
     def due(self, anchor: datetime, calendar: Calendar) -> datetime:
         return calendar.add(anchor, self.duration)
@@ -63,7 +70,10 @@ class BusinessDuration(NamedTuple):
 class BusinessDays(NamedTuple):
     text: str
     days: int
-    clock = "business"
+
+    @property
+    def clock(self) -> ClockKind:
+        return ClockKind.BUSINESS
 
     def due(self, anchor: datetime, calendar: Calendar) -> datetime:
         return calendar.add_business_days(anchor, self.days)
@@ -77,7 +87,10 @@ class BusinessDays(NamedTuple):
 class NextBusinessDayAt(NamedTuple):
     text: str
     minute: int
-    clock = "business"
+
+    @property
+    def clock(self) -> ClockKind:
+        return ClockKind.BUSINESS
 
     def due(self, anchor: datetime, calendar: Calendar) -> datetime:
         day = calendar.business_days_after(calendar.to_local(anchor).date())
@@ -92,7 +105,10 @@ class EndOfBusinessDay(NamedTuple):
 
     text: str
     after: int
-    clock = "business"
+
+    @property
+    def clock(self) -> ClockKind:
+        return ClockKind.BUSINESS
 
     def due(self, anchor: datetime, calendar: Calendar) -> datetime:
         day = calendar.to_local(anchor).date()
@@ -111,7 +127,10 @@ class EndOfBusinessDay(NamedTuple):
 
 Rule = WallDuration | BusinessDuration | BusinessDays | NextBusinessDayAt | EndOfBusinessDay
 """Every rule has ``text``, ``due(anchor, calendar)``, ``explain(anchor, calendar, due)`` and
-``clock``: "business" when pauses are measured on the calendar, "wall" for real time."""
+``clock``: what pauses are measured on (the calendar, or real time).
+
+Stored policy snapshots keep rule *texts* and parse them again for old incidents, so a
+text this grammar accepts must never change meaning; new kinds may be added."""
 
 
 def _ordinal(n: int) -> str:

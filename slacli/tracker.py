@@ -1,27 +1,44 @@
-"""Recording incident events: the store, the policies and the lifecycle together.
+"""Recording incident and maintenance events: the store, the policies and the lifecycle together.
 
 Each write reads the incident's state, applies the event with the pure functions of
 :mod:`slacli.incidents`, and stores the event and the new state in one transaction, so
 a refused transition writes nothing. An incident's deadlines are always computed with
 the policy tables it was opened (or last recomputed) under, kept as a snapshot in the
 store, so an edited ``policies.toml`` changes nothing until ``slacli recompute``.
+
+Reads go through :meth:`Tracker.find`, :meth:`Tracker.downtime` and :meth:`Tracker.windows`,
+which all answer *as of* one instant (SPEC 2.14): events after it do not exist yet.
+The clock is injected: the tracker asks it only for when an event is recorded.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 from slacli.errors import InputError, StoreError
 from slacli.holidaydata import HolidayCache
-from slacli.incidents import Event, State, dump_state, impact, load_state, record, replay
-from slacli.maintenance import Window, dump_window, load_window, new_window, transition
+from slacli.incidents import Event, State, record, replay
+from slacli.instants import now
+from slacli.maintenance import Window, new_window, transition
 from slacli.policy import Policy, PolicySet, policies_from_document
+from slacli.policy.snapshot import digest, standalone
+from slacli.storage.base import IncidentFilter, IncidentRow, Store
+from slacli.storage.codec import (
+    Stretch,
+    downtime_stretches,
+    downtime_text,
+    dump_window,
+    load_window,
+    state_of,
+    state_text,
+)
+from slacli.vocabulary import EventKind, TargetName, WindowAction
 
-if TYPE_CHECKING:  # the store (sqlite3) is imported only by the commands that open it
-    from slacli.store import Row, Store
+SECONDS_PER_DAY = 86400
 
 
 class Incident(NamedTuple):
@@ -33,9 +50,9 @@ class Downtime(NamedTuple):
     """An incident's weighted impact, as availability reads it (instants in epoch seconds)."""
 
     incident_id: int
-    severity: str  # now
+    severity: str  # as of the read
     excluded: str | None  # the reason its downtime does not count
-    stretches: list[tuple[float, float | None, float]]  # (start, end or None while open, weight > 0)
+    stretches: list[Stretch]
 
 
 class Opened(NamedTuple):
@@ -43,15 +60,30 @@ class Opened(NamedTuple):
     warnings: list[str]
 
 
+class Change(NamedTuple):
+    """A due instant that ``recompute`` moved."""
+
+    target: TargetName
+    before: datetime | None
+    after: datetime | None
+
+
 class Tracker:
-    def __init__(self, store: Store, policies: PolicySet, cache: HolidayCache | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        policies: PolicySet,
+        cache: HolidayCache | None = None,
+        clock: Callable[[], datetime] = now,
+    ) -> None:
         self.store = store
         self.policies = policies
         self.cache = cache
+        self.clock = clock
         self._snapshots: dict[str, Policy] = {}
         self._fill_refused = False  # writing back worked-out downtime failed once: do not wait again
 
-    # -- writing -----------------------------------------------------------------------
+    # -- incidents ---------------------------------------------------------------------
 
     def open(
         self,
@@ -73,11 +105,12 @@ class Tracker:
         if started > at:
             raise InputError("--started is after the open instant")
         warnings = []
-        late = policy.report_within is not None and at - started > policy.report_within
-        if late:
+        allowed = policy.report_within
+        late = allowed is not None and at - started > allowed
+        if late and allowed is not None:
             warnings.append(
                 f"impact began {_days(at - started)} before it was reported; policy {policy.name} asks for "
-                f"reports within {_days(policy.report_within)}: marked as reported late"
+                f"reports within {_days(allowed)}: marked as reported late"
             )
         details = {
             "policy": policy.name,
@@ -88,19 +121,19 @@ class Tracker:
             "ref": ref,
             "late_report": late,
         }
-        digest = self.policies.digest(policy.name)
-        state, event = record(None, Event("opened", at, author, details), policy, digest)
+        snapshot = digest(self.policies, policy.name)
+        state, event = record(None, Event(EventKind.OPENED, at, author, details), policy, snapshot)
         with self.store.transaction():
-            self.store.save_snapshot(digest, policy.name, self.policies.standalone(policy.name))
+            self.store.save_snapshot(snapshot, policy.name, standalone(self.policies, policy.name))
             incident_id = self.store.insert_incident(_row(state, policy))
             self._append(incident_id, event)
         return Opened(Incident(incident_id, state), warnings)
 
-    def act(self, incident_id: int, kind: str, *, at: datetime, author: str, **details: Any) -> Incident:
+    def act(self, incident_id: int, kind: EventKind, *, at: datetime, author: str, **details: Any) -> Incident:
         """Record one event (acknowledged, resolved, paused, ...) on an incident."""
         with self.store.transaction():
             state = self._state(incident_id)
-            if kind == "severity_changed":
+            if kind == EventKind.SEVERITY_CHANGED:
                 severity = self.policy_of(state).severity(details["severity"])
                 if severity.key == state.severity:
                     raise InputError(f"incident {incident_id} is already severity {severity.key}")
@@ -110,29 +143,101 @@ class Tracker:
             self._append(incident_id, event)
         return Incident(incident_id, new)
 
-    def recompute(self, incident_id: int, *, at: datetime, author: str) -> tuple[Incident, dict[str, Any]]:
+    def recompute(self, incident_id: int, *, at: datetime, author: str) -> tuple[Incident, list[Change]]:
         """Recompute an incident's deadlines with the policy file in use now."""
         with self.store.transaction():
             state = self._state(incident_id)
             if not state.is_open:
                 raise InputError(f"incident {incident_id} is resolved: its deadlines are settled")
             policy = self.policies.get(state.policy)
-            digest = self.policies.digest(policy.name)
-            self.store.save_snapshot(digest, policy.name, self.policies.standalone(policy.name))
-            new, event = record(state, Event("recomputed", _utc(at), author, {}), policy, digest)
-            changes = {
-                name: {"from": _text(getattr(state, f"{name}_due")), "to": _text(getattr(new, f"{name}_due"))}
-                for name in ("response", "resolution", "update")
-                if getattr(state, f"{name}_due") != getattr(new, f"{name}_due")
-            }
-            event = event._replace(details={**event.details, "changes": changes, "from_digest": state.digest})
+            snapshot = digest(self.policies, policy.name)
+            self.store.save_snapshot(snapshot, policy.name, standalone(self.policies, policy.name))
+            new, event = record(state, Event(EventKind.RECOMPUTED, _utc(at), author, {}), policy, snapshot)
+            changes = [
+                Change(name, before, after)
+                for name in TargetName
+                if (before := getattr(state, f"{name}_due")) != (after := getattr(new, f"{name}_due"))
+            ]
+            logged = {c.target: {"from": _text(c.before), "to": _text(c.after)} for c in changes}
+            event = event._replace(details={**event.details, "changes": logged, "from_digest": state.digest})
             self.store.update_incident(incident_id, _row(new, self.policy_of(new)))
             self._append(incident_id, event)
         return Incident(incident_id, new), changes
 
     def _append(self, incident_id: int, event: Event) -> None:
-        now = datetime.now(UTC)
-        self.store.append_event(incident_id, event.kind, event.at, event.author, dict(event.details), now)
+        self.store.append_event(incident_id, event.kind, event.at, event.author, dict(event.details), self.clock())
+
+    def _state(self, incident_id: int) -> State:
+        found = self.store.incident(incident_id)
+        if found is None:
+            raise InputError(f"no incident {incident_id} in {self.store.location}")
+        return state_of(found.state)
+
+    def get(self, incident_id: int) -> Incident:
+        """The incident with every event it has (see :meth:`as_of` for reads)."""
+        return Incident(incident_id, self._state(incident_id))
+
+    def history(self, incident_id: int) -> list[Event]:
+        self._state(incident_id)  # an unknown id is an input error
+        return [
+            Event(
+                EventKind(e.kind), datetime.fromisoformat(e.at), e.author, e.details, datetime.fromisoformat(e.recorded)
+            )
+            for e in self.store.events(incident_id)
+        ]
+
+    def as_of(self, incident: Incident, when: datetime) -> Incident | None:
+        """The incident as it stood at ``when``, its later events undone (None: not yet opened)."""
+        state = incident.state
+        if state.last_event is None or state.last_event <= when:
+            return incident
+        if state.opened > when:
+            return None
+        return Incident(incident.id, replay(e for e in self.history(incident.id) if e.at <= when))
+
+    def find(self, where: IncidentFilter, as_of: datetime) -> list[Incident]:
+        """Incidents opened by ``as_of`` matching ``where``, as they stood then."""
+        wanted = where._replace(opened_by=min(where.opened_by or as_of, as_of))
+        found = (Incident(row.id, state_of(row.state)) for row in self.store.incidents(wanted))
+        return [then for incident in found if (then := self.as_of(incident, as_of)) is not None]
+
+    def downtime(
+        self, policy: str, unresolved_at: datetime, as_of: datetime, service: str | None = None
+    ) -> list[Downtime]:
+        """The weighted impact of ``policy``'s incidents not resolved by ``unresolved_at``
+        (only those with any) as of ``as_of``, each weighted by its own policy snapshot."""
+        found, worked_out = [], []
+        for row in self.store.downtime(policy, unresolved_at, service):
+            if row.last_event is not None and datetime.fromisoformat(row.last_event) <= as_of and row.downtime:
+                data = json.loads(row.downtime)
+                found.append(Downtime(row.id, row.severity, data["excluded"], data["stretches"]))
+                continue
+            then = self.as_of(self.get(row.id), as_of)
+            if row.downtime is None:  # written before the downtime column: work it out, and keep it
+                current = self._state(row.id)
+                worked_out.append((downtime_text(current, self.policy_of(current)), row.id))
+            if then is not None and (stretches := downtime_stretches(then.state, self.policy_of(then.state))):
+                found.append(Downtime(row.id, then.state.severity, then.state.excluded, stretches))
+        self._write_back(worked_out)
+        return found
+
+    def _write_back(self, worked_out: list[tuple[str | None, int]]) -> None:
+        if worked_out and not self._fill_refused:
+            try:
+                with self.store.transaction(wait=False):
+                    self.store.fill_downtime(worked_out)
+            except StoreError:  # a read-only or busy file: correct all the same, only slower next time
+                self._fill_refused = True
+
+    def policy_of(self, state: State) -> Policy:
+        """The policy an incident's deadlines come from: its snapshot, else the file's."""
+        if state.digest not in self._snapshots:
+            tables = self.store.snapshot(state.digest)
+            if tables is None:
+                return self.policies.get(state.policy)
+            label = Path(f"{self.store.location}#policy-{state.digest}")
+            self._snapshots[state.digest] = policies_from_document(tables, label, self.cache).get(state.policy)
+        return self._snapshots[state.digest]
 
     # -- maintenance ---------------------------------------------------------------------
 
@@ -144,120 +249,49 @@ class Tracker:
         with self.store.transaction():
             # Only neighbours matter (the same ISO week, in any zone): not every window ever.
             near = (start - timedelta(days=8), end + timedelta(days=8))
-            others = [w for _, w in self.windows(policy.name, overlapping=near)]
+            others = [w for _, w in self._windows(policy.name, near)]
             window = new_window(policy, start.astimezone(UTC), end.astimezone(UTC), others=others, **options)
             window_id = self.store.insert_window(policy.name, window.start, window.end, dump_window(window))
             details = {"kind": window.kind, "warnings": list(window.warnings)}
-            self.store.append_window_event(window_id, "added", datetime.now(UTC), author, details, datetime.now(UTC))
+            recorded = self.clock()
+            self.store.append_window_event(window_id, "added", window.announced or recorded, author, details, recorded)
         return window_id, window
 
-    def window_action(self, window_id: int, action: str, *, at: datetime, author: str) -> Window:
+    def window_action(self, window_id: int, action: WindowAction, *, at: datetime, author: str) -> Window:
         with self.store.transaction():
             found = self.store.window(window_id)
             if found is None:
-                raise InputError(f"no maintenance window {window_id} in {self.store.path}")
-            window = transition(load_window(found["state"]), action)
+                raise InputError(f"no maintenance window {window_id} in {self.store.location}")
+            window = transition(load_window(found.state), action, _utc(at))
             self.store.update_window(window_id, dump_window(window))
-            self.store.append_window_event(window_id, action, at, author, {}, datetime.now(UTC))
+            self.store.append_window_event(window_id, action, at, author, {}, self.clock())
         return window
 
     def windows(
-        self, policy: str | None = None, overlapping: tuple[datetime, datetime] | None = None
+        self, as_of: datetime, policy: str | None = None, overlapping: tuple[datetime, datetime] | None = None
     ) -> list[tuple[int, Window]]:
-        return [(row["id"], load_window(row["state"])) for row in self.store.windows(policy, overlapping)]
+        """Maintenance windows by start, as they stood at ``as_of`` (announced by then)."""
+        return [(i, then) for i, window in self._windows(policy, overlapping) if (then := window.as_of(as_of))]
 
-    # -- reading -----------------------------------------------------------------------
-
-    def _state(self, incident_id: int) -> State:
-        row = self.store.incident(incident_id)
-        if row is None:
-            raise InputError(f"no incident {incident_id} in {self.store.path}")
-        return _state_of(row)
-
-    def get(self, incident_id: int) -> Incident:
-        return Incident(incident_id, self._state(incident_id))
-
-    def history(self, incident_id: int) -> list[Event]:
-        self._state(incident_id)  # an unknown id is an input error
-        return [
-            Event(e["kind"], datetime.fromisoformat(e["at"]), e["author"], e["details"])
-            for e in self.store.events(incident_id)
-        ]
-
-    def find(self, as_of: datetime | None = None, **filters: Any) -> list[Incident]:
-        """Incidents matching ``filters``; with ``as_of``, as they stood then (see :meth:`at`)."""
-        found = [Incident(row["id"], _state_of(row)) for row in self.store.incidents(**filters)]
-        if as_of is None:
-            return found
-        return [then for incident in found if (then := self.at(incident, as_of)) is not None]
-
-    def downtime(self, policy: str, unresolved_at: datetime, service: str | None = None) -> list[Downtime]:
-        """The weighted impact of ``policy``'s incidents not resolved by ``unresolved_at``
-        (only those with any), each weighted by its own policy snapshot."""
-        found, worked_out = [], []
-        for row in self.store.downtime(policy, unresolved_at, service):
-            text = row["downtime"]
-            if text is None:  # written before the downtime column: work it out, and keep it
-                text = _downtime_text(state := self._state(row["id"]), self.policy_of(state))
-                worked_out.append((text, row["id"]))
-                if text is None:
-                    continue
-            data = json.loads(text)
-            found.append(Downtime(row["id"], row["severity"], data["excluded"], data["stretches"]))
-        if worked_out and not self._fill_refused:
-            try:
-                with self.store.transaction(wait=False):
-                    self.store.fill_downtime(worked_out)
-            except StoreError:  # a read-only or busy file: correct all the same, only slower next time
-                self._fill_refused = True
-        return found
-
-    def at(self, incident: Incident, when: datetime) -> Incident | None:
-        """The incident as it stood at ``when``, its later events undone (None: not yet opened)."""
-        state = incident.state
-        if state.last_event is None or state.last_event <= when:
-            return incident
-        if state.opened > when:
-            return None
-        return Incident(incident.id, replay(e for e in self.history(incident.id) if e.at <= when))
-
-    def policy_of(self, state: State) -> Policy:
-        """The policy an incident's deadlines come from: its snapshot, else the file's."""
-        if state.digest not in self._snapshots:
-            tables = self.store.snapshot(state.digest)
-            if tables is None:
-                return self.policies.get(state.policy)
-            label = Path(f"{self.store.path}#policy-{state.digest}")
-            self._snapshots[state.digest] = policies_from_document(tables, label, self.cache).get(state.policy)
-        return self._snapshots[state.digest]
+    def _windows(
+        self, policy: str | None, overlapping: tuple[datetime, datetime] | None
+    ) -> Iterable[tuple[int, Window]]:
+        return [(row.id, load_window(row.state)) for row in self.store.windows(policy, overlapping)]
 
 
-def _row(state: State, policy: Policy) -> dict[str, Any]:
-    return {
-        "downtime": _downtime_text(state, policy),
-        "policy": state.policy,
-        "severity": state.severity,
-        "status": state.status,
-        "service": state.service,
-        "opened": state.opened.isoformat(),
-        "resolved": state.resolved.isoformat() if state.resolved else None,
-        "state": json.dumps(dump_state(state)),
-    }
-
-
-def _downtime_text(state: State, policy: Policy) -> str | None:
-    """The stretches of ``state``'s impact that count as downtime under ``policy`` (its
-    snapshot), as stored for availability; None when no stretch does."""
-    stretches = [
-        (start.timestamp(), end.timestamp() if end else None, weight)
-        for start, end, weight in impact(state, lambda key: policy.severity(key).downtime)
-        if weight > 0
-    ]
-    return json.dumps({"excluded": state.excluded, "stretches": stretches}) if stretches else None
-
-
-def _state_of(row: Row) -> State:
-    return load_state(json.loads(row["state"]))
+def _row(state: State, policy: Policy) -> IncidentRow:
+    assert state.last_event is not None
+    return IncidentRow(
+        policy=state.policy,
+        severity=state.severity,
+        status=state.status,
+        service=state.service,
+        opened=state.opened,
+        resolved=state.resolved,
+        last_event=state.last_event,
+        state=state_text(state),
+        downtime=downtime_text(state, policy),
+    )
 
 
 def _utc(t: datetime) -> datetime:
@@ -269,4 +303,4 @@ def _text(t: datetime | None) -> str | None:
 
 
 def _days(d: timedelta) -> str:
-    return f"{d.total_seconds() / 86400:.1f} days"
+    return f"{d.total_seconds() / SECONDS_PER_DAY:.1f} days"

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
-from zoneinfo import ZoneInfo
 
 Interval = tuple[float, float]
 
@@ -23,7 +21,9 @@ class Weighted(NamedTuple):
     weight: float  # 1 a full outage, 0 none, a fraction for a partial outage
 
 
-class Availability(NamedTuple):
+class Measurement(NamedTuple):
+    """T, M and D of a period, in seconds: what A is computed from."""
+
     total_seconds: float
     maintenance_seconds: float
     downtime_seconds: float
@@ -95,19 +95,7 @@ def _overlap(stretch: Weighted, holes: list[Interval]) -> float:
     return total
 
 
-def availability(stretches: Iterable[Weighted], maintenance: Iterable[Interval], lo: float, hi: float) -> Availability:
+def measure(stretches: Iterable[Weighted], maintenance: Iterable[Interval], lo: float, hi: float) -> Measurement:
     """T, M and D of the period [lo, hi)."""
     excluded = union(clip(maintenance, lo, hi))
-    return Availability(hi - lo, length(excluded), downtime(stretches, excluded, lo, hi))
-
-
-def month(year: int, number: int, zone: ZoneInfo) -> tuple[datetime, datetime]:
-    """[first day 00:00, first day of the next month 00:00) in ``zone`` (SPEC 4)."""
-    following = date(year + number // 12, number % 12 + 1, 1)
-    return (datetime.combine(date(year, number, 1), time(), zone), datetime.combine(following, time(), zone))
-
-
-def iso_week(year: int, week: int, zone: ZoneInfo) -> tuple[datetime, datetime]:
-    """[Monday 00:00, the next Monday 00:00) of ISO week ``week`` in ``zone``."""
-    monday = date.fromisocalendar(year, week, 1)  # ValueError for a week the year does not have
-    return (datetime.combine(monday, time(), zone), datetime.combine(monday + timedelta(days=7), time(), zone))
+    return Measurement(hi - lo, length(excluded), downtime(stretches, excluded, lo, hi))

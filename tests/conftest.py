@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from slacli.cli import app
+
+ROOT = Path(__file__).parents[1]
+
+
+def working_tree_env(**extra: str) -> dict[str, str]:
+    """The environment of a subprocess that must import this checkout, never an installed copy."""
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    return {**os.environ, "PYTHONPATH": path, **extra}
 
 
 @pytest.fixture(scope="session")

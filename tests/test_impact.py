@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from slacli.incidents import Event, impact, replay
+from slacli.impact import impact
+from slacli.incidents import Event, replay
 
 WEIGHTS = {"1": 1.0, "2": 0.3, "3": 0.0}
 

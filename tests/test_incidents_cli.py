@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import user_error
+from conftest import user_error, working_tree_env
 
 
 @pytest.fixture(autouse=True)
@@ -248,7 +248,7 @@ def test_two_processes_writing_at_once(database, tmp_path):
         "for _ in range(15):\n"
         "    try:\n        main()\n    except SystemExit as e:\n        assert not e.code, e.code\n"
     )
-    env = {**os.environ, "SLACLI_DB": str(database)}
+    env = working_tree_env(SLACLI_DB=str(database))
     workers = [
         subprocess.Popen(
             [sys.executable, "-c", script, str(n)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE

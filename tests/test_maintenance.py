@@ -65,11 +65,11 @@ def test_states_and_exclusion(optimy):
         optimy, t("2026-11-24T22:00"), t("2026-11-24T23:00"), kind=None, announced=None,
         title="", service=None, others=[],
     )  # fmt: skip
-    running = transition(window, "start")
-    assert transition(running, "complete").status == "completed"
+    running = transition(window, "start", window.start)
+    assert transition(running, "complete", window.end).status == "completed"
     with pytest.raises(InputError):
-        transition(running, "cancel")
-    assert excluded([window, transition(window, "cancel")], ["scheduled"]) == [
+        transition(running, "cancel", window.end)
+    assert excluded([window, transition(window, "cancel", window.start)], ["scheduled"]) == [
         (window.start.timestamp(), window.end.timestamp())
     ]
     with pytest.raises(InputError):

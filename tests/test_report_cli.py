@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from conftest import user_error
 
-from slacli.reports import REPORT_COLUMNS, SUMMARY_COLUMNS
+from slacli.views.report import REPORT_COLUMNS, SUMMARY_COLUMNS
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from slacli.uptime import Weighted, availability, downtime, iso_week, month, union
+from slacli.periods import iso_week, month
+from slacli.uptime import Weighted, downtime, measure, union
 
 NY = ZoneInfo("America/New_York")
 H = 3600.0
@@ -39,7 +40,7 @@ def test_overlapping_outages_count_once_and_touching_ones_merge():
 
 
 def test_outage_partly_inside_maintenance():
-    result = availability([Weighted(0, 2 * H, 1)], [(H, 3 * H)], 0, DAY)
+    result = measure([Weighted(0, 2 * H, 1)], [(H, 3 * H)], 0, DAY)
     assert (result.maintenance_seconds, result.downtime_seconds) == (2 * H, H)
     assert result.percent == (DAY - 2 * H - H) / (DAY - 2 * H) * 100
 
@@ -56,17 +57,17 @@ def test_clipping_to_the_period_and_open_incidents():
 
 
 def test_no_incidents_is_100_and_all_maintenance_has_no_availability():
-    assert availability([], [], 0, DAY).percent == 100
-    assert availability([Weighted(0, H, 1)], [(-1, DAY + 1)], 0, DAY).percent is None
+    assert measure([], [], 0, DAY).percent == 100
+    assert measure([Weighted(0, H, 1)], [(-1, DAY + 1)], 0, DAY).percent is None
 
 
 def test_never_100_percent_when_there_is_downtime():
-    result = availability([Weighted(0, 1, 1)], [], 0, 31 * DAY)
+    result = measure([Weighted(0, 1, 1)], [], 0, 31 * DAY)
     assert result.downtime_seconds == 1 and result.percent < 100
 
 
 def test_allowed_downtime():
-    result = availability([], [(0, DAY)], 0, 31 * DAY)
+    result = measure([], [(0, DAY)], 0, 31 * DAY)
     assert round(result.allowed_downtime_seconds(99.9)) == round(0.001 * 30 * DAY)
 
 
@@ -104,16 +105,16 @@ def test_downtime_matches_brute_force(raw, maint):
 @given(spans, windows, st.integers(0, 800), st.integers(1, 100), st.integers(0, 100))
 def test_availability_properties(raw, maint, outage, outage_length, cut):
     raw = [*raw, (outage, outage_length, 1.0)]
-    base = availability(stretches(raw), holes(maint), 0, 900)
+    base = measure(stretches(raw), holes(maint), 0, 900)
     if base.percent is not None:
         assert 0 <= base.percent <= 100
     # Maintenance declared over part of a full outage never lowers A (it moves time from
     # D to M); over uptime it does lower A slightly, as T - M shrinks while D stays.
     inside = (outage, outage + min(cut, outage_length))
-    widened = availability(stretches(raw), [*holes(maint), inside], 0, 900)
+    widened = measure(stretches(raw), [*holes(maint), inside], 0, 900)
     if base.percent is not None and widened.percent is not None:
         assert widened.percent >= base.percent - 1e-9
-    worse = availability([*stretches(raw), Weighted(100, 200, 1)], holes(maint), 0, 900)
+    worse = measure([*stretches(raw), Weighted(100, 200, 1)], holes(maint), 0, 900)
     if base.percent is not None:
         assert worse.percent <= base.percent + 1e-9  # more downtime never raises it
 

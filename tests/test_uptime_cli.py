@@ -13,8 +13,8 @@ from conftest import user_error
 
 from slacli.cli import app
 from slacli.paths import SHIPPED_POLICIES
-from slacli.store import MIGRATIONS
-from slacli.uptime import month
+from slacli.periods import month
+from slacli.storage.sqlite import MIGRATIONS
 
 
 @pytest.fixture(autouse=True)

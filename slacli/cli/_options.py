@@ -1,5 +1,8 @@
-"""Options shared by several commands, and shell completion of their values."""
+"""Options shared by several commands, shell completion of their values, and the SPEC 2.14
+reading of instants given on the command line."""
 
+import os
+from datetime import datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -7,8 +10,8 @@ import typer
 
 from slacli.cli._state import AppState
 from slacli.errors import SlacliError
-from slacli.instants import zone
-from slacli.render import Format
+from slacli.instants import now, parse_instant, zone
+from slacli.output import Format
 
 
 def _state(ctx: typer.Context) -> AppState:
@@ -39,6 +42,26 @@ def output_zone(tz: str | None, default: ZoneInfo) -> ZoneInfo:
     return zone(tz) if tz else default
 
 
+def reading_zone(state: AppState, policy: str | None) -> ZoneInfo | None:
+    """Where an instant without an offset is read (SPEC 2.14): the policy's zone when the
+    command has one policy, else the machine's local zone (None)."""
+    return state.policies().get(policy).calendar.zone if policy else None
+
+
+def instant(text: str | None, tz: ZoneInfo | None, what: str = "--at") -> datetime:
+    """An instant option (default: now), naive text read in ``tz`` (None: local time)."""
+    return parse_instant(text, tz, what=what) if text else now()
+
+
+def as_of_text(t: datetime, tz: ZoneInfo | None) -> str:
+    """A header's as-of instant, with its offset, in the reading zone (else local time)."""
+    return (t.astimezone(tz) if tz else t.astimezone()).isoformat(timespec="seconds")
+
+
+def author(by: str | None) -> str:
+    return by or os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"
+
+
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 TzOption = Annotated[
     str | None, typer.Option("--tz", metavar="ZONE", help="Show instants in this IANA zone (default: the policy's).")
@@ -46,5 +69,16 @@ TzOption = Annotated[
 PolicyOption = Annotated[
     str, typer.Option("--policy", "-p", help="Policy whose calendar to use.", autocompletion=complete_policy)
 ]
+PolicyFilter = Annotated[
+    str | None, typer.Option("--policy", "-p", help="Only this policy.", autocompletion=complete_policy)
+]
 ServiceOption = Annotated[str | None, typer.Option(help="Affected service.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print the id alone.")]
+AtOption = Annotated[
+    str | None, typer.Option("--at", metavar="T", help="When it happened (default: now; no offset = policy zone).")
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option("--at", metavar="T", help="As of T (default: now; no offset: --policy's zone, else local time)."),
+]
+ByOption = Annotated[str | None, typer.Option("--by", metavar="NAME", help="Who did it (default: $USER).")]

@@ -39,7 +39,7 @@ class AppState:
         ``create=False`` for commands about an existing incident: a mistyped --db must not
         leave a new, empty database behind."""
         if self._tracker is None:
-            from slacli.store import open_store  # lazily: deadline and policies never touch SQLite
+            from slacli.storage import open_store  # lazily: deadline and policies never touch SQLite
             from slacli.tracker import Tracker
 
             path = database_file(self.db_option)

@@ -1,6 +1,6 @@
 """``slacli calendar add|between``: business-time arithmetic on a policy's calendar."""
 
-import sys
+from collections.abc import Mapping
 from typing import Annotated
 
 import typer
@@ -9,7 +9,7 @@ from slacli.cli._options import FormatOption, PolicyOption, TzOption, output_zon
 from slacli.cli._state import AppState
 from slacli.errors import InputError
 from slacli.instants import format_duration, iso, parse_duration, parse_instant
-from slacli.render import Format, emit, write_fields
+from slacli.output import Document, Fields, Format, render
 from slacli.rules import BusinessDuration, Rule, WallDuration, parse_rule
 
 app = typer.Typer(
@@ -96,11 +96,8 @@ def _business_rule(text: str) -> Rule:
         return rule
 
 
-def _print(fmt: Format, record: dict[str, object]) -> None:
-    if fmt.human:
-        write_fields(list(record.items()), sys.stdout, fmt=fmt)
-    else:
-        emit(fmt, [record], list(record), sys.stdout, json_data=record)
+def _print(fmt: Format, record: Mapping[str, object]) -> None:
+    render(Document([Fields(record)], record), fmt)
 
 
 COMMANDS = {"calendar": (app, None)}

@@ -1,6 +1,5 @@
 """``slacli demo``: a realistic on-call week against the five presets, in a throwaway database."""
 
-import sys
 import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -9,14 +8,17 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from slacli.cli._state import AppState, holiday_cache
-from slacli.cli.board import BREACH_COLUMNS, DUE_COLUMNS, breach_rows, due_rows
-from slacli.cli.maintenance import COLUMNS as WINDOW_COLUMNS
-from slacli.cli.maintenance import flat, window_record
-from slacli.instants import parse_instant
-from slacli.render import percent_text, write_table
-from slacli.reports import availability_record, incident_record, measure
-from slacli.uptime import month
+from slacli.cli._state import AppState
+from slacli.instants import parse_instant, short
+from slacli.output import AVAILABILITY_SHOWN, Block, Document, Format, Table, render
+from slacli.periods import month
+from slacli.tracker import Tracker
+from slacli.views.availability import period_availability
+from slacli.views.board import BREACH_COLUMNS, DUE_COLUMNS, breaches, due_board
+from slacli.views.incidents import Which, listing
+from slacli.views.maintenance import COLUMNS as WINDOW_COLUMNS
+from slacli.views.maintenance import window_list
+from slacli.vocabulary import EventKind, WindowAction
 
 EPILOG = "Example: slacli demo --week-of 2026-11-23"
 NEW_YORK = ZoneInfo("America/New_York")
@@ -81,17 +83,12 @@ def demo(
     def when(day: int, clock: str) -> datetime:
         return parse_instant(f"{(monday + timedelta(days=day)).date()}T{clock}", NEW_YORK)
 
-    from slacli.store import open_store  # lazily, as every command that opens the store
-    from slacli.tracker import Tracker
-
     with tempfile.TemporaryDirectory() as scratch:
-        store = open_store(Path(scratch) / "demo.db")
-        tracker = Tracker(store, state.policies(), holiday_cache())
-        events: list[tuple[datetime, int, str, dict[str, Any]]] = []
+        tracker = AppState(state.policies_option, str(Path(scratch) / "demo.db")).tracker()
+        events: list[tuple[datetime, int, EventKind, dict[str, Any]]] = []
         for number, (policy, severity, day, clock, title) in enumerate(INCIDENTS, start=1):
-            events.append(
-                (when(day, clock), number, "opened", {"policy": policy, "severity": severity, "title": title})
-            )
+            details = {"policy": policy, "severity": severity, "title": title}
+            events.append((when(day, clock), number, EventKind.OPENED, details))
         events += [(when(day, clock), number, kind, details) for number, kind, day, clock, details in SHIFT]
         for policy, kind, (day, clock), (end_day, end_clock), notice, title in MAINTENANCE:
             start, end = when(day, clock), when(end_day, end_clock)
@@ -99,55 +96,48 @@ def demo(
                 policy, start, end, author="demo", kind=kind,
                 announced=start - timedelta(days=notice), title=title, service=None,
             )  # fmt: skip
-            tracker.window_action(window_id, "start", at=start, author="demo")
-            tracker.window_action(window_id, "complete", at=end, author="demo")
+            tracker.window_action(window_id, WindowAction.START, at=start, author="demo")
+            tracker.window_action(window_id, WindowAction.COMPLETE, at=end, author="demo")
         looks = iter(LOOKS)
         look = next(looks, None)
         for at, number, kind, details in sorted(events, key=lambda e: e[0]):
             while look and when(look[0], look[1]) < at:
-                _show(tracker, when(look[0], look[1]), look[2])
+                _look(tracker, when(look[0], look[1]), look[2])
                 look = next(looks, None)
-            if kind == "opened":
+            if kind == EventKind.OPENED:
                 tracker.open(details["title"], details["policy"], details["severity"], at=at, author="demo")
             else:
                 tracker.act(number, kind, at=at, author="demo", **details)
         for day, clock, what in [look, *looks] if look else []:
-            _show(tracker, when(day, clock), what)
+            _look(tracker, when(day, clock), what)
         end = when(*LOOKS[-1][:2])
-        rows = [incident_record(tracker, incident, end) for incident in tracker.find(open_only=False)]
-        title = f"\nslacli list --all: each incident's deadlines, as of {end.strftime('%a %d %b %H:%M %Z')}"
-        write_table(rows, LIST_COLUMNS, sys.stdout, title=title)
-        _month(state, tracker, end)
-        store.close()
+        rows = listing(tracker, Which(status=None), end)
+        title = f"\nslacli list --all: each incident's deadlines, as of {short(end, NEW_YORK)}"
+        blocks: list[Block] = [Table(rows, LIST_COLUMNS, title), *_month(tracker, end)]
+        render(Document(blocks, None), Format.table)
+        tracker.store.close()
 
 
-def _month(state: AppState, tracker: Any, end: datetime) -> None:
+def _month(tracker: Tracker, end: datetime) -> list[Block]:
     """The maintenance windows, and each targeted policy's availability of the month, as of ``end``."""
-    windows = flat([window_record(state, i, w) for i, w in tracker.windows()])
-    write_table(windows, WINDOW_COLUMNS, sys.stdout, title="\nslacli maintenance list")
+    windows = Table(window_list(tracker, end), WINDOW_COLUMNS, "\nslacli maintenance list")
     rows = []
     for policy in tracker.policies:
-        if policy.availability.target_pct is None:
-            continue
-        period = month(end.year, end.month, policy.calendar.zone)
-        result = measure(tracker, policy, *period)
-        record = availability_record(policy, result, *period, None)
-        rows.append({**record, "availability_pct": percent_text(result.percent, result.downtime_seconds > 0)})
-    shown = end.strftime("%a %d %b %H:%M %Z")
-    title = f"\nslacli uptime --month {end:%Y-%m} for the policies with a target, as of {shown}"
-    write_table(rows, UPTIME_COLUMNS, sys.stdout, title=title)
+        if policy.availability.target_pct is not None:
+            lo, hi = month(end.year, end.month, policy.calendar.zone)
+            rows.append(period_availability(tracker, policy, lo, hi, end))
+    title = f"\nslacli uptime --month {end:%Y-%m} for the policies with a target, as of {short(end, NEW_YORK)}"
+    return [windows, Table(rows, UPTIME_COLUMNS, title, shown=AVAILABILITY_SHOWN)]
 
 
-def _show(tracker: Any, at: datetime, what: str) -> None:
-    shown = at.astimezone(NEW_YORK).strftime("%a %d %b %H:%M %Z")
+def _look(tracker: Tracker, at: datetime, what: str) -> None:
+    shown = short(at, NEW_YORK)
     if what == "Due board":
-        rows = due_rows(tracker, at, None, None)
-        write_table(rows, DUE_COLUMNS, sys.stdout, title=f"\nslacli due, as of {shown}")
+        table = Table(due_board(tracker, at, None, None), DUE_COLUMNS, f"\nslacli due, as of {shown}", empty="none")
     else:
-        rows = breach_rows(tracker, at, None, None, None)
-        write_table(rows, BREACH_COLUMNS, sys.stdout, title=f"\nslacli breaches, as of {shown}")
-    if not rows:
-        sys.stdout.write("(none)\n")
+        found = breaches(tracker, at, None, None, None)
+        table = Table(found, BREACH_COLUMNS, f"\nslacli breaches, as of {shown}", empty="none")
+    render(Document([table], None), Format.table)
 
 
 COMMANDS = {"demo": (demo, EPILOG)}

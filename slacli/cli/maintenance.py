@@ -1,54 +1,39 @@
 """``slacli maintenance add|list|start|complete|cancel``."""
 
-import sys
-from datetime import datetime
 from typing import Annotated, Any
 
 import typer
 
-from slacli.cli._options import FormatOption, QuietOption, ServiceOption, complete_policy
+from slacli.cli._options import (
+    AsOfOption,
+    AtOption,
+    ByOption,
+    FormatOption,
+    PolicyFilter,
+    QuietOption,
+    ServiceOption,
+    author,
+    complete_policy,
+    instant,
+    reading_zone,
+)
 from slacli.cli._state import AppState
-from slacli.cli.incidents import AtOption, ByOption, author
-from slacli.instants import iso, now, parse_instant
-from slacli.maintenance import KINDS, TRANSITIONS, Window
-from slacli.render import Format, emit
+from slacli.instants import parse_instant
+from slacli.maintenance import TRANSITIONS
+from slacli.output import Document, Format, Table, render, warn
+from slacli.views.maintenance import COLUMNS, window_list, window_record
+from slacli.vocabulary import MaintenanceKind, WindowAction
 
 app = typer.Typer(
     help="Maintenance windows: scheduled, regular and emergency.",
     no_args_is_help=True,
     epilog="Example: slacli maintenance add --policy optimy --start 2026-11-28T22:00 --end 2026-11-29T01:00",
 )
-COLUMNS = ("id", "policy", "kind", "status", "start", "end", "announced", "title", "service", "warnings")
 
 
-def window_record(state: AppState, window_id: int, window: Window) -> dict[str, Any]:
-    zone = state.policies().get(window.policy).calendar.zone
-
-    def shown(t: datetime | None) -> str | None:
-        return iso(t, zone) if t else None
-
-    return {
-        "id": window_id,
-        "policy": window.policy,
-        "kind": window.kind,
-        "status": window.status,
-        "start": shown(window.start),
-        "end": shown(window.end),
-        "announced": shown(window.announced),
-        "title": window.title,
-        "service": window.service,
-        "warnings": list(window.warnings),
-    }
-
-
-def flat(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Window records for tables and CSV: the warnings in one cell."""
-    return [{**r, "warnings": "; ".join(r["warnings"])} for r in rows]
-
-
-def _emit(fmt: Format, rows: list[dict[str, Any]], title: str, *, one: bool = False) -> None:
-    """Print windows; JSON is an object for one window (add, start, ...) and a list for list."""
-    emit(fmt, flat(rows), COLUMNS, sys.stdout, title=title, json_data=rows[0] if one else rows)
+def _one(record: dict[str, Any], title: str) -> Document:
+    """One window: an object in JSON (add, start, ...), a one-row table for people and CSV."""
+    return Document([Table([record], COLUMNS, title)], record)
 
 
 @app.command(epilog="Example: slacli maintenance add --policy optimy --start 2026-11-28T22:00 --end 2026-11-29T01:00")
@@ -59,7 +44,7 @@ def add(
     end: Annotated[str, typer.Option(metavar="T", help="When it ends.")],
     announced: Annotated[str | None, typer.Option(metavar="T", help="When customers were told (default: now).")] = None,
     kind: Annotated[
-        str | None, typer.Option(help=f"{', '.join(KINDS)} (default: by the policy's notice rule).")
+        str | None, typer.Option(help=f"{', '.join(MaintenanceKind)} (default: by the policy's notice rule).")
     ] = None,
     title: Annotated[str, typer.Option(help="What is done.")] = "",
     service: ServiceOption = None,
@@ -71,39 +56,39 @@ def add(
     state: AppState = ctx.obj
     chosen = state.policies().get(policy)
     zone = chosen.calendar.zone
-    told = parse_instant(announced, zone, what="--announced") if announced else now()
     window_id, window = state.tracker().add_window(
         chosen.name,
         parse_instant(start, zone, what="--start"),
         parse_instant(end, zone, what="--end"),
         author=author(by),
         kind=kind,
-        announced=told,
+        announced=instant(announced, zone, "--announced"),
         title=title,
         service=service,
     )
     for warning in window.warnings:
-        typer.echo(f"slacli: warning: {warning}", err=True)
+        warn(warning)
     if quiet:
         typer.echo(window_id)
         return
-    _emit(fmt, [window_record(state, window_id, window)], f"Maintenance {window_id}", one=True)
+    render(_one(window_record(state.policies(), window_id, window), f"Maintenance {window_id}"), fmt)
 
 
 @app.command("list", epilog="Example: slacli maintenance list --policy optimy --format json")
 def list_windows(
     ctx: typer.Context,
-    policy: Annotated[str | None, typer.Option("--policy", "-p", autocompletion=complete_policy)] = None,
+    policy: PolicyFilter = None,
+    at: AsOfOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """Maintenance windows, by start."""
+    """Maintenance windows announced by --at, by start, as they stood then."""
     state: AppState = ctx.obj
     name = state.policies().get(policy).name if policy else None
-    rows = [window_record(state, i, w) for i, w in state.tracker().windows(name)]
-    _emit(fmt, rows, "Maintenance")
+    rows = window_list(state.tracker(), instant(at, reading_zone(state, policy)), name)
+    render(Document([Table(rows, COLUMNS, "Maintenance")], rows), fmt)
 
 
-def _action(name: str) -> Any:
+def _action(action: WindowAction) -> Any:
     def command(
         ctx: typer.Context,
         window_id: Annotated[int, typer.Argument(help="Maintenance window id.", min=1)],
@@ -113,15 +98,14 @@ def _action(name: str) -> Any:
     ) -> None:
         state: AppState = ctx.obj
         tracker = state.tracker(create=False)
-        when = parse_instant(at, None, what="--at") if at else now()
-        window = tracker.window_action(window_id, name, at=when, author=author(by))
-        _emit(fmt, [window_record(state, window_id, window)], f"Maintenance {window_id}", one=True)
+        window = tracker.window_action(window_id, action, at=instant(at, None), author=author(by))
+        render(_one(window_record(state.policies(), window_id, window), f"Maintenance {window_id}"), fmt)
 
-    command.__doc__ = f"Mark a maintenance window {TRANSITIONS[name][1]}."
+    command.__doc__ = f"Mark a maintenance window {TRANSITIONS[action][1]}."
     return command
 
 
-for _name in TRANSITIONS:
-    app.command(_name, epilog=f"Example: slacli maintenance {_name} 3")(_action(_name))
+for _action_name in WindowAction:
+    app.command(str(_action_name), epilog=f"Example: slacli maintenance {_action_name} 3")(_action(_action_name))
 
 COMMANDS = {"maintenance": (app, None)}

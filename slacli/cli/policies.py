@@ -11,8 +11,9 @@ from slacli.calendars import Calendar
 from slacli.cli._options import FormatOption, complete_policy
 from slacli.cli._state import AppState
 from slacli.instants import format_duration, now
+from slacli.output import Document, Fields, Format, Table, render
 from slacli.policy import Policy, Severity
-from slacli.render import Format, emit, write_fields, write_table
+from slacli.policy.snapshot import standalone
 
 app = typer.Typer(
     help="Inspect and validate the policy file.",
@@ -27,8 +28,7 @@ def list_policies(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
     state: AppState = ctx.obj
     policy_set = state.policies()
     rows = [_summary(p) for p in policy_set]
-    columns = LIST_COLUMNS if fmt.human else list(rows[0])
-    emit(fmt, rows, columns, sys.stdout, title=f"Policies in {policy_set.path}")
+    render(Document([Table(rows, LIST_COLUMNS, f"Policies in {policy_set.path}", list(rows[0]))], rows), fmt)
 
 
 LIST_COLUMNS = ("name", "timezone", "hours", "holidays", "severities", "availability_target_pct", "description")
@@ -49,18 +49,19 @@ def show(
     if toml:
         import tomli_w  # lazily: only this option writes TOML
 
-        sys.stdout.write(tomli_w.dumps(state.policies().standalone(name)))
+        sys.stdout.write(tomli_w.dumps(standalone(state.policies(), name)))
         return
     today = now().astimezone(policy.calendar.zone).date()
     holidays = _holidays(policy.calendar, today)
     severities = [_severity(s) for s in policy.severities]
-    if fmt.human:
-        write_fields(list(_summary(policy).items()), sys.stdout, title=f"Policy {policy.name}", fmt=fmt)
-        write_table(severities, list(severities[0]), sys.stdout, title="Severities", fmt=fmt)
-        write_table(holidays, ["date", "weekday", "holiday"], sys.stdout, title="Holidays, next 12 months", fmt=fmt)
-        return
+    targets = Table(severities, list(severities[0]), "Severities")
+    blocks = [
+        Fields(_summary(policy), f"Policy {policy.name}"),
+        targets,
+        Table(holidays, ["date", "weekday", "holiday"], "Holidays, next 12 months"),
+    ]
     data = {**_summary(policy), "severity_targets": severities, "upcoming_holidays": holidays}
-    emit(fmt, severities, list(severities[0]), sys.stdout, json_data=data)
+    render(Document(blocks, data, targets), fmt)
 
 
 @app.command(epilog="Example: slacli policies check ./policies.toml")

@@ -1,8 +1,9 @@
-"""The SQLite store: the only module that speaks SQL.
+"""The SQLite store: the only module that speaks SQL (the contract: :mod:`.base`).
 
 Tables: ``events`` (append-only, the truth), ``incidents`` (each incident's current
-state, rewritten with every event it gets, so that listings never replay history) and
-``policy_snapshots`` (the policy tables each incident's deadlines were computed from).
+state, rewritten with every event it gets, so that listings never replay history),
+``policy_snapshots`` (the policy tables each incident's deadlines were computed from),
+``maintenance`` and its log ``maintenance_events`` (read by ``slacli maintenance show``).
 The schema evolves by ordered forward migrations recorded in ``PRAGMA user_version``.
 Writers take the write lock up front (``BEGIN IMMEDIATE``) and wait for each other
 (``busy_timeout``), so a cron job and a person can write at the same moment.
@@ -14,13 +15,21 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from slacli.errors import SlacliError, StoreError
+from slacli.storage.base import (
+    IncidentFilter,
+    IncidentRow,
+    StoredDowntime,
+    StoredEvent,
+    StoredIncident,
+    StoredWindow,
+)
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -121,17 +130,34 @@ def _downtime_column(db: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def _last_event_column(db: sqlite3.Connection) -> None:
+    # As-of reads replay only incidents with an event after the instant asked about; the
+    # downtime index carries the instant so availability can tell without the state. Window
+    # states learn when each start, completion or cancellation was recorded, from the log.
+    db.execute("ALTER TABLE incidents ADD COLUMN last_event TEXT")
+    db.execute("UPDATE incidents SET last_event = json_extract(state, '$.last_event')")
+    db.execute("DROP INDEX incidents_downtime")
+    db.execute(
+        "CREATE INDEX incidents_downtime ON incidents (policy, resolved, service, severity, downtime, last_event) "
+        "WHERE downtime IS NOT NULL"
+    )
+    for window_id, text in db.execute("SELECT id, state FROM maintenance").fetchall():
+        changes = db.execute(
+            "SELECT at, kind FROM maintenance_events WHERE window_id = ? AND kind != 'added' ORDER BY id", (window_id,)
+        ).fetchall()
+        state = {**json.loads(text), "changes": [[at, kind] for at, kind in changes]}
+        db.execute("UPDATE maintenance SET state = ? WHERE id = ?", (json.dumps(state), window_id))
+
+
 STALE = "stale"
+INCIDENT_COLUMNS = "policy, severity, status, service, opened, resolved, last_event, state, downtime"
 
 
-class Row(dict[str, Any]):
-    """An incident row: id, policy, severity, status, service, opened, resolved, state (JSON),
-    downtime (JSON: its weighted impact; None when it has none; STALE when not yet written)."""
-
-
-class Store:
+class SQLiteStore:
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.location = str(path)
         try:
             self.db = self._connect(path)
             self._migrate()
@@ -187,21 +213,16 @@ class Store:
 
     # -- writes (inside transaction()) -------------------------------------------------
 
-    def insert_incident(self, row: dict[str, Any]) -> int:
+    def insert_incident(self, row: IncidentRow) -> int:
         cursor = self.db.execute(
-            "INSERT INTO incidents (policy, severity, status, service, opened, resolved, state, downtime) "
-            "VALUES (:policy, :severity, :status, :service, :opened, :resolved, :state, :downtime)",
-            row,
+            f"INSERT INTO incidents ({INCIDENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", _columns(row)
         )
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 
-    def update_incident(self, incident_id: int, row: dict[str, Any]) -> None:
-        self.db.execute(
-            "UPDATE incidents SET policy = :policy, severity = :severity, status = :status, service = :service, "
-            "opened = :opened, resolved = :resolved, state = :state, downtime = :downtime WHERE id = :id",
-            {**row, "id": incident_id},
-        )
+    def update_incident(self, incident_id: int, row: IncidentRow) -> None:
+        assignments = ", ".join(f"{c} = ?" for c in INCIDENT_COLUMNS.split(", "))
+        self.db.execute(f"UPDATE incidents SET {assignments} WHERE id = ?", (*_columns(row), incident_id))
 
     def fill_downtime(self, values: list[tuple[str | None, int]]) -> None:
         """Replace STALE downtime with (value, id) pairs worked out from the incidents' states."""
@@ -211,14 +232,11 @@ class Store:
             raise StoreError(f"{self.path}: {error}") from None
 
     def append_event(
-        self, incident_id: int, kind: str, at: datetime, author: str, details: dict[str, Any], recorded: datetime
+        self, incident_id: int, kind: str, at: datetime, author: str, details: Mapping[str, Any], recorded: datetime
     ) -> None:
-        self.db.execute(
-            "INSERT INTO events (incident_id, kind, at, recorded, author, details) VALUES (?, ?, ?, ?, ?, ?)",
-            (incident_id, kind, at.isoformat(), recorded.isoformat(), author, json.dumps(details)),
-        )
+        self._log("events", "incident_id", incident_id, kind, at, author, details, recorded)
 
-    def insert_window(self, policy: str, start: datetime, end: datetime, state: dict[str, Any]) -> int:
+    def insert_window(self, policy: str, start: datetime, end: datetime, state: Mapping[str, Any]) -> int:
         cursor = self.db.execute(
             'INSERT INTO maintenance (policy, start, "end", state) VALUES (?, ?, ?, ?)',
             (policy, _utc_text(start), _utc_text(end), json.dumps(state)),
@@ -226,25 +244,105 @@ class Store:
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 
-    def update_window(self, window_id: int, state: dict[str, Any]) -> None:
+    def update_window(self, window_id: int, state: Mapping[str, Any]) -> None:
         self.db.execute("UPDATE maintenance SET state = ? WHERE id = ?", (json.dumps(state), window_id))
 
     def append_window_event(
-        self, window_id: int, kind: str, at: datetime, author: str, details: dict[str, Any], recorded: datetime
+        self, window_id: int, kind: str, at: datetime, author: str, details: Mapping[str, Any], recorded: datetime
     ) -> None:
+        self._log("maintenance_events", "window_id", window_id, kind, at, author, details, recorded)
+
+    def _log(
+        self,
+        table: str,
+        owner: str,
+        owner_id: int,
+        kind: str,
+        at: datetime,
+        author: str,
+        details: Mapping[str, Any],
+        recorded: datetime,
+    ) -> None:
+        # Both logs have the same columns; table and owner names are fixed by the callers above.
         self.db.execute(
-            "INSERT INTO maintenance_events (window_id, kind, at, recorded, author, details) VALUES (?, ?, ?, ?, ?, ?)",
-            (window_id, kind, _utc_text(at), _utc_text(recorded), author, json.dumps(details)),
+            f"INSERT INTO {table} ({owner}, kind, at, recorded, author, details) VALUES (?, ?, ?, ?, ?, ?)",
+            (owner_id, str(kind), _utc_text(at), _utc_text(recorded), author, json.dumps(details)),
         )
 
-    def window(self, window_id: int) -> dict[str, Any] | None:
+    def save_snapshot(self, digest: str, name: str, tables: Mapping[str, Any]) -> None:
+        self.db.execute(
+            "INSERT OR IGNORE INTO policy_snapshots (digest, name, tables) VALUES (?, ?, ?)",
+            (digest, name, json.dumps(tables, default=str)),
+        )
+
+    # -- reads -------------------------------------------------------------------------
+
+    def incident(self, incident_id: int) -> StoredIncident | None:
+        found = self.db.execute("SELECT id, state FROM incidents WHERE id = ?", (incident_id,)).fetchone()
+        return StoredIncident(found["id"], found["state"]) if found else None
+
+    def events(self, incident_id: int) -> list[StoredEvent]:
+        return self._read_log("events", "incident_id", incident_id)
+
+    def window_events(self, window_id: int) -> list[StoredEvent]:
+        return self._read_log("maintenance_events", "window_id", window_id)
+
+    def _read_log(self, table: str, owner: str, owner_id: int) -> list[StoredEvent]:
+        rows = self.db.execute(
+            f"SELECT kind, at, author, details, recorded FROM {table} WHERE {owner} = ? ORDER BY id", (owner_id,)
+        )
+        return [StoredEvent(r["kind"], r["at"], r["author"], json.loads(r["details"]), r["recorded"]) for r in rows]
+
+    def snapshot(self, digest: str) -> dict[str, Any] | None:
+        found = self.db.execute("SELECT tables FROM policy_snapshots WHERE digest = ?", (digest,)).fetchone()
+        tables: dict[str, Any] | None = json.loads(found["tables"]) if found else None
+        return tables
+
+    def incidents(self, where: IncidentFilter) -> Iterator[StoredIncident]:
+        """Incidents matching every filter given, oldest first."""
+        clauses, params = [], []
+        if where.unresolved_at is not None:  # not resolved by then (opened at any time)
+            clauses.append("(resolved IS NULL OR resolved > ?)")
+            params.append(_utc_text(where.unresolved_at))
+        for column, value in (("policy", where.policy), ("service", where.service)):
+            if value is not None:
+                clauses.append(f"{column} = ?")  # column names are fixed above, values bound
+                params.append(value)
+        for clause, instant in (
+            ("opened >= ?", where.since),
+            ("opened < ?", where.until),
+            ("opened <= ?", where.opened_by),
+        ):
+            if instant is not None:
+                clauses.append(clause)
+                params.append(_utc_text(instant))  # stored as UTC text: compare alike
+        sql = " WHERE " + " AND ".join(clauses) if clauses else ""
+        for row in self.db.execute(f"SELECT id, state FROM incidents{sql} ORDER BY opened, id", params):
+            yield StoredIncident(row["id"], row["state"])
+
+    def downtime(self, policy: str, unresolved_at: datetime, service: str | None = None) -> list[StoredDowntime]:
+        """From the covering index: open ones and those resolved later each read by an index
+        range, not the policy's history."""
+        select = (
+            "SELECT id, severity, downtime, last_event FROM incidents INDEXED BY incidents_downtime "
+            "WHERE policy = ? AND downtime IS NOT NULL AND {resolved}"
+            + (" AND service = ?" if service is not None else "")
+        )
+        query = " UNION ALL ".join(select.format(resolved=r) for r in ("resolved IS NULL", "resolved > ?"))
+        by_service = [service] if service is not None else []
+        params = [policy, *by_service, policy, _utc_text(unresolved_at), *by_service]
+        return [
+            StoredDowntime(r["id"], r["severity"], None if r["downtime"] == STALE else r["downtime"], r["last_event"])
+            for r in self.db.execute(query + " ORDER BY id", params)
+        ]
+
+    def window(self, window_id: int) -> StoredWindow | None:
         found = self.db.execute("SELECT id, state FROM maintenance WHERE id = ?", (window_id,)).fetchone()
-        return {"id": found["id"], "state": json.loads(found["state"])} if found else None
+        return StoredWindow(found["id"], json.loads(found["state"])) if found else None
 
     def windows(
         self, policy: str | None = None, overlapping: tuple[datetime, datetime] | None = None
-    ) -> list[dict[str, Any]]:
-        """Maintenance windows by start: of ``policy`` (else all), overlapping [a, b) when given."""
+    ) -> list[StoredWindow]:
         clauses, params = [], []
         if policy is not None:
             clauses.append("policy = ?")
@@ -254,95 +352,30 @@ class Store:
             params += [_utc_text(overlapping[1]), _utc_text(overlapping[0])]
         where = " WHERE " + " AND ".join(clauses) if clauses else ""
         rows = self.db.execute(f"SELECT id, state FROM maintenance{where} ORDER BY start, id", params)
-        return [{"id": r["id"], "state": json.loads(r["state"])} for r in rows]
+        return [StoredWindow(r["id"], json.loads(r["state"])) for r in rows]
 
-    def save_snapshot(self, digest: str, name: str, tables: dict[str, Any]) -> None:
-        self.db.execute(
-            "INSERT OR IGNORE INTO policy_snapshots (digest, name, tables) VALUES (?, ?, ?)",
-            (digest, name, json.dumps(tables, default=str)),
-        )
 
-    # -- reads -------------------------------------------------------------------------
-
-    def incident(self, incident_id: int) -> Row | None:
-        found = self.db.execute("SELECT * FROM incidents WHERE id = ?", (incident_id,)).fetchone()
-        return Row(found) if found else None
-
-    def events(self, incident_id: int) -> list[dict[str, Any]]:
-        rows = self.db.execute(
-            "SELECT kind, at, author, details FROM events WHERE incident_id = ? ORDER BY id", (incident_id,)
-        )
-        return [{**dict(r), "details": json.loads(r["details"])} for r in rows]
-
-    def snapshot(self, digest: str) -> dict[str, Any] | None:
-        found = self.db.execute("SELECT tables FROM policy_snapshots WHERE digest = ?", (digest,)).fetchone()
-        return json.loads(found["tables"]) if found else None
-
-    def incidents(
-        self,
-        *,
-        open_only: bool = False,
-        open_at: datetime | None = None,
-        unresolved_at: datetime | None = None,
-        resolved_only: bool = False,
-        policy: str | None = None,
-        severity: str | None = None,
-        service: str | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-    ) -> list[Row]:
-        """Incidents matching every filter given, oldest first (``since``/``until`` on opened)."""
-        clauses, params = [], []
-        if open_only:
-            clauses.append("status != 'resolved'")
-        if open_at is not None:  # open at that instant: opened by then, not resolved by then
-            clauses.append("opened <= ? AND (resolved IS NULL OR resolved > ?)")
-            params += [open_at.astimezone(UTC).isoformat()] * 2
-        if unresolved_at is not None:  # not resolved by then (opened at any time)
-            clauses.append("(resolved IS NULL OR resolved > ?)")
-            params.append(unresolved_at.astimezone(UTC).isoformat())
-        if resolved_only:
-            clauses.append("status = 'resolved'")
-        for column, value in (("policy", policy), ("severity", severity), ("service", service)):
-            if value is not None:
-                clauses.append(f"{column} = ?")  # column names are fixed above, values bound
-                params.append(value)
-        if since is not None:
-            clauses.append("opened >= ?")
-            params.append(since.astimezone(UTC).isoformat())  # stored as UTC text: compare alike
-        if until is not None:
-            clauses.append("opened < ?")
-            params.append(until.astimezone(UTC).isoformat())
-        where = " WHERE " + " AND ".join(clauses) if clauses else ""
-        rows = self.db.execute(f"SELECT * FROM incidents{where} ORDER BY opened, id", params)
-        return [Row(r) for r in rows]
-
-    def downtime(self, policy: str, unresolved_at: datetime, service: str | None = None) -> list[Row]:
-        """id, severity and downtime (JSON; None when written before the column) of ``policy``'s
-        incidents with weighted impact, not resolved by ``unresolved_at``: from the covering index,
-        open ones and those resolved later each read by an index range, not the policy's history."""
-        select = (
-            "SELECT id, severity, downtime FROM incidents INDEXED BY incidents_downtime "
-            "WHERE policy = ? AND downtime IS NOT NULL AND {resolved}"
-            + (" AND service = ?" if service is not None else "")
-        )
-        query = " UNION ALL ".join(select.format(resolved=r) for r in ("resolved IS NULL", "resolved > ?"))
-        by_service = [service] if service is not None else []
-        params = [policy, *by_service, policy, _utc_text(unresolved_at), *by_service]
-        rows = [Row(r) for r in self.db.execute(query + " ORDER BY id", params)]
-        for row in rows:
-            if row["downtime"] == STALE:
-                row["downtime"] = None
-        return rows
+def _columns(row: IncidentRow) -> tuple[Any, ...]:
+    return (
+        row.policy,
+        row.severity,
+        str(row.status),
+        row.service,
+        _utc_text(row.opened),
+        _utc_text(row.resolved) if row.resolved else None,
+        _utc_text(row.last_event),
+        row.state,
+        row.downtime,
+    )
 
 
 def _utc_text(t: datetime) -> str:
     return t.astimezone(UTC).isoformat()
 
 
-def open_store(path: Path) -> Store:
+def open_sqlite(path: Path) -> SQLiteStore:
     try:
-        return Store(path)
+        return SQLiteStore(path)
     except SlacliError:
         raise
     except OSError as error:

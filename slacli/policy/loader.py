@@ -1,4 +1,4 @@
-"""Policies: loading and validating ``policies.toml``, turning targets into due instants.
+"""Loading and validating ``policies.toml`` into the policy model.
 
 The file has two kinds of tables, ``[calendars.NAME]`` and ``[policies.NAME]``; the
 README documents every key. Errors name the file, the key path and what is wrong.
@@ -8,189 +8,20 @@ from __future__ import annotations
 
 import itertools
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from slacli.calendars import WEEKDAYS, Calendar, WeeklyHours, always_open
 from slacli.errors import InputError, PolicyError
-from slacli.holidaydata import HolidayCache, holidays_release
-from slacli.instants import parse_duration, short, zone
+from slacli.holidaydata import HolidayCache
+from slacli.instants import parse_duration, zone
+from slacli.policy.model import AvailabilityTarget, MaintenanceRules, Policy, PolicySet, Severity, Target
 from slacli.rules import Rule, parse_rule
+from slacli.vocabulary import Anchor, MaintenanceKind
 
-ANCHORS = ("opened", "acked")
-MAINTENANCE_KINDS = ("scheduled", "regular", "emergency")
 ALWAYS_OPEN = "24x7"
-
-
-class Target(NamedTuple):
-    """A response or resolution target: a rule per anchor situation, and its anchor."""
-
-    in_hours: Rule | None
-    out_of_hours: Rule | None
-    anchor: str = "opened"
-
-    def rule_for(self, anchor_in_hours: bool) -> Rule | None:
-        return self.in_hours if anchor_in_hours else self.out_of_hours
-
-    def describe(self) -> str:
-        texts = [rule.text if rule else "none" for rule in (self.in_hours, self.out_of_hours)]
-        text = texts[0] if texts[0] == texts[1] else f"{texts[0]} in hours, {texts[1]} out of hours"
-        return text if self.anchor == "opened" else f"{text} (from acked)"
-
-
-class Due(NamedTuple):
-    """One computed target: when it falls due, from what anchor, by which rule.
-
-    ``at`` is None when there is no target (or an acked-anchored one cannot be placed
-    yet); ``provisional`` marks one counted from the response due instant (SPEC 2.9).
-    """
-
-    name: str  # "response" or "resolution"
-    at: datetime | None
-    rule: Rule | None
-    anchor: str
-    anchor_at: datetime | None
-    anchor_in_hours: bool | None
-    provisional: bool
-    calendar: Calendar
-
-    @property
-    def explanation(self) -> str:
-        """Why the target falls due when it does, in words (built only when asked for)."""
-        zone = self.calendar.zone
-        if self.anchor_in_hours is None and self.anchor_at is not None:
-            return "no target"
-        if self.anchor_at is None:
-            return "counts from acked; not acknowledged yet and no response due to count from"
-        if self.provisional:
-            lead = f"not acked yet, so from the response due {short(self.anchor_at, zone)} (provisional)"
-        else:
-            lead = f"{self.anchor} {short(self.anchor_at, zone)}"
-        lead += ", in hours" if self.anchor_in_hours else ", out of hours"
-        if self.rule is None or self.at is None:
-            return f"{lead}; no target"
-        return f"{lead}; {self.rule.explain(self.anchor_at, self.calendar, self.at)}"
-
-
-class Severity(NamedTuple):
-    key: str
-    name: str
-    aliases: tuple[str, ...]
-    calendar: Calendar
-    response: Target | None
-    resolution: Target | None
-    downtime: float
-    update_every: timedelta | None
-    postmortem: bool
-    status_reports: str | None
-    escalate: bool
-
-    def names(self) -> tuple[str, ...]:
-        return (self.key, self.name, *self.aliases)
-
-
-class Availability(NamedTuple):
-    target_pct: float | None
-    excluded_maintenance: tuple[str, ...]
-    credits: tuple[tuple[float, float], ...] = ()  # (below %, credit %), highest threshold first
-
-    def credit_pct(self, availability_pct: float | None) -> float | None:
-        """The service credit earned by a period's A: the tier of the lowest threshold A is
-        below (tiers do not add up); 0 when A is below none; None when no tiers are set."""
-        if not self.credits:
-            return None
-        if availability_pct is None:
-            return 0.0
-        return max((credit for below, credit in self.credits if availability_pct < below), default=0.0)
-
-
-class MaintenanceRules(NamedTuple):
-    notice: Rule | None  # announced later than this before the start: emergency
-    outside_hours: bool
-    regular_per_week: int | None
-
-
-class Policy(NamedTuple):
-    name: str
-    description: str
-    calendar: Calendar
-    severities: tuple[Severity, ...]
-    availability: Availability
-    maintenance: MaintenanceRules
-    report_within: timedelta | None
-    recovery_point: timedelta | None
-
-    def severity(self, text: str) -> Severity:
-        """The severity whose key, name or alias is ``text``, case-insensitively."""
-        wanted = text.strip().casefold()
-        for severity in self.severities:
-            if wanted in (n.casefold() for n in severity.names()):
-                return severity
-        known = ", ".join(s.key for s in self.severities)
-        raise InputError(f"unknown severity {text!r} for policy {self.name} (known: {known})")
-
-    def deadlines(self, severity: Severity, opened: datetime, acked: datetime | None = None) -> tuple[Due, Due]:
-        """Response and resolution due instants of an incident (SPEC 2.2-2.9)."""
-        response = _due("response", severity.response, severity.calendar, opened, None)
-        if severity.resolution and severity.resolution.anchor == "acked":
-            resolution = _due("resolution", severity.resolution, severity.calendar, acked, response)
-        else:
-            resolution = _due("resolution", severity.resolution, severity.calendar, opened, None)
-        return response, resolution
-
-
-def _due(name: str, target: Target | None, calendar: Calendar, anchor_at: datetime | None, response: Due | None) -> Due:
-    if target is None:
-        return Due(name, None, None, "opened", anchor_at, None, False, calendar)
-    provisional = False
-    if anchor_at is None:  # acked-anchored and not acknowledged yet (SPEC 2.9)
-        if response is None or response.at is None:
-            return Due(name, None, None, target.anchor, None, None, False, calendar)
-        anchor_at, provisional = response.at, True
-    in_hours = calendar.is_open(anchor_at)
-    rule = target.rule_for(in_hours)
-    at = rule.due(anchor_at, calendar) if rule else None
-    return Due(name, at, rule, target.anchor, anchor_at, in_hours, provisional, calendar)
-
-
-class PolicySet(NamedTuple):
-    """Everything one policy file defines."""
-
-    path: Path
-    calendars: Mapping[str, Calendar]
-    policies: Mapping[str, Policy]
-    document: Mapping[str, Any]
-
-    def standalone(self, name: str) -> dict[str, Any]:
-        """The TOML tables of policy ``name`` and the calendars it uses, as a file of its own."""
-        raw = self.document["policies"][self.get(name).name]
-        used = [raw.get("calendar")] + [s.get("calendar") for s in raw.get("severities", {}).values()]
-        calendars = {n: self.document["calendars"][n] for n in used if n in self.document.get("calendars", {})}
-        return {"calendars": calendars, "policies": {self.get(name).name: raw}}
-
-    def digest(self, name: str) -> str:
-        """Identifies what computes policy ``name``'s deadlines: its tables, its calendars'
-        tables and the holiday data release. Stored deadlines keep the one they came from."""
-        import hashlib  # lazily: only the incident store needs digests
-        import json
-
-        tables: dict[str, Any] = {**self.standalone(name), "holidays": holidays_release()}
-        return hashlib.sha256(json.dumps(tables, sort_keys=True, default=str).encode()).hexdigest()[:16]
-
-    def get(self, name: str) -> Policy:
-        policy = self.policies.get(name) or self.policies.get(name.strip().lower())
-        if policy is None:
-            known = ", ".join(self.policies) or "none"
-            raise InputError(f"unknown policy {name!r} in {self.path} (known: {known})")
-        return policy
-
-    def __iter__(self) -> Iterator[Policy]:
-        return iter(self.policies.values())
-
-
-# -- loading ---------------------------------------------------------------------------
 
 
 def load_policies(path: Path, cache: HolidayCache | None = None) -> PolicySet:
@@ -320,8 +151,8 @@ class _Loader:
                 raise self.error(key, f"close before open in {part!r}")
             result.append((start, end))
         result.sort()
-        for (_, close), (opening, _) in itertools.pairwise(result):
-            if opening < close:
+        for (_, close), (next_opening, _) in itertools.pairwise(result):
+            if next_opening < close:
                 raise self.error(key, "intervals overlap")
         return tuple(result)
 
@@ -433,7 +264,7 @@ class _Loader:
         if reports is not None and reports not in ("weekly", "monthly"):
             raise self.error(f"{key}.status_reports", "expected 'weekly' or 'monthly'")
         response = self.target(raw.get("response"), f"{key}.response")
-        if response and response.anchor == "acked":
+        if response and response.anchor == Anchor.ACKED:
             raise self.error(f"{key}.response", "a response target cannot count from acked")
         return Severity(
             key=name,
@@ -464,9 +295,10 @@ class _Loader:
             rule = self.rule(value, key)
             return Target(rule, rule) if rule else None
         raw = self.table(value, key, ("rule", "in_hours", "out_of_hours", "anchor"))
-        anchor = raw.get("anchor", "opened")
-        if anchor not in ANCHORS:
-            raise self.error(f"{key}.anchor", f"expected one of {', '.join(ANCHORS)}, got {anchor!r}")
+        anchor = raw.get("anchor", Anchor.OPENED)
+        if anchor not in list(Anchor):
+            raise self.error(f"{key}.anchor", f"expected one of {', '.join(Anchor)}, got {anchor!r}")
+        anchor = Anchor(anchor)
         if "rule" in raw:
             if "in_hours" in raw or "out_of_hours" in raw:
                 raise self.error(key, "give either rule or in_hours and out_of_hours, not both")
@@ -503,13 +335,14 @@ class _Loader:
             raise self.error(key, f"expected true or false, got {_kind(value)}")
         return value
 
-    def availability(self, value: Any, key: str) -> Availability:
+    def availability(self, value: Any, key: str) -> AvailabilityTarget:
         raw = self.table(value, key, ("target", "exclude_maintenance", "credits"))
         target = self.percentage(raw["target"], f"{key}.target") if "target" in raw else None
-        excluded = raw.get("exclude_maintenance", ["scheduled", "regular"])
-        if not isinstance(excluded, list) or any(k not in MAINTENANCE_KINDS for k in excluded):
-            raise self.error(f"{key}.exclude_maintenance", f"expected a list of {', '.join(MAINTENANCE_KINDS)}")
-        return Availability(target, tuple(excluded), self.credits(raw.get("credits", []), f"{key}.credits"))
+        excluded = raw.get("exclude_maintenance", [MaintenanceKind.SCHEDULED, MaintenanceKind.REGULAR])
+        if not isinstance(excluded, list) or any(k not in list(MaintenanceKind) for k in excluded):
+            raise self.error(f"{key}.exclude_maintenance", f"expected a list of {', '.join(MaintenanceKind)}")
+        kinds = tuple(MaintenanceKind(k) for k in excluded)
+        return AvailabilityTarget(target, kinds, self.credits(raw.get("credits", []), f"{key}.credits"))
 
     def credits(self, value: Any, key: str) -> tuple[tuple[float, float], ...]:
         """Tiers such as [{below = 99.9, credit = 10}, {below = 99.0, credit = 25}]."""

@@ -1,0 +1,174 @@
+"""The policy model: calendars, severities and their targets, availability targets, and
+the due instants of an incident's targets (SPEC 2.2-2.9). Built by :mod:`slacli.policy.loader`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from slacli.calendars import Calendar
+from slacli.errors import InputError
+from slacli.instants import short
+from slacli.rules import Rule
+from slacli.vocabulary import Anchor, MaintenanceKind, TargetName
+
+
+class Target(NamedTuple):
+    """A response or resolution target: a rule per anchor situation, and its anchor."""
+
+    in_hours: Rule | None
+    out_of_hours: Rule | None
+    anchor: Anchor = Anchor.OPENED
+
+    def rule_for(self, anchor_in_hours: bool) -> Rule | None:
+        return self.in_hours if anchor_in_hours else self.out_of_hours
+
+    def describe(self) -> str:
+        texts = [rule.text if rule else "none" for rule in (self.in_hours, self.out_of_hours)]
+        text = texts[0] if texts[0] == texts[1] else f"{texts[0]} in hours, {texts[1]} out of hours"
+        return text if self.anchor == Anchor.OPENED else f"{text} (from acked)"
+
+
+class Due(NamedTuple):
+    """One computed target: when it falls due, from what anchor, by which rule.
+
+    ``at`` is None when there is no target (or an acked-anchored one cannot be placed
+    yet); ``provisional`` marks one counted from the response due instant (SPEC 2.9).
+    """
+
+    name: TargetName
+    at: datetime | None
+    rule: Rule | None
+    anchor: Anchor
+    anchor_at: datetime | None
+    anchor_in_hours: bool | None
+    provisional: bool
+    calendar: Calendar
+
+    @property
+    def explanation(self) -> str:
+        """Why the target falls due when it does, in words (built only when asked for)."""
+        zone = self.calendar.zone
+        if self.anchor_in_hours is None and self.anchor_at is not None:
+            return "no target"
+        if self.anchor_at is None:
+            return "counts from acked; not acknowledged yet and no response due to count from"
+        if self.provisional:
+            lead = f"not acked yet, so from the response due {short(self.anchor_at, zone)} (provisional)"
+        else:
+            lead = f"{self.anchor} {short(self.anchor_at, zone)}"
+        lead += ", in hours" if self.anchor_in_hours else ", out of hours"
+        if self.rule is None or self.at is None:
+            return f"{lead}; no target"
+        return f"{lead}; {self.rule.explain(self.anchor_at, self.calendar, self.at)}"
+
+
+class Severity(NamedTuple):
+    key: str
+    name: str
+    aliases: tuple[str, ...]
+    calendar: Calendar
+    response: Target | None
+    resolution: Target | None
+    downtime: float
+    update_every: timedelta | None
+    postmortem: bool
+    status_reports: str | None
+    escalate: bool
+
+    def names(self) -> tuple[str, ...]:
+        return (self.key, self.name, *self.aliases)
+
+
+class AvailabilityTarget(NamedTuple):
+    """What a policy promises of availability (measured by :mod:`slacli.uptime`)."""
+
+    target_pct: float | None
+    excluded_maintenance: tuple[MaintenanceKind, ...]
+    credits: tuple[tuple[float, float], ...] = ()  # (below %, credit %), highest threshold first
+
+    def credit_pct(self, availability_pct: float | None) -> float | None:
+        """The service credit earned by a period's A: the tier of the lowest threshold A is
+        below (tiers do not add up); 0 when A is below none; None when no tiers are set."""
+        if not self.credits:
+            return None
+        if availability_pct is None:
+            return 0.0
+        return max((credit for below, credit in self.credits if availability_pct < below), default=0.0)
+
+
+class MaintenanceRules(NamedTuple):
+    notice: Rule | None  # announced later than this before the start: emergency
+    outside_hours: bool
+    regular_per_week: int | None
+
+
+class Policy(NamedTuple):
+    name: str
+    description: str
+    calendar: Calendar
+    severities: tuple[Severity, ...]
+    availability: AvailabilityTarget
+    maintenance: MaintenanceRules
+    report_within: timedelta | None
+    recovery_point: timedelta | None
+
+    def severity(self, text: str) -> Severity:
+        """The severity whose key, name or alias is ``text``, case-insensitively."""
+        wanted = text.strip().casefold()
+        for severity in self.severities:
+            if wanted in (n.casefold() for n in severity.names()):
+                return severity
+        known = ", ".join(s.key for s in self.severities)
+        raise InputError(f"unknown severity {text!r} for policy {self.name} (known: {known})")
+
+    def deadlines(self, severity: Severity, opened: datetime, acked: datetime | None = None) -> tuple[Due, Due]:
+        """Response and resolution due instants of an incident (SPEC 2.2-2.9)."""
+        response = _due(TargetName.RESPONSE, severity.response, severity.calendar, opened, None)
+        if severity.resolution and severity.resolution.anchor == Anchor.ACKED:
+            resolution = _due(TargetName.RESOLUTION, severity.resolution, severity.calendar, acked, response)
+        else:
+            resolution = _due(TargetName.RESOLUTION, severity.resolution, severity.calendar, opened, None)
+        return response, resolution
+
+
+def _due(
+    name: TargetName, target: Target | None, calendar: Calendar, anchor_at: datetime | None, response: Due | None
+) -> Due:
+    if target is None:
+        return Due(name, None, None, Anchor.OPENED, anchor_at, None, False, calendar)
+    provisional = False
+    if anchor_at is None:  # acked-anchored and not acknowledged yet (SPEC 2.9)
+        if response is None or response.at is None:
+            return Due(name, None, None, target.anchor, None, None, False, calendar)
+        anchor_at, provisional = response.at, True
+    in_hours = calendar.is_open(anchor_at)
+    rule = target.rule_for(in_hours)
+    at = rule.due(anchor_at, calendar) if rule else None
+    return Due(name, at, rule, target.anchor, anchor_at, in_hours, provisional, calendar)
+
+
+class PolicySet:
+    """Everything one policy file defines; iterating it gives its policies."""
+
+    __slots__ = ("calendars", "document", "path", "policies")
+
+    def __init__(
+        self, path: Path, calendars: Mapping[str, Calendar], policies: Mapping[str, Policy], document: Mapping[str, Any]
+    ) -> None:
+        self.path = path
+        self.calendars = calendars
+        self.policies = policies
+        self.document = document
+
+    def get(self, name: str) -> Policy:
+        policy = self.policies.get(name) or self.policies.get(name.strip().lower())
+        if policy is None:
+            known = ", ".join(self.policies) or "none"
+            raise InputError(f"unknown policy {name!r} in {self.path} (known: {known})")
+        return policy
+
+    def __iter__(self) -> Iterator[Policy]:
+        return iter(self.policies.values())

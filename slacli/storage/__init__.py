@@ -1,0 +1,20 @@
+"""Stores behind one contract (:mod:`.base`); :func:`open_store` picks one by location.
+
+Only :mod:`.sqlite` imports ``sqlite3``, and only when a store is opened, so commands
+that never touch incidents (``deadline``, ``policies``) start without it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from slacli.storage.base import Store
+
+
+def open_store(location: Path) -> Store:
+    """The store at ``location``: today always a SQLite file (a server URL later)."""
+    from slacli.storage.sqlite import open_sqlite
+
+    return open_sqlite(location)

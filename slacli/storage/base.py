@@ -1,0 +1,111 @@
+"""The storage contract: what the tracker and the read layer need from a store.
+
+A store keeps four things: the append-only event log of each incident, each incident's
+current state (rewritten with every event, so listings never replay history), the
+policy snapshots deadlines were computed from, and maintenance windows with their log.
+States and windows arrive as JSON-ready documents (:mod:`slacli.storage.codec`); a store
+indexes the few columns of :class:`IncidentRow` and never looks inside the documents.
+Instants are aware datetimes in and ISO 8601 text out. ``tests/test_store_contract.py``
+runs the same suite against every implementation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager
+from datetime import datetime
+from typing import Any, NamedTuple, Protocol
+
+
+class IncidentRow(NamedTuple):
+    """What a store indexes of an incident; ``state`` is its document (JSON text)."""
+
+    policy: str
+    severity: str
+    status: str
+    service: str | None
+    opened: datetime
+    resolved: datetime | None  # the last resolution, None while open
+    last_event: datetime
+    state: str
+    downtime: str | None  # weighted impact (JSON; epoch seconds), None when it has none
+
+
+class StoredIncident(NamedTuple):
+    id: int
+    state: str  # JSON
+
+
+class StoredDowntime(NamedTuple):
+    id: int
+    severity: str
+    downtime: str | None  # None: written before stores kept it; work it out from the state
+    last_event: str | None  # ISO text; None when written before stores kept it
+
+
+class StoredEvent(NamedTuple):
+    kind: str
+    at: str  # ISO text
+    author: str
+    details: dict[str, Any]
+    recorded: str  # ISO text: when it was written down, as opposed to when it happened
+
+
+class StoredWindow(NamedTuple):
+    id: int
+    state: dict[str, Any]
+
+
+class IncidentFilter(NamedTuple):
+    """Incidents matching every field given (None: any). Stored columns hold the latest
+    state, so as-of reads ask for a superset and the tracker narrows it after replaying."""
+
+    policy: str | None = None
+    service: str | None = None
+    since: datetime | None = None  # opened at or after
+    until: datetime | None = None  # opened before
+    opened_by: datetime | None = None  # opened at or before
+    unresolved_at: datetime | None = None  # not (last) resolved by then
+
+
+class Store(Protocol):
+    location: str  # for messages: a path or a URL without credentials
+
+    def transaction(self, *, wait: bool = True) -> AbstractContextManager[None]:
+        """One write transaction, rolled back on any error. Without ``wait``, a store busy
+        with another writer is a StoreError at once (for writes that can be skipped)."""
+        ...
+
+    def close(self) -> None: ...
+
+    # writes, inside transaction()
+    def insert_incident(self, row: IncidentRow) -> int: ...
+    def update_incident(self, incident_id: int, row: IncidentRow) -> None: ...
+    def fill_downtime(self, values: list[tuple[str | None, int]]) -> None: ...
+    def append_event(
+        self, incident_id: int, kind: str, at: datetime, author: str, details: Mapping[str, Any], recorded: datetime
+    ) -> None: ...
+    def save_snapshot(self, digest: str, name: str, tables: Mapping[str, Any]) -> None: ...
+    def insert_window(self, policy: str, start: datetime, end: datetime, state: Mapping[str, Any]) -> int: ...
+    def update_window(self, window_id: int, state: Mapping[str, Any]) -> None: ...
+    def append_window_event(
+        self, window_id: int, kind: str, at: datetime, author: str, details: Mapping[str, Any], recorded: datetime
+    ) -> None: ...
+
+    # reads
+    def incident(self, incident_id: int) -> StoredIncident | None: ...
+    def incidents(self, where: IncidentFilter) -> Iterator[StoredIncident]: ...
+    def events(self, incident_id: int) -> list[StoredEvent]: ...
+    def downtime(self, policy: str, unresolved_at: datetime, service: str | None = None) -> list[StoredDowntime]:
+        """The incidents of ``policy`` with weighted impact not (last) resolved by ``unresolved_at``."""
+        ...
+
+    def snapshot(self, digest: str) -> dict[str, Any] | None: ...
+    def window(self, window_id: int) -> StoredWindow | None: ...
+    def windows(
+        self, policy: str | None = None, overlapping: tuple[datetime, datetime] | None = None
+    ) -> list[StoredWindow]:
+        """Windows by start: of ``policy`` (else all), overlapping [a, b) when given."""
+        ...
+
+    def window_events(self, window_id: int) -> list[StoredEvent]: ...

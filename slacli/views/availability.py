@@ -1,0 +1,174 @@
+"""Availability of a period as of an instant (SPEC 4): the figures, why each interval
+counted (``--explain``), and the month-by-month trend with the error budget's burn rate.
+
+Keys of :func:`availability_record`: policy, month, from, to, total_minutes,
+maintenance_minutes, downtime_minutes, availability_pct (None when the whole period is
+maintenance), target_pct, allowed_downtime_minutes, remaining_downtime_minutes, met
+(None without a target), credit_pct (None without credit tiers).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, NamedTuple
+
+from slacli.maintenance import Window, excluded
+from slacli.periods import months_back
+from slacli.policy import Policy
+from slacli.tracker import Downtime, Tracker
+from slacli.uptime import Measurement, Weighted, clip, length, measure, union
+from slacli.views import local, number
+from slacli.vocabulary import WindowStatus
+
+COLUMNS = (
+    *("policy", "month", "from", "to", "total_minutes", "maintenance_minutes", "downtime_minutes"),
+    *("availability_pct", "target_pct", "allowed_downtime_minutes", "remaining_downtime_minutes", "met", "credit_pct"),
+)
+EXPLAIN_COLUMNS = ("source", "start", "end", "minutes", "why")
+
+
+class Inputs(NamedTuple):
+    """What availability is computed from, with where each piece came from."""
+
+    stretches: list[tuple[Downtime, Weighted]]
+    excluded_incidents: list[Downtime]
+    windows: list[tuple[int, Window]]
+
+    def measure(self, policy: Policy, start: datetime, end: datetime) -> Measurement:
+        """T, M and D over [start, end), which lies within the span gathered."""
+        maintenance = excluded([w for _, w in self.windows], policy.availability.excluded_maintenance)
+        return measure([s for _, s in self.stretches], maintenance, start.timestamp(), end.timestamp())
+
+
+def gather(
+    tracker: Tracker, policy: Policy, start: datetime, end: datetime, as_of: datetime, service: str | None = None
+) -> Inputs:
+    """The weighted impact and the maintenance windows that bear on [start, end) as of
+    ``as_of``; an open incident's impact runs to ``end`` (SPEC 4: "to the end of the period
+    while still open")."""
+    stretches, left_out = [], []
+    hi = end.timestamp()
+    # No bound on when it was opened: an incident reported after the period may have begun in it.
+    for found in tracker.downtime(policy.name, start, as_of, service):
+        if found.excluded:
+            left_out.append(found)
+            continue
+        stretches += [(found, Weighted(a, hi if b is None else b, weight)) for a, b, weight in found.stretches]
+    windows = [
+        (i, w)
+        for i, w in tracker.windows(as_of, policy.name, (start, end))
+        if service is None or w.service in (None, service)
+    ]
+    return Inputs(stretches, left_out, windows)
+
+
+def availability_record(
+    policy: Policy, result: Measurement, lo: datetime, hi: datetime, month_text: str | None
+) -> dict[str, Any]:
+    """T, M, D, A, the target, the budget and what is left of it, met, the credit earned."""
+    target = policy.availability.target_pct
+    allowed = result.allowed_downtime_seconds(target) / 60 if target is not None else None
+    pct = result.percent
+    return {
+        "policy": policy.name,
+        "month": month_text,
+        "from": local(lo, policy.calendar.zone),
+        "to": local(hi, policy.calendar.zone),
+        "total_minutes": number(result.total_seconds / 60),
+        "maintenance_minutes": number(result.maintenance_seconds / 60),
+        "downtime_minutes": number(result.downtime_seconds / 60),
+        "availability_pct": pct,
+        "target_pct": target,
+        "allowed_downtime_minutes": number(allowed) if allowed is not None else None,
+        "remaining_downtime_minutes": number(allowed - result.downtime_seconds / 60) if allowed is not None else None,
+        "met": None if target is None or pct is None else pct >= target,
+        "credit_pct": policy.availability.credit_pct(pct),
+    }
+
+
+def period_availability(
+    tracker: Tracker, policy: Policy, start: datetime, end: datetime, as_of: datetime, **options: Any
+) -> dict[str, Any]:
+    """:func:`availability_record` of [start, end) as of ``as_of``; ``month``, ``service``."""
+    result = gather(tracker, policy, start, end, as_of, options.get("service")).measure(policy, start, end)
+    return availability_record(policy, result, start, end, options.get("month"))
+
+
+def explain(found: Inputs, policy: Policy, start: datetime, end: datetime) -> list[dict[str, Any]]:
+    """Every interval of ``found`` counted, clipped or excluded over [start, end), and why.
+    Keys: source, start, end, minutes, why."""
+    lo, hi = start.timestamp(), end.timestamp()
+    zone = policy.calendar.zone
+    kinds = policy.availability.excluded_maintenance
+    holes = union(clip(excluded([w for _, w in found.windows], kinds), lo, hi))
+    rows = []
+
+    def row(source: str, a: float, b: float, minutes: float, note: str) -> None:
+        start, end = (datetime.fromtimestamp(x, UTC).astimezone(zone) for x in (a, b))
+        rows.append({"source": source, "start": start, "end": end, "minutes": number(minutes), "why": note})
+
+    for window_id, window in found.windows:
+        a, b = window.start.timestamp(), window.end.timestamp()
+        counted = length(clip([(a, b)], lo, hi))
+        if window.status == WindowStatus.CANCELLED:
+            row(f"maintenance {window_id}", a, b, 0, "cancelled: not maintenance")
+        elif window.kind not in kinds:
+            row(f"maintenance {window_id}", a, b, 0, f"{window.kind}: the policy does not exclude it")
+        else:
+            clipped = "; clipped to the period" if counted < b - a else ""
+            row(f"maintenance {window_id}", a, b, counted / 60, f"{window.kind}: excluded from T{clipped}")
+    for incident in found.excluded_incidents:
+        first, last = incident.stretches[0][0], incident.stretches[-1][1]
+        for a, b in clip([(first, hi if last is None else last)], lo, hi):
+            row(f"incident {incident.incident_id}", a, b, 0, f"excluded: {incident.excluded}")
+    for incident, stretch in found.stretches:
+        part = clip([(stretch.start, stretch.end)], lo, hi)
+        if not part:
+            continue
+        a, b = part[0]
+        inside = length(clip(holes, a, b))
+        notes = [f"weight {stretch.weight:g} (severity {incident.severity} then)"]
+        if (a, b) != (stretch.start, stretch.end):
+            notes.append("clipped to the period")
+        if inside:
+            notes.append(f"{number(inside / 60)} min inside maintenance")
+        row(f"incident {incident.incident_id}", a, b, stretch.weight * (b - a - inside) / 60, "; ".join(notes))
+    return rows
+
+
+class Trend(NamedTuple):
+    """Month by month up to the one ``as_of`` falls in: :func:`availability_record` rows
+    plus ``bar``; and the current month's burn rate (downtime so far over the budget for
+    the time elapsed; None without a target or budget)."""
+
+    months: list[dict[str, Any]]
+    burn_rate: float | None
+
+    @property
+    def missed(self) -> bool:
+        return any(r["met"] is False for r in self.months)
+
+
+def trend(tracker: Tracker, policy: Policy, count: int, as_of: datetime, service: str | None = None) -> Trend:
+    zone = policy.calendar.zone
+    periods = [(p.label, *p.bounds(zone)) for p in months_back(count, as_of, zone)]
+    inputs = gather(tracker, policy, periods[0][1], periods[-1][2], as_of, service)  # read once for all months
+    rows = []
+    for label, lo, hi in periods:
+        result = inputs.measure(policy, lo, hi)
+        rows.append({**availability_record(policy, result, lo, hi, label), "bar": bar(result, policy)})
+    target = policy.availability.target_pct
+    so_far = inputs.measure(policy, periods[-1][1], as_of)
+    budget_so_far = so_far.allowed_downtime_seconds(target) if target is not None else 0
+    return Trend(rows, so_far.downtime_seconds / budget_so_far if budget_so_far > 0 else None)
+
+
+def bar(result: Measurement, policy: Policy, width: int = 20) -> str:
+    """A text bar: full at 100%, empty at the target minus its own budget (or at 99%)."""
+    pct = result.percent
+    if pct is None:
+        return ""
+    target = policy.availability.target_pct or 99.9
+    floor = 2 * target - 100
+    filled = round(width * min(1.0, max(0.0, (pct - floor) / (100 - floor))))
+    return "#" * filled + "." * (width - filled)

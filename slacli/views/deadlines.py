@@ -1,0 +1,120 @@
+"""Due instants without a database: one incident's targets explained, and the CSV batch.
+
+Keys of :func:`deadline_record`: policy, severity, severity_name, opened, acked,
+opened_in_hours, response_due, resolution_due, resolution_provisional, response_rule,
+resolution_rule, resolution_anchor, response_explanation, resolution_explanation.
+A batch row is the input row (policy, severity, opened, acked and any other columns)
+plus response_due and resolution_due.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
+
+from slacli.errors import InputError, SlacliError
+from slacli.instants import iso, parse_instant
+from slacli.policy import Due, Policy, PolicySet, Severity
+from slacli.views import local
+
+INPUT_COLUMNS = ("policy", "severity", "opened", "acked")
+DUE_COLUMNS = ("response_due", "resolution_due")
+TARGET_COLUMNS = ("target", "due", "rule", "anchor", "why")
+
+
+class Deadline(NamedTuple):
+    record: dict[str, Any]
+    targets: list[dict[str, Any]]  # TARGET_COLUMNS, one per target, for people
+
+
+def deadline(policy: Policy, severity: Severity, opened: datetime, acked: datetime | None, zone: ZoneInfo) -> Deadline:
+    """The response and resolution due instants of one incident, shown in ``zone``."""
+    if acked is not None and acked.timestamp() < opened.timestamp():
+        raise InputError("acked is before opened")
+    response, resolution = policy.deadlines(severity, opened, acked)
+    record = {
+        "policy": policy.name,
+        "severity": severity.key,
+        "severity_name": severity.name,
+        "opened": local(opened, zone),
+        "acked": local(acked, zone),
+        "opened_in_hours": severity.calendar.is_open(opened),
+        "response_due": local(response.at, zone),
+        "resolution_due": local(resolution.at, zone),
+        "resolution_provisional": resolution.provisional,
+        "response_rule": response.rule.text if response.rule else None,
+        "resolution_rule": resolution.rule.text if resolution.rule else None,
+        "resolution_anchor": resolution.anchor,
+        "response_explanation": response.explanation,
+        "resolution_explanation": resolution.explanation,
+    }
+    return Deadline(record, [_target_row(d, zone) for d in (response, resolution)])
+
+
+def _target_row(due: Due, zone: ZoneInfo) -> dict[str, Any]:
+    at = iso(due.at, zone) if due.at else "no target"
+    return {
+        "target": due.name,
+        "due": at + (" (provisional)" if due.provisional else ""),
+        "rule": due.rule.text if due.rule else "none",
+        "anchor": due.anchor,
+        "why": due.explanation,
+    }
+
+
+class Batch(NamedTuple):
+    rows: list[dict[str, Any]]
+    columns: list[str]  # the input's, then DUE_COLUMNS
+
+
+def batch(policies: PolicySet, text: str, source: str, tz: ZoneInfo | None) -> Batch:
+    """Rows of a CSV in, the same rows with due instants out (in ``tz``, else each policy's
+    zone); all or nothing: InputError naming the line of the first bad row."""
+    reader = csv.DictReader(io.StringIO(text))
+    header = list(reader.fieldnames or [])
+    missing = [c for c in INPUT_COLUMNS[:3] if c not in header]
+    if missing:
+        raise InputError(
+            f"{source}: line 1: missing column(s) {', '.join(missing)} (header policy,severity,opened,acked)"
+        )
+    lookup: dict[tuple[str, str], tuple[Policy, Severity, ZoneInfo]] = {}
+    rows = []
+    for row in reader:
+        try:
+            rows.append(_batch_row(row, policies, lookup, tz))
+        except SlacliError as error:
+            raise InputError(f"{source}: line {reader.line_num}: {error}") from None
+    return Batch(rows, [*header, *DUE_COLUMNS])
+
+
+def _batch_row(
+    row: dict[str | None, Any],
+    policies: PolicySet,
+    lookup: dict[tuple[str, str], tuple[Policy, Severity, ZoneInfo]],
+    tz: ZoneInfo | None,
+) -> dict[str, Any]:
+    if None in row:
+        raise InputError("more fields than the header has")
+    key = (row["policy"] or "", row["severity"] or "")
+    if key not in lookup:
+        policy = policies.get(key[0])
+        lookup[key] = (policy, policy.severity(key[1]), tz or policy.calendar.zone)
+    policy, severity, shown = lookup[key]
+    opened, acked = anchors(row["opened"] or "", row.get("acked") or "", policy.calendar.zone)
+    response, resolution = policy.deadlines(severity, opened, acked)
+    found: dict[str, Any] = {str(k): v for k, v in row.items()}
+    found["response_due"] = local(response.at, shown)
+    found["resolution_due"] = local(resolution.at, shown)
+    return found
+
+
+def anchors(opened: str, acked: str | None, zone: ZoneInfo, prefix: str = "") -> tuple[datetime, datetime | None]:
+    """The opened and acked instants of one incident; acked may be empty, not earlier."""
+    opened_at = parse_instant(opened, zone, what=f"{prefix}opened")
+    acked_at = parse_instant(acked, zone, what=f"{prefix}acked") if acked and acked.strip() else None
+    if acked_at is not None and acked_at.timestamp() < opened_at.timestamp():
+        raise InputError(f"{prefix}acked is before {prefix}opened")
+    return opened_at, acked_at

@@ -1,0 +1,134 @@
+"""Incidents as records: one incident with its clocks and timeline, and listings.
+
+Keys of :func:`incident_record` (ALL_COLUMNS): id, title, policy, severity, status,
+service, ref, opened, started, acked, resolved, response_due, response_met,
+resolution_due, resolution_met, next_update_due, late_updates (a count), paused_minutes,
+excluded, postmortem, provisional, late_report. Instants are in the policy's zone.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any, NamedTuple
+
+from slacli.errors import InputError
+from slacli.instants import format_duration, iso
+from slacli.storage.base import IncidentFilter
+from slacli.tracker import Incident, Tracker
+from slacli.views import local, number
+from slacli.views.clocks import clocks, remaining
+from slacli.vocabulary import ClockKind, TargetName
+
+ALL_COLUMNS = (
+    *("id", "title", "policy", "severity", "status", "service", "ref", "opened", "started", "acked", "resolved"),
+    *("response_due", "response_met", "resolution_due", "resolution_met", "next_update_due", "late_updates"),
+    *("paused_minutes", "excluded", "postmortem", "provisional", "late_report"),
+)
+CLOCK_COLUMNS = ("clock", "due", "status", "left")
+TIMELINE_COLUMNS = ("at", "event", "by", "details")
+
+
+def incident_record(tracker: Tracker, incident: Incident, as_of: datetime) -> dict[str, Any]:
+    """An incident as it stands at ``as_of`` (its state already taken as of then)."""
+    state = incident.state
+    policy = tracker.policy_of(state)
+    zone = policy.calendar.zone
+    by_name = clocks(state, as_of, policy.severity(state.severity).calendar)
+    update = by_name.get(TargetName.UPDATE)
+    return {
+        "id": incident.id,
+        "title": state.title,
+        "policy": state.policy,
+        "severity": state.severity,
+        "status": state.status,
+        "service": state.service,
+        "ref": state.ref,
+        "opened": local(state.opened, zone),
+        "started": local(state.started, zone),
+        "acked": local(state.acked, zone),
+        "resolved": local(state.resolved, zone),
+        "response_due": local(by_name[TargetName.RESPONSE].due, zone),
+        "response_met": by_name[TargetName.RESPONSE].met,
+        "resolution_due": local(by_name[TargetName.RESOLUTION].due, zone),
+        "resolution_met": by_name[TargetName.RESOLUTION].met,
+        "next_update_due": local(update.due, zone) if update and state.is_open else None,
+        "late_updates": len(state.late_updates),
+        "paused_minutes": number(state.paused_seconds(as_of) / 60),
+        "excluded": state.excluded,
+        "postmortem": state.postmortem,
+        "provisional": by_name[TargetName.RESOLUTION].provisional,
+        "late_report": state.late_report,
+    }
+
+
+class Detail(NamedTuple):
+    """``slacli show``: the record, each clock (CLOCK_COLUMNS), the timeline (TIMELINE_COLUMNS)."""
+
+    record: dict[str, Any]
+    clocks: list[dict[str, Any]]
+    events: list[dict[str, Any]]
+
+
+def detail(tracker: Tracker, incident_id: int, as_of: datetime) -> Detail:
+    latest = tracker.get(incident_id)
+    zone = tracker.policy_of(latest.state).calendar.zone
+    incident = tracker.as_of(latest, as_of)
+    if incident is None:
+        raise InputError(f"incident {incident_id} was not open yet at {iso(as_of, zone)}")
+    calendar = tracker.policy_of(incident.state).severity(incident.state.severity).calendar
+    clock_rows = [
+        {
+            "clock": c.name,
+            "due": local(c.due, zone) if c.due else "no target",
+            "status": c.status + (" (provisional)" if c.provisional else ""),
+            "left": left_text(remaining(c, as_of, calendar), c.counts) if c.status in ("pending", "paused") else None,
+        }
+        for c in clocks(incident.state, as_of, calendar).values()
+    ]
+    events = [
+        {"at": local(e.at, zone), "event": e.kind.replace("_", " "), "by": e.author, "details": _details(e.details)}
+        for e in tracker.history(incident_id)
+        if e.at <= as_of
+    ]
+    return Detail(incident_record(tracker, incident, as_of), clock_rows, events)
+
+
+def _details(details: Any) -> str:
+    hidden = ("due", "policy", "title", "started", "service", "ref", "late_report")  # shown as fields
+    shown = {k: v for k, v in details.items() if k not in hidden and v not in (None, False)}
+    return ", ".join(f"{k}={v}" for k, v in shown.items())
+
+
+def left_text(delta: timedelta | None, counts: ClockKind | None) -> str | None:
+    """Time left as text, saying when it is counted in business time."""
+    if delta is None:
+        return None
+    text = format_duration(delta)
+    return f"{text} business" if counts == ClockKind.BUSINESS else text
+
+
+class Which(NamedTuple):
+    """What ``slacli list`` asks for; status is open, resolved or None (all)."""
+
+    status: str | None = "open"
+    policy: str | None = None
+    severity: str | None = None  # a key, as of the read
+    service: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def listing(tracker: Tracker, which: Which, as_of: datetime) -> list[dict[str, Any]]:
+    """Incidents as they stood at ``as_of``, oldest first."""
+    where = IncidentFilter(policy=which.policy, service=which.service, since=which.since, until=which.until)
+    if which.status == "open":
+        where = where._replace(unresolved_at=as_of)  # stored resolutions are the latest: a superset
+    rows = []
+    for incident in tracker.find(where, as_of):
+        state = incident.state
+        if (which.status == "open" and not state.is_open) or (which.status == "resolved" and state.is_open):
+            continue
+        if which.severity is not None and state.severity != which.severity:
+            continue
+        rows.append(incident_record(tracker, incident, as_of))
+    return rows

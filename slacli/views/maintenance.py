@@ -1,0 +1,38 @@
+"""Maintenance windows as records, as of an instant.
+
+Keys (COLUMNS): id, policy, kind, status, start, end, announced, title, service,
+warnings (a list of texts). Instants are in the policy's zone.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from slacli.maintenance import Window
+from slacli.policy import PolicySet
+from slacli.tracker import Tracker
+from slacli.views import local
+
+COLUMNS = ("id", "policy", "kind", "status", "start", "end", "announced", "title", "service", "warnings")
+
+
+def window_record(policies: PolicySet, window_id: int, window: Window) -> dict[str, Any]:
+    zone = policies.get(window.policy).calendar.zone
+    return {
+        "id": window_id,
+        "policy": window.policy,
+        "kind": window.kind,
+        "status": window.status,
+        "start": local(window.start, zone),
+        "end": local(window.end, zone),
+        "announced": local(window.announced, zone),
+        "title": window.title,
+        "service": window.service,
+        "warnings": list(window.warnings),
+    }
+
+
+def window_list(tracker: Tracker, as_of: datetime, policy: str | None = None) -> list[dict[str, Any]]:
+    """Every window announced by ``as_of``, by start, as it stood then."""
+    return [window_record(tracker.policies, i, w) for i, w in tracker.windows(as_of, policy)]

@@ -1,0 +1,146 @@
+"""The month or ISO-week incident report with its per-policy summary, as of an instant.
+
+A report lists the incidents active in the period (opened before its end, not resolved
+before its start), each as it stands at the as-of instant: a post-mortem linked or an
+exclusion decided after the month counts, and escalations are what is unresolved then.
+MTTA and MTTR count the incidents opened in the period (PagerDuty's attribution), in wall
+time from opening, whenever they were acknowledged or resolved. Rows carry
+REPORT_COLUMNS (an incident record plus update_met, minutes_to_ack, minutes_to_resolve;
+postmortem reads MISSING when one is required and none is linked); summaries carry
+SUMMARY_COLUMNS.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from statistics import mean, median
+from typing import Any, NamedTuple
+
+from slacli.periods import Period, refuse_future
+from slacli.policy import Policy, Severity
+from slacli.storage.base import IncidentFilter
+from slacli.tracker import Incident, Tracker
+from slacli.views import local, number
+from slacli.views.availability import period_availability
+from slacli.views.clocks import clocks
+from slacli.views.incidents import incident_record
+from slacli.vocabulary import ClockStatus, PeriodKind, TargetName
+
+REPORT_COLUMNS = (
+    *("id", "title", "policy", "severity", "status", "service", "opened", "acked", "resolved"),
+    *("response_due", "response_met", "resolution_due", "resolution_met", "update_met"),
+    *("minutes_to_ack", "minutes_to_resolve"),
+    *("paused_minutes", "excluded", "postmortem"),
+)
+SUMMARY_COLUMNS = (
+    *("policy", "period", "from", "to", "incidents", "opened", "resolved", "still_open", "by_severity"),
+    *("availability_pct", "target_pct", "availability_met", "credit_pct", "downtime_minutes"),
+    *("mtta_minutes", "mttr_minutes", "median_tta_minutes", "median_ttr_minutes"),
+    *("breaches", "escalations", "missing_postmortems"),
+)
+MISSING = "missing"  # the post-mortem cell of a resolved incident that needs one and has none
+CADENCE = {PeriodKind.MONTH: "monthly", PeriodKind.WEEK: "weekly"}  # the status_reports a period selects
+
+
+class Report(NamedTuple):
+    period: Period
+    incidents: list[dict[str, Any]]  # one row per incident, REPORT_COLUMNS and more
+    summaries: list[dict[str, Any]]  # one per policy, SUMMARY_COLUMNS
+    status_reports: list[dict[str, Any]]  # incidents whose severity asks for a report of this period's kind
+    escalations: list[dict[str, Any]]  # unresolved, past a target, severity to be escalated
+    missing_postmortems: list[dict[str, Any]]  # resolved, post-mortem required, none recorded
+
+    @property
+    def found_something(self) -> bool:
+        """A missed availability target or a missed deadline: exit 1 for cron."""
+        return any(s["availability_met"] is False or s["breaches"] for s in self.summaries)
+
+
+def build_report(tracker: Tracker, policies: list[Policy], period: Period, as_of: datetime) -> Report:
+    """The report of ``period`` for each of ``policies``, each in its own zone."""
+    report = Report(period, [], [], [], [], [])
+    for policy in policies:
+        lo, hi = period.bounds(policy.calendar.zone)
+        refuse_future(lo, as_of, f"{period.label} in the zone of {policy.name}")
+        rows, escalations, missing = [], [], []
+        for incident in tracker.find(IncidentFilter(policy=policy.name, unresolved_at=lo, until=hi), as_of):
+            if any(start <= lo and hi <= end for start, end in incident.state.resolved_gaps):
+                continue  # resolved all through the period, reopened only after it
+            if incident.state.resolved is not None and incident.state.resolved <= lo:
+                continue  # resolved before the period, as of the report
+            severity = tracker.policy_of(incident.state).severity(incident.state.severity)
+            row = _report_row(tracker, incident, as_of, severity)
+            rows.append(row)
+            if severity.status_reports == CADENCE[period.kind]:
+                report.status_reports.append(row)
+            if incident.state.is_open and severity.escalate and _missed(row):
+                escalations.append(row)
+            if row["postmortem"] == MISSING:
+                missing.append(row)
+        report.incidents.extend(rows)
+        report.escalations.extend(escalations)
+        report.missing_postmortems.extend(missing)
+        figures = period_availability(tracker, policy, lo, hi, as_of, month=period.label)
+        summary = _summary(policy, period, (lo, hi), rows, figures)
+        report.summaries.append({**summary, "escalations": len(escalations), "missing_postmortems": len(missing)})
+    return report
+
+
+def _report_row(tracker: Tracker, incident: Incident, as_of: datetime, severity: Severity) -> dict[str, Any]:
+    state = incident.state
+    row = incident_record(tracker, incident, as_of)
+    row["minutes_to_ack"] = _minutes(state.opened, state.acked)
+    row["minutes_to_resolve"] = _minutes(state.opened, state.resolved)
+    update = clocks(state, as_of, severity.calendar).get(TargetName.UPDATE)
+    overdue = update is not None and update.status == ClockStatus.BREACHED
+    row["update_met"] = False if state.late_updates or overdue else True if severity.update_every else None
+    if severity.postmortem and not state.postmortem and not state.is_open:
+        row["postmortem"] = MISSING
+    return row
+
+
+def _missed(row: dict[str, Any]) -> bool:
+    """A target missed: a response, a resolution or a status update, late or overdue."""
+    return False in (row["response_met"], row["resolution_met"], row["update_met"])
+
+
+def _minutes(start: datetime, end: datetime | None) -> float | int | None:
+    return number((end - start).total_seconds() / 60) if end else None
+
+
+def _summary(
+    policy: Policy,
+    period: Period,
+    bounds: tuple[datetime, datetime],
+    rows: list[dict[str, Any]],
+    figures: dict[str, Any],
+) -> dict[str, Any]:
+    """One policy's line: counts, availability, MTTA/MTTR of the incidents opened in the period."""
+    lo = bounds[0]
+    opened = [r for r in rows if r["opened"] >= lo]
+    to_ack = [r["minutes_to_ack"] for r in opened if r["minutes_to_ack"] is not None]
+    to_resolve = [r["minutes_to_resolve"] for r in opened if r["minutes_to_resolve"] is not None]
+    counts = Counter(r["severity"] for r in rows)
+    zone = policy.calendar.zone
+    return {
+        "policy": policy.name,
+        "period": period.label,
+        "from": local(bounds[0], zone),
+        "to": local(bounds[1], zone),
+        "incidents": len(rows),
+        "opened": len(opened),
+        "resolved": sum(r["resolved"] is not None for r in rows),
+        "still_open": sum(r["resolved"] is None for r in rows),
+        "by_severity": ", ".join(f"{s.key}={counts[s.key]}" for s in policy.severities if counts[s.key]),
+        "availability_pct": figures["availability_pct"],
+        "target_pct": figures["target_pct"],
+        "availability_met": figures["met"],
+        "credit_pct": figures["credit_pct"],
+        "downtime_minutes": figures["downtime_minutes"],
+        "mtta_minutes": number(mean(to_ack)) if to_ack else None,
+        "mttr_minutes": number(mean(to_resolve)) if to_resolve else None,
+        "median_tta_minutes": number(median(to_ack)) if to_ack else None,
+        "median_ttr_minutes": number(median(to_resolve)) if to_resolve else None,
+        "breaches": sum(_missed(r) for r in rows),
+    }

@@ -1,0 +1,93 @@
+"""The words slacli compares: event kinds, statuses, clocks, anchors, maintenance kinds.
+
+Each is a ``StrEnum`` whose values are the texts stored in the database and printed in
+JSON and CSV, so stored data and output keep their spelling while code compares members.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class EventKind(StrEnum):
+    OPENED = "opened"
+    ACKNOWLEDGED = "acknowledged"
+    SEVERITY_CHANGED = "severity_changed"
+    PAUSED = "paused"
+    RESUMED = "resumed"
+    UPDATE = "update"
+    RESOLVED = "resolved"
+    REOPENED = "reopened"
+    EXCLUDED = "excluded"
+    POSTMORTEM = "postmortem"
+    RECOMPUTED = "recomputed"
+
+
+class Status(StrEnum):
+    """An incident's status."""
+
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    PAUSED = "paused"
+    RESOLVED = "resolved"
+
+
+class TargetName(StrEnum):
+    RESPONSE = "response"
+    RESOLUTION = "resolution"
+    UPDATE = "update"  # the next status update of a cadence (SPEC 2.12)
+
+
+class ClockStatus(StrEnum):
+    """Where one target of one incident stands as of an instant."""
+
+    PENDING = "pending"
+    PAUSED = "paused"
+    MET = "met"
+    MET_LATE = "met late"
+    BREACHED = "breached"
+    NO_TARGET = "no target"
+
+    @property
+    def running(self) -> bool:
+        return self in (ClockStatus.PENDING, ClockStatus.PAUSED, ClockStatus.BREACHED)
+
+    @property
+    def missed(self) -> bool:
+        return self in (ClockStatus.MET_LATE, ClockStatus.BREACHED)
+
+
+class ClockKind(StrEnum):
+    """What a target counts on, and so what a pause moves it by (SPEC 2.11)."""
+
+    BUSINESS = "business"  # the policy's calendar
+    WALL = "wall"  # real elapsed time
+
+
+class Anchor(StrEnum):
+    OPENED = "opened"
+    ACKED = "acked"
+
+
+class MaintenanceKind(StrEnum):
+    SCHEDULED = "scheduled"
+    REGULAR = "regular"
+    EMERGENCY = "emergency"
+
+
+class WindowStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    IN_PROGRESS = "in progress"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class WindowAction(StrEnum):
+    START = "start"
+    COMPLETE = "complete"
+    CANCEL = "cancel"
+
+
+class PeriodKind(StrEnum):
+    MONTH = "month"
+    WEEK = "week"
