@@ -17,6 +17,7 @@ import os
 from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from slacli.calendars import HolidaySource
 from slacli.errors import PolicyError
@@ -100,7 +101,7 @@ class HolidayCache:
         import holidays  # lazily: see the module docstring
 
         years = range(max(1, year - YEARS_BEFORE), min(9999, year + YEARS_AFTER) + 1)
-        options: dict[str, object] = {"years": years}
+        options: dict[str, Any] = {"years": years}
         if subdiv:
             options["subdiv"] = subdiv
         if categories:

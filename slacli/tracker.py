@@ -39,6 +39,7 @@ from slacli.storage.codec import (
 from slacli.vocabulary import EventKind, TargetName, WindowAction
 
 SECONDS_PER_DAY = 86400
+ADDED = "added"  # the first entry of a window's log; then its actions (start, complete, cancel)
 
 
 class Incident(NamedTuple):
@@ -254,7 +255,7 @@ class Tracker:
             window_id = self.store.insert_window(policy.name, window.start, window.end, dump_window(window))
             details = {"kind": window.kind, "warnings": list(window.warnings)}
             recorded = self.clock()
-            self.store.append_window_event(window_id, "added", window.announced or recorded, author, details, recorded)
+            self.store.append_window_event(window_id, ADDED, window.announced or recorded, author, details, recorded)
         return window_id, window
 
     def window_action(self, window_id: int, action: WindowAction, *, at: datetime, author: str) -> Window:

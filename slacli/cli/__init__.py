@@ -1,7 +1,7 @@
 """The ``slacli`` command line: a thin Typer layer over the library.
 
 Commands parse their arguments, call the library and render. The one error boundary
-is :class:`_Group`: a library error becomes one line on stderr and its exit status.
+is :class:`ErrorBoundary`: a library error becomes one line on stderr and its exit status.
 
 Typer builds every command it knows on every run, which costs more than answering a
 ``slacli deadline`` does; so :func:`main` builds only the command being run (and the
@@ -20,6 +20,7 @@ from typer.core import TyperGroup
 from slacli import __version__
 from slacli.cli._state import AppState
 from slacli.errors import SlacliError
+from slacli.output import error
 
 # Each top-level command, in help order, and the module whose COMMANDS defines it.
 COMMANDS = {
@@ -42,29 +43,31 @@ GLOBAL_OPTIONS_WITH_VALUE = ("--policies", "--db")
 
 
 # Click's base exception, reached through Typer (which vendors Click) without importing it.
-_CLICK_ERROR = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+_CLICK_ERROR: type[Exception] = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
 
 
-class _Group(TyperGroup):
+class ErrorBoundary(TyperGroup):
     """The error boundary: library errors and usage errors become one line on stderr."""
 
-    def invoke(self, ctx: typer.Context) -> object:
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except SlacliError as error:
-            typer.echo(f"slacli: error: {error}", err=True)
-            raise typer.Exit(int(error.exit_code)) from None
+        except SlacliError as failure:
+            error(str(failure))
+            raise typer.Exit(int(failure.exit_code)) from None
 
-    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
-        if not standalone_mode:
-            return super().main(*args, standalone_mode=False, **kwargs)
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        standalone = kwargs.pop("standalone_mode", True)
+        kwargs["standalone_mode"] = False  # errors reach this boundary, not Click's printing
+        if not standalone:
+            return super().main(*args, **kwargs)
         try:
-            code = super().main(*args, standalone_mode=False, **kwargs)
-        except _CLICK_ERROR as error:  # unknown option, missing argument, bad choice...
-            context = getattr(error, "ctx", None)
-            hint = f" (see '{context.command_path} --help')" if context else ""
-            typer.echo(f"slacli: error: {error.format_message()}{hint}", err=True)
-            sys.exit(error.exit_code)
+            code = super().main(*args, **kwargs)
+        except _CLICK_ERROR as caught:  # unknown option, missing argument, bad choice...
+            usage: Any = caught  # a ClickException: format_message(), exit_code, ctx
+            hint = f" (see '{usage.ctx.command_path} --help')" if getattr(usage, "ctx", None) else ""
+            error(f"{usage.format_message()}{hint}")
+            sys.exit(usage.exit_code)
         except typer.Abort:
             typer.echo("Aborted!", err=True)
             sys.exit(1)
@@ -101,7 +104,7 @@ def main_options(
 def build_app(only: str | None = None) -> typer.Typer:
     """The app with every command, or with the command ``only`` alone."""
     app = typer.Typer(
-        cls=_Group,
+        cls=ErrorBoundary,
         no_args_is_help=True,
         context_settings={"help_option_names": ["-h", "--help"]},
         help="SLA deadlines in business hours, incidents and monthly availability.",

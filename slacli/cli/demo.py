@@ -1,6 +1,7 @@
 """``slacli demo``: a realistic on-call week against the five presets, in a throwaway database."""
 
 import tempfile
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,7 +19,7 @@ from slacli.views.board import BREACH_COLUMNS, DUE_COLUMNS, breaches, due_board
 from slacli.views.incidents import Which, listing
 from slacli.views.maintenance import COLUMNS as WINDOW_COLUMNS
 from slacli.views.maintenance import window_list
-from slacli.vocabulary import EventKind, WindowAction
+from slacli.vocabulary import EventKind, MaintenanceKind, WindowAction
 
 EPILOG = "Example: slacli demo --week-of 2026-11-23"
 NEW_YORK = ZoneInfo("America/New_York")
@@ -37,29 +38,29 @@ INCIDENTS = (
     ("openweb", "3", 4, "14:00", "Typo in the admin console"),
 )
 # What the on-call people did: (incident number, event, day, New York time, details).
-SHIFT = (
-    (1, "acknowledged", -1, "00:05", {}),
-    (3, "acknowledged", 0, "05:22", {}),
-    (3, "update", 0, "06:05", {"message": "Identity provider timing out"}),
-    (3, "update", 0, "07:20", {"message": "Failing over to the standby IdP"}),
-    (3, "severity_changed", 0, "07:30", {"severity": "2"}),
-    (4, "acknowledged", 0, "10:55", {}),
-    (3, "resolved", 0, "11:00", {}),
-    (1, "resolved", 0, "15:00", {}),
-    (5, "acknowledged", 1, "18:00", {}),
-    (6, "acknowledged", 2, "09:10", {}),
-    (4, "resolved", 2, "09:30", {}),
-    (5, "paused", 2, "10:00", {"reason": "waiting on publisher logs"}),
-    (6, "resolved", 2, "10:30", {}),
-    (8, "acknowledged", 2, "17:15", {}),
-    (5, "resumed", 4, "11:00", {}),
-    (8, "resolved", 4, "16:00", {}),
+SHIFT: tuple[tuple[int, EventKind, int, str, dict[str, str]], ...] = (
+    (1, EventKind.ACKNOWLEDGED, -1, "00:05", {}),
+    (3, EventKind.ACKNOWLEDGED, 0, "05:22", {}),
+    (3, EventKind.UPDATE, 0, "06:05", {"message": "Identity provider timing out"}),
+    (3, EventKind.UPDATE, 0, "07:20", {"message": "Failing over to the standby IdP"}),
+    (3, EventKind.SEVERITY_CHANGED, 0, "07:30", {"severity": "2"}),
+    (4, EventKind.ACKNOWLEDGED, 0, "10:55", {}),
+    (3, EventKind.RESOLVED, 0, "11:00", {}),
+    (1, EventKind.RESOLVED, 0, "15:00", {}),
+    (5, EventKind.ACKNOWLEDGED, 1, "18:00", {}),
+    (6, EventKind.ACKNOWLEDGED, 2, "09:10", {}),
+    (4, EventKind.RESOLVED, 2, "09:30", {}),
+    (5, EventKind.PAUSED, 2, "10:00", {"reason": "waiting on publisher logs"}),
+    (6, EventKind.RESOLVED, 2, "10:30", {}),
+    (8, EventKind.ACKNOWLEDGED, 2, "17:15", {}),
+    (5, EventKind.RESUMED, 4, "11:00", {}),
+    (8, EventKind.RESOLVED, 4, "16:00", {}),
 )
 # Maintenance of the week: (policy, kind or None to classify by notice, start day and time,
 # end day and time, announced days before, title).
 MAINTENANCE = (
-    ("openweb", "scheduled", (1, "01:00"), (1, "03:00"), 10, "Database upgrade"),
-    ("openweb", "emergency", (2, "22:00"), (2, "22:45"), 0, "Certificate replaced after expiry"),
+    ("openweb", MaintenanceKind.SCHEDULED, (1, "01:00"), (1, "03:00"), 10, "Database upgrade"),
+    ("openweb", MaintenanceKind.EMERGENCY, (2, "22:00"), (2, "22:45"), 0, "Certificate replaced after expiry"),
     ("optimy", None, (4, "02:00"), (4, "03:30"), 2, "Storage migration"),  # 2 days' notice: emergency
 )
 LOOKS = ((2, "12:00", "Due board"), (4, "18:00", "Breaches"))
@@ -68,6 +69,9 @@ UPTIME_COLUMNS = (
     *("remaining_downtime_minutes", "met"),
 )
 LIST_COLUMNS = ("id", "policy", "severity", "title", "response_due", "response_met", "resolution_due", "resolution_met")
+
+
+Clock = Callable[[int, str], datetime]  # (day from Monday, HH:MM) -> the instant in New York
 
 
 def demo(
@@ -85,37 +89,47 @@ def demo(
 
     with tempfile.TemporaryDirectory() as scratch:
         tracker = AppState(state.policies_option, str(Path(scratch) / "demo.db")).tracker()
-        events: list[tuple[datetime, int, EventKind, dict[str, Any]]] = []
-        for number, (policy, severity, day, clock, title) in enumerate(INCIDENTS, start=1):
-            details = {"policy": policy, "severity": severity, "title": title}
-            events.append((when(day, clock), number, EventKind.OPENED, details))
-        events += [(when(day, clock), number, kind, details) for number, kind, day, clock, details in SHIFT]
-        for policy, kind, (day, clock), (end_day, end_clock), notice, title in MAINTENANCE:
-            start, end = when(day, clock), when(end_day, end_clock)
-            window_id, _ = tracker.add_window(
-                policy, start, end, author="demo", kind=kind,
-                announced=start - timedelta(days=notice), title=title, service=None,
-            )  # fmt: skip
-            tracker.window_action(window_id, WindowAction.START, at=start, author="demo")
-            tracker.window_action(window_id, WindowAction.COMPLETE, at=end, author="demo")
-        looks = iter(LOOKS)
-        look = next(looks, None)
-        for at, number, kind, details in sorted(events, key=lambda e: e[0]):
-            while look and when(look[0], look[1]) < at:
-                _look(tracker, when(look[0], look[1]), look[2])
-                look = next(looks, None)
-            if kind == EventKind.OPENED:
-                tracker.open(details["title"], details["policy"], details["severity"], at=at, author="demo")
-            else:
-                tracker.act(number, kind, at=at, author="demo", **details)
-        for day, clock, what in [look, *looks] if look else []:
-            _look(tracker, when(day, clock), what)
+        _maintenance(tracker, when)
+        _week(tracker, when)
         end = when(*LOOKS[-1][:2])
         rows = listing(tracker, Which(status=None), end)
         title = f"\nslacli list --all: each incident's deadlines, as of {short(end, NEW_YORK)}"
-        blocks: list[Block] = [Table(rows, LIST_COLUMNS, title), *_month(tracker, end)]
-        render(Document(blocks, None), Format.table)
+        render(Document([Table(rows, LIST_COLUMNS, title), *_month(tracker, end)], None), Format.table)
         tracker.store.close()
+
+
+def _maintenance(tracker: Tracker, when: Clock) -> None:
+    """The week's windows, each started and completed as planned."""
+    for policy, kind, (day, clock), (end_day, end_clock), notice, title in MAINTENANCE:
+        start, end = when(day, clock), when(end_day, end_clock)
+        window_id, _ = tracker.add_window(
+            policy, start, end, author="demo", kind=kind,
+            announced=start - timedelta(days=notice), title=title, service=None,
+        )  # fmt: skip
+        tracker.window_action(window_id, WindowAction.START, at=start, author="demo")
+        tracker.window_action(window_id, WindowAction.COMPLETE, at=end, author="demo")
+
+
+def _week(tracker: Tracker, when: Clock) -> None:
+    """The incidents and the shift's events in time order, with a look at the board between them."""
+    events: list[tuple[datetime, int, EventKind, dict[str, Any]]] = []
+    for number, (policy, severity, day, clock, title) in enumerate(INCIDENTS, start=1):
+        events.append(
+            (when(day, clock), number, EventKind.OPENED, {"policy": policy, "severity": severity, "title": title})
+        )
+    events += [(when(day, clock), number, kind, details) for number, kind, day, clock, details in SHIFT]
+    looks = iter(LOOKS)
+    look = next(looks, None)
+    for at, number, kind, details in sorted(events, key=lambda e: e[0]):
+        while look and when(look[0], look[1]) < at:
+            _look(tracker, when(look[0], look[1]), look[2])
+            look = next(looks, None)
+        if kind == EventKind.OPENED:
+            tracker.open(details["title"], details["policy"], details["severity"], at=at, author="demo")
+        else:
+            tracker.act(number, kind, at=at, author="demo", **details)
+    for day, clock, what in [look, *looks] if look else []:
+        _look(tracker, when(day, clock), what)
 
 
 def _month(tracker: Tracker, end: datetime) -> list[Block]:

@@ -22,10 +22,10 @@ from slacli.cli._options import (
 from slacli.cli._state import AppState
 from slacli.errors import InputError
 from slacli.instants import iso, parse_instant
-from slacli.output import Document, Fields, Format, Table, render, warn
+from slacli.output import Block, Document, Fields, Format, Table, render, warn
 from slacli.tracker import Incident
 from slacli.views.incidents import ALL_COLUMNS, CLOCK_COLUMNS, TIMELINE_COLUMNS, Which, detail, incident_record, listing
-from slacli.vocabulary import EventKind
+from slacli.vocabulary import EventKind, Status
 
 IdArgument = Annotated[int, typer.Argument(help="Incident id.", min=1)]
 RECORD_COLUMNS = (
@@ -224,7 +224,7 @@ def list_incidents(
     tz = reading_zone(state, policy)
     chosen = state.policies().get(policy) if policy else None
     which = Which(
-        status="resolved" if resolved_only else None if all_incidents else "open",
+        status=Status.RESOLVED if resolved_only else None if all_incidents else Status.OPEN,
         policy=chosen.name if chosen else None,
         severity=chosen.severity(severity).key if chosen and severity else severity,
         service=service,
@@ -246,7 +246,7 @@ def show(
     tracker = state.tracker(create=False)
     policy = tracker.policy_of(tracker.get(incident_id).state)
     found = detail(tracker, incident_id, instant(at, policy.calendar.zone))
-    blocks = [
+    blocks: list[Block] = [
         Fields(found.record, f"Incident {incident_id}"),
         Table(found.clocks, CLOCK_COLUMNS, "Clocks"),
         Table(found.events, TIMELINE_COLUMNS, "Timeline"),

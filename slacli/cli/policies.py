@@ -11,7 +11,7 @@ from slacli.calendars import Calendar
 from slacli.cli._options import FormatOption, complete_policy
 from slacli.cli._state import AppState
 from slacli.instants import format_duration, now
-from slacli.output import Document, Fields, Format, Table, render
+from slacli.output import Block, Document, Fields, Format, Table, render
 from slacli.policy import Policy, Severity
 from slacli.policy.snapshot import standalone
 
@@ -55,7 +55,7 @@ def show(
     holidays = _holidays(policy.calendar, today)
     severities = [_severity(s) for s in policy.severities]
     targets = Table(severities, list(severities[0]), "Severities")
-    blocks = [
+    blocks: list[Block] = [
         Fields(_summary(policy), f"Policy {policy.name}"),
         targets,
         Table(holidays, ["date", "weekday", "holiday"], "Holidays, next 12 months"),

@@ -29,7 +29,7 @@ class Clock(NamedTuple):
 def clocks(state: State, now: datetime, calendar: Calendar) -> dict[TargetName, Clock]:
     """Every clock of ``state`` as of ``now``: the response, the resolution, and the next
     update while a cadence runs."""
-    result = {}
+    result: dict[TargetName, Clock] = {}
     for name, done_at, met, clock in (
         (TargetName.RESPONSE, state.acked or state.resolved, state.response_met, state.response_clock),
         (TargetName.RESOLUTION, state.resolved, state.resolution_met, state.resolution_clock),

@@ -17,7 +17,7 @@ from slacli.storage.base import IncidentFilter
 from slacli.tracker import Incident, Tracker
 from slacli.views import local, number
 from slacli.views.clocks import clocks, remaining
-from slacli.vocabulary import ClockKind, TargetName
+from slacli.vocabulary import ClockKind, ClockStatus, Status, TargetName
 
 ALL_COLUMNS = (
     *("id", "title", "policy", "severity", "status", "service", "ref", "opened", "started", "acked", "resolved"),
@@ -81,7 +81,9 @@ def detail(tracker: Tracker, incident_id: int, as_of: datetime) -> Detail:
             "clock": c.name,
             "due": local(c.due, zone) if c.due else "no target",
             "status": c.status + (" (provisional)" if c.provisional else ""),
-            "left": left_text(remaining(c, as_of, calendar), c.counts) if c.status in ("pending", "paused") else None,
+            "left": left_text(remaining(c, as_of, calendar), c.counts)
+            if c.status in (ClockStatus.PENDING, ClockStatus.PAUSED)
+            else None,
         }
         for c in clocks(incident.state, as_of, calendar).values()
     ]
@@ -108,9 +110,9 @@ def left_text(delta: timedelta | None, counts: ClockKind | None) -> str | None:
 
 
 class Which(NamedTuple):
-    """What ``slacli list`` asks for; status is open, resolved or None (all)."""
+    """What ``slacli list`` asks for; ``status`` None: open and resolved."""
 
-    status: str | None = "open"
+    status: Status | None = Status.OPEN
     policy: str | None = None
     severity: str | None = None  # a key, as of the read
     service: str | None = None
@@ -121,12 +123,12 @@ class Which(NamedTuple):
 def listing(tracker: Tracker, which: Which, as_of: datetime) -> list[dict[str, Any]]:
     """Incidents as they stood at ``as_of``, oldest first."""
     where = IncidentFilter(policy=which.policy, service=which.service, since=which.since, until=which.until)
-    if which.status == "open":
+    if which.status == Status.OPEN:
         where = where._replace(unresolved_at=as_of)  # stored resolutions are the latest: a superset
     rows = []
     for incident in tracker.find(where, as_of):
         state = incident.state
-        if (which.status == "open" and not state.is_open) or (which.status == "resolved" and state.is_open):
+        if which.status is not None and state.is_open != (which.status == Status.OPEN):
             continue
         if which.severity is not None and state.severity != which.severity:
             continue
