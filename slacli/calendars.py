@@ -22,7 +22,7 @@ Conventions (normative, SPEC 2):
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -172,14 +172,6 @@ class Calendar:
                 if n == 0:
                     return candidate
         raise CalendarError(f"calendar {self.name}: no business day within ten years of {day}")
-
-    def business_days(self, start: date, end: date) -> Iterator[date]:
-        """Business days in ``[start, end)``."""
-        day = start
-        while day < end:
-            if self.is_business_day(day):
-                yield day
-            day += timedelta(days=1)
 
     def holidays_between(self, start: date, end: date) -> list[tuple[date, str]]:
         """Holidays in ``[start, end)`` that close an otherwise open weekday or not."""

@@ -258,12 +258,16 @@ class Tracker:
             self.store.append_window_event(window_id, ADDED, window.announced or recorded, author, details, recorded)
         return window_id, window
 
+    def window(self, window_id: int) -> Window:
+        """The window with every action it has had."""
+        found = self.store.window(window_id)
+        if found is None:
+            raise InputError(f"no maintenance window {window_id} in {self.store.location}")
+        return load_window(found.state)
+
     def window_action(self, window_id: int, action: WindowAction, *, at: datetime, author: str) -> Window:
         with self.store.transaction():
-            found = self.store.window(window_id)
-            if found is None:
-                raise InputError(f"no maintenance window {window_id} in {self.store.location}")
-            window = transition(load_window(found.state), action, _utc(at))
+            window = transition(self.window(window_id), action, _utc(at))
             self.store.update_window(window_id, dump_window(window))
             self.store.append_window_event(window_id, action, at, author, {}, self.clock())
         return window

@@ -19,7 +19,7 @@ from typer.core import TyperGroup
 
 from slacli import __version__
 from slacli.cli._state import AppState
-from slacli.errors import SlacliError
+from slacli.errors import ExitCode, SlacliError
 from slacli.output import error
 
 # Each top-level command, in help order, and the module whose COMMANDS defines it.
@@ -71,7 +71,7 @@ class ErrorBoundary(TyperGroup):
         except typer.Abort:
             typer.echo("Aborted!", err=True)
             sys.exit(1)
-        sys.exit(code if isinstance(code, int) else 0)
+        sys.exit(code if isinstance(code, int) else ExitCode.OK)
 
 
 def _version(value: bool) -> None:

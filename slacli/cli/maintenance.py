@@ -98,7 +98,8 @@ def _action(action: WindowAction) -> Any:
     ) -> None:
         state: AppState = ctx.obj
         tracker = state.tracker(create=False)
-        window = tracker.window_action(window_id, action, at=instant(at, None), author=author(by))
+        zone = state.policies().get(tracker.window(window_id).policy).calendar.zone
+        window = tracker.window_action(window_id, action, at=instant(at, zone), author=author(by))
         render(_one(window_record(state.policies(), window_id, window), f"Maintenance {window_id}"), fmt)
 
     command.__doc__ = f"Mark a maintenance window {TRANSITIONS[action][1]}."
