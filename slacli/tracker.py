@@ -213,10 +213,10 @@ class Tracker:
                 data = json.loads(row.downtime)
                 found.append(Downtime(row.id, row.severity, data["excluded"], data["stretches"]))
                 continue
-            then = self.as_of(self.get(row.id), as_of)
+            current = self.get(row.id)
             if row.downtime is None:  # written before the downtime column: work it out, and keep it
-                current = self._state(row.id)
-                worked_out.append((downtime_text(current, self.policy_of(current)), row.id))
+                worked_out.append((downtime_text(current.state, self.policy_of(current.state)), row.id))
+            then = self.as_of(current, as_of)
             if then is not None and (stretches := downtime_stretches(then.state, self.policy_of(then.state))):
                 found.append(Downtime(row.id, then.state.severity, then.state.excluded, stretches))
         self._write_back(worked_out)

@@ -299,14 +299,13 @@ class SQLiteStore:
         return tables
 
     def incidents(self, where: IncidentFilter) -> Iterator[StoredIncident]:
-        """Incidents matching every filter given, oldest first."""
+        """Incidents matching every filter given, oldest first. Those not resolved by an
+        instant are read by two ranges of the resolution index (still open; resolved
+        later), so the open incidents of now never cost a scan of the whole history."""
         clauses, params = [], []
-        if where.unresolved_at is not None:  # not resolved by then (opened at any time)
-            clauses.append("(resolved IS NULL OR resolved > ?)")
-            params.append(_utc_text(where.unresolved_at))
         for column, value in (("policy", where.policy), ("service", where.service)):
             if value is not None:
-                clauses.append(f"{column} = ?")  # column names are fixed above, values bound
+                clauses.append(f"{column} = ?")  # column names are fixed here, values bound
                 params.append(value)
         for clause, instant in (
             ("opened >= ?", where.since),
@@ -316,8 +315,16 @@ class SQLiteStore:
             if instant is not None:
                 clauses.append(clause)
                 params.append(_utc_text(instant))  # stored as UTC text: compare alike
-        sql = " WHERE " + " AND ".join(clauses) if clauses else ""
-        for row in self.db.execute(f"SELECT id, state FROM incidents{sql} ORDER BY opened, id", params):
+        if where.unresolved_at is None:
+            sql = "SELECT id, state, opened FROM incidents" + "".join(
+                f" {'WHERE' if i == 0 else 'AND'} {c}" for i, c in enumerate(clauses)
+            )
+        else:
+            rest = "".join(f" AND {c}" for c in clauses)
+            select = "SELECT id, state, opened FROM incidents INDEXED BY incidents_resolved WHERE {}" + rest
+            sql = f"{select.format('resolved IS NULL')} UNION ALL {select.format('resolved > ?')}"
+            params = [*params, _utc_text(where.unresolved_at), *params]
+        for row in self.db.execute(sql + " ORDER BY opened, id", params):
             yield StoredIncident(row["id"], row["state"])
 
     def downtime(self, policy: str, unresolved_at: datetime, service: str | None = None) -> list[StoredDowntime]:
