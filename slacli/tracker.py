@@ -211,7 +211,8 @@ class Tracker:
         for row in self.store.downtime(policy, unresolved_at, service):
             if row.last_event is not None and datetime.fromisoformat(row.last_event) <= as_of and row.downtime:
                 data = json.loads(row.downtime)
-                found.append(Downtime(row.id, row.severity, data["excluded"], data["stretches"]))
+                stretches = [(a, b, weight) for a, b, weight in data["stretches"]]
+                found.append(Downtime(row.id, row.severity, data["excluded"], stretches))
                 continue
             current = self.get(row.id)
             if row.downtime is None:  # written before the downtime column: work it out, and keep it
