@@ -1,5 +1,6 @@
 """``slacli uptime``: a period's availability (SPEC 4)."""
 
+from datetime import datetime
 from typing import Annotated, Any
 
 import typer
@@ -8,8 +9,10 @@ from slacli.cli._options import AsOfOption, FormatOption, complete_policy, insta
 from slacli.cli._state import AppState
 from slacli.errors import ExitCode, InputError
 from slacli.instants import parse_instant
-from slacli.output import AVAILABILITY_SHOWN, Document, Fields, Format, Note, Table, render
+from slacli.output import AVAILABILITY_SHOWN, Block, Document, Fields, Format, Note, Table, render
 from slacli.periods import parse_period, refuse_future
+from slacli.policy import Policy
+from slacli.tracker import Tracker
 from slacli.views import number
 from slacli.views.availability import COLUMNS, EXPLAIN_COLUMNS, availability_record, explain, gather, trend
 
@@ -35,49 +38,66 @@ def uptime(
     """Availability A = (T - M - D) / (T - M) over a month or a period; exit 1 when the target is missed."""
     state: AppState = ctx.obj
     chosen = state.policies().get(policy)
-    zone = chosen.calendar.zone
-    as_of = instant(at, zone)
+    as_of = instant(at, chosen.calendar.zone)
     if sum(bool(x) for x in (month_text, start or end, months)) > 1:
         raise InputError("give one of --month, --from and --to, or --months")
     if months:
-        found = trend(state.tracker(), chosen, months, as_of, service)
-        title = f"Availability of {chosen.name}, target {chosen.availability.target_pct}%"
-        blocks: list[Any] = [Table(found.months, TREND_COLUMNS, title, [*COLUMNS, "bar"], shown=AVAILABILITY_SHOWN)]
-        if found.burn_rate is not None:
-            blocks.append(
-                Note(f"budget burn this month: {found.burn_rate:.2f} (above 1 spends the budget faster than allowed)")
-            )
-        render(Document(blocks, {"months": found.months, "burn_rate": found.burn_rate}), fmt)
-        if found.missed:
-            raise typer.Exit(ExitCode.FOUND)
-        return
+        document, missed = _trend(state.tracker(), chosen, months, as_of, service)
+    else:
+        lo, hi = _period(chosen, month_text, start, end)
+        refuse_future(lo, as_of, month_text or "--from")
+        document, missed = _period_document(state.tracker(), chosen, (lo, hi), as_of, service, month_text, explained)
+    render(document, fmt)
+    if missed:
+        raise typer.Exit(ExitCode.FOUND)
+
+
+def _period(policy: Policy, month_text: str | None, start: str | None, end: str | None) -> tuple[datetime, datetime]:
+    zone = policy.calendar.zone
     if month_text:
-        lo, hi = parse_period(month_text).bounds(zone)
-    elif start and end:
+        return parse_period(month_text).bounds(zone)
+    if start and end:
         lo, hi = parse_instant(start, zone, what="--from"), parse_instant(end, zone, what="--to")
         if hi.timestamp() <= lo.timestamp():
             raise InputError("--to is not after --from")
-    else:
-        raise InputError("give --month YYYY-MM, or --from T --to T")
-    refuse_future(lo, as_of, month_text or "--from")
-    inputs = gather(state.tracker(), chosen, lo, hi, as_of, service)
-    record = availability_record(chosen, inputs.measure(chosen, lo, hi), lo, hi, month_text)
+        return lo, hi
+    raise InputError("give --month YYYY-MM, or --from T --to T")
+
+
+def _trend(
+    tracker: Tracker, policy: Policy, months: int, as_of: datetime, service: str | None
+) -> tuple[Document, bool]:
+    found = trend(tracker, policy, months, as_of, service)
+    title = f"Availability of {policy.name}, target {policy.availability.target_pct}%"
+    blocks: list[Block] = [Table(found.months, TREND_COLUMNS, title, [*COLUMNS, "bar"], shown=AVAILABILITY_SHOWN)]
+    if found.burn_rate is not None:
+        burn = f"budget burn this month: {found.burn_rate:.2f} (above 1 spends the budget faster than allowed)"
+        blocks.append(Note(burn))
+    return Document(blocks, {"months": found.months, "burn_rate": found.burn_rate}), found.missed
+
+
+def _period_document(
+    tracker: Tracker,
+    policy: Policy,
+    bounds: tuple[datetime, datetime],
+    as_of: datetime,
+    service: str | None,
+    month_text: str | None,
+    explained: bool,
+) -> tuple[Document, bool]:
+    lo, hi = bounds
+    inputs = gather(tracker, policy, lo, hi, as_of, service)
+    record = availability_record(policy, inputs.measure(policy, lo, hi), lo, hi, month_text)
     shown = {k: v for k, v in record.items() if k != "credit_pct" or v is not None}  # no tiers: no column
-    blocks = [Fields(shown, f"Availability of {chosen.name}", AVAILABILITY_SHOWN)]
+    blocks: list[Block] = [Fields(shown, f"Availability of {policy.name}", AVAILABILITY_SHOWN)]
     data: dict[str, Any] = record
     if explained:
-        reasons = explain(inputs, chosen, lo, hi)
+        reasons = explain(inputs, policy, lo, hi)
         total = sum(r["minutes"] for r in reasons if r["source"].startswith("incident"))
-        blocks += [
-            Table(reasons, EXPLAIN_COLUMNS, "Explained"),
-            Note(
-                f"stretches sum to {number(total)} min; overlaps counted once give D = {record['downtime_minutes']} min"
-            ),
-        ]
+        sums = f"stretches sum to {number(total)} min; overlaps counted once give D = {record['downtime_minutes']} min"
+        blocks += [Table(reasons, EXPLAIN_COLUMNS, "Explained"), Note(sums)]
         data = {**record, "explain": reasons}
-    render(Document(blocks, data, Table([record], COLUMNS)), fmt)
-    if record["met"] is False:
-        raise typer.Exit(ExitCode.FOUND)
+    return Document(blocks, data, Table([record], COLUMNS)), record["met"] is False
 
 
 EXAMPLES = "Examples: slacli uptime --policy optimy --month 2026-11 | slacli uptime -p openweb --month 2026-11 -f csv"
