@@ -10,7 +10,7 @@
 The files are written through the library: each incident is opened and moved along by
 :class:`slacli.tracker.Tracker` (``open``, ``act``) in worker processes, over a stand-in store
 that keeps the rows and events it is given; the main process writes those rows and events
-with :class:`slacli.store.Store`, many incidents to a transaction. The 1M file takes minutes
+with :class:`slacli.storage.sqlite.SQLiteStore`, many incidents to a transaction. The 1M file takes minutes
 to write, so it is kept in ``--data`` (default ``/tmp/slacli-bench-incidents``) and reused;
 the timed runs use a copy of it in a temp dir.
 
@@ -33,7 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -45,8 +45,18 @@ from slacli import __version__
 from slacli.holidaydata import HolidayCache
 from slacli.paths import SHIPPED_POLICIES
 from slacli.policy import load_policies
-from slacli.store import MIGRATIONS, Store
+from slacli.policy.snapshot import digest, standalone
+from slacli.storage.base import (
+    IncidentFilter,
+    IncidentRow,
+    StoredDowntime,
+    StoredEvent,
+    StoredIncident,
+    StoredWindow,
+)
+from slacli.storage.sqlite import MIGRATIONS, open_sqlite
 from slacli.tracker import Tracker
+from slacli.vocabulary import EventKind
 
 SERVICES = ["checkout", "search", "login", "api", "billing", "mail", None]
 AUTHOR = "bench"
@@ -59,39 +69,137 @@ MINUTE = timedelta(minutes=1)
 
 
 class RecordingStore:
-    """Takes :class:`slacli.store.Store`'s place under a Tracker: keeps what it is given in memory."""
+    """Takes the SQLite store's place under a Tracker (the :class:`slacli.storage.base.Store`
+    contract): keeps what it is given in memory and, as a store does, gives instants back as
+    ISO text. ``tests/test_store_contract.py`` passes against it.
 
-    path = Path("bench-workers")
+    The workers only open incidents and act on them; the reads a Tracker may also make
+    (listing, downtime, windows) are answered too, plainly, so that the contract holds."""
+
+    location = "bench-workers"
 
     def __init__(self) -> None:
-        self.rows: dict[int, dict[str, Any]] = {}
-        self.events: dict[int, list[tuple[Any, ...]]] = {}
+        self.rows: dict[int, IncidentRow] = {}
+        self.log: dict[int, list[tuple[Any, ...]]] = {}  # (kind, at, author, details, recorded)
         self.tables: dict[str, Any] = {}
+        self.window_states: dict[int, tuple[str, datetime, datetime, dict[str, Any]]] = {}
+        self.window_log: dict[int, list[tuple[Any, ...]]] = {}
+        self.next_id = 1
 
     @contextmanager
-    def transaction(self) -> Iterator[None]:
-        yield
+    def transaction(self, *, wait: bool = True) -> Iterator[None]:
+        kept = self._saved()  # small: the workers take each incident out as soon as it is done
+        try:
+            yield
+        except BaseException:
+            self._restore(kept)
+            raise
 
-    def save_snapshot(self, digest: str, name: str, tables: dict[str, Any]) -> None:
-        self.tables.setdefault(digest, json.loads(json.dumps(tables, default=str)))  # as Store keeps them
+    def _saved(self) -> tuple[Any, ...]:
+        logs = ({i: list(events) for i, events in log.items()} for log in (self.log, self.window_log))
+        return dict(self.rows), *logs, dict(self.tables), dict(self.window_states), self.next_id
+
+    def _restore(self, kept: tuple[Any, ...]) -> None:
+        self.rows, self.log, self.window_log, self.tables, self.window_states, self.next_id = kept
+
+    def close(self) -> None:
+        pass
+
+    # writes
+
+    def insert_incident(self, row: IncidentRow) -> int:
+        incident_id, self.next_id = self.next_id, self.next_id + 1
+        self.rows[incident_id] = row
+        self.log[incident_id] = []
+        return incident_id
+
+    def update_incident(self, incident_id: int, row: IncidentRow) -> None:
+        self.rows[incident_id] = row
+
+    def fill_downtime(self, values: list[tuple[str | None, int]]) -> None:
+        for downtime, incident_id in values:
+            self.rows[incident_id] = self.rows[incident_id]._replace(downtime=downtime)
+
+    def append_event(
+        self, incident_id: int, kind: str, at: datetime, author: str, details: Mapping[str, Any], recorded: datetime
+    ) -> None:
+        self.log[incident_id].append((kind, at, author, dict(details), recorded))
+
+    def save_snapshot(self, digest: str, name: str, tables: Mapping[str, Any]) -> None:
+        self.tables.setdefault(digest, json.loads(json.dumps(tables, default=str)))  # as SQLiteStore keeps them
+
+    def insert_window(self, policy: str, start: datetime, end: datetime, state: Mapping[str, Any]) -> int:
+        window_id = max(self.window_states, default=0) + 1
+        self.window_states[window_id] = (policy, start, end, dict(state))
+        self.window_log[window_id] = []
+        return window_id
+
+    def update_window(self, window_id: int, state: Mapping[str, Any]) -> None:
+        policy, start, end, _ = self.window_states[window_id]
+        self.window_states[window_id] = (policy, start, end, dict(state))
+
+    def append_window_event(
+        self, window_id: int, kind: str, at: datetime, author: str, details: Mapping[str, Any], recorded: datetime
+    ) -> None:
+        self.window_log[window_id].append((kind, at, author, dict(details), recorded))
+
+    # reads
+
+    def incident(self, incident_id: int) -> StoredIncident | None:
+        row = self.rows.get(incident_id)
+        return StoredIncident(incident_id, row.state) if row else None
+
+    def incidents(self, where: IncidentFilter) -> Iterator[StoredIncident]:
+        def wanted(row: IncidentRow) -> bool:
+            return (
+                (where.policy is None or row.policy == where.policy)
+                and (where.service is None or row.service == where.service)
+                and (where.since is None or row.opened >= where.since)
+                and (where.until is None or row.opened < where.until)
+                and (where.opened_by is None or row.opened <= where.opened_by)
+                and (where.unresolved_at is None or row.resolved is None or row.resolved > where.unresolved_at)
+            )
+
+        found = sorted((row.opened, i) for i, row in self.rows.items() if wanted(row))
+        return iter([StoredIncident(i, self.rows[i].state) for _, i in found])
+
+    def events(self, incident_id: int) -> list[StoredEvent]:
+        return [_stored_event(*event) for event in self.log.get(incident_id, [])]
+
+    def downtime(self, policy: str, unresolved_at: datetime, service: str | None = None) -> list[StoredDowntime]:
+        return [
+            StoredDowntime(i, row.severity, row.downtime, row.last_event.isoformat())
+            for i, row in sorted(self.rows.items())
+            if row.policy == policy
+            and row.downtime is not None
+            and (row.resolved is None or row.resolved > unresolved_at)
+            and (service is None or row.service == service)
+        ]
 
     def snapshot(self, digest: str) -> dict[str, Any] | None:
         return self.tables.get(digest)
 
-    def insert_incident(self, row: dict[str, Any]) -> int:
-        incident_id = len(self.rows) + 1
-        self.rows[incident_id] = {**row, "id": incident_id}
-        self.events[incident_id] = []
-        return incident_id
+    def window(self, window_id: int) -> StoredWindow | None:
+        found = self.window_states.get(window_id)
+        return StoredWindow(window_id, found[3]) if found else None
 
-    def update_incident(self, incident_id: int, row: dict[str, Any]) -> None:
-        self.rows[incident_id] = {**row, "id": incident_id}
+    def windows(
+        self, policy: str | None = None, overlapping: tuple[datetime, datetime] | None = None
+    ) -> list[StoredWindow]:
+        found = sorted(
+            (start, i, state)
+            for i, (owner, start, end, state) in self.window_states.items()
+            if (policy is None or owner == policy)
+            and (overlapping is None or (start < overlapping[1] and end > overlapping[0]))
+        )
+        return [StoredWindow(i, state) for _, i, state in found]
 
-    def incident(self, incident_id: int) -> dict[str, Any] | None:
-        return self.rows.get(incident_id)
+    def window_events(self, window_id: int) -> list[StoredEvent]:
+        return [_stored_event(*event) for event in self.window_log.get(window_id, [])]
 
-    def append_event(self, incident_id: int, *event: Any) -> None:
-        self.events[incident_id].append(event)  # kind, at, author, details, recorded
+
+def _stored_event(kind: str, at: datetime, author: str, details: dict[str, Any], recorded: datetime) -> StoredEvent:
+    return StoredEvent(str(kind), at.astimezone(UTC).isoformat(), author, details, recorded.astimezone(UTC).isoformat())
 
 
 def lifecycle(rng: random.Random, kind: str, index: int, count: int, now: datetime) -> tuple[Any, ...]:
@@ -149,10 +257,10 @@ def _start_worker(cache_path: str) -> None:
     global _worker
     cache = HolidayCache(Path(cache_path))
     store = RecordingStore()
-    _worker = Tracker(store, load_policies(SHIPPED_POLICIES, cache), cache), store  # type: ignore[arg-type]
+    _worker = Tracker(store, load_policies(SHIPPED_POLICIES, cache), cache), store
 
 
-def _generate(task: tuple[Any, ...]) -> list[tuple[dict[str, Any], list[tuple[Any, ...]]]]:
+def _generate(task: tuple[Any, ...]) -> list[tuple[IncidentRow, list[tuple[Any, ...]]]]:
     """Incidents ``start`` to ``start + size`` of a population: (row, events) each, ready to store."""
     kind, seed, start, size, count, now, steps_of = task
     assert _worker is not None
@@ -165,10 +273,8 @@ def _generate(task: tuple[Any, ...]) -> list[tuple[dict[str, Any], list[tuple[An
             title, policy, severity, at=opened, author=AUTHOR, service=service, started=started[0] if started else None
         ).incident.id
         for event, at, details in steps:
-            tracker.act(incident_id, event, at=at, author=AUTHOR, **details)
-        row = store.rows.pop(incident_id)
-        del row["id"]
-        produced.append((row, store.events.pop(incident_id)))
+            tracker.act(incident_id, EventKind(event), at=at, author=AUTHOR, **details)
+        produced.append((store.rows.pop(incident_id), store.log.pop(incident_id)))
     return produced
 
 
@@ -188,10 +294,10 @@ def populate(
         for first in range(0, count, chunk)
     ]
     policies = load_policies(SHIPPED_POLICIES, HolidayCache(cache))
-    store = Store(path)
+    store = open_sqlite(path)
     with store.transaction():  # the snapshots Tracker.open saves with every incident
         for name in SEVERITIES:
-            store.save_snapshot(policies.digest(name), name, policies.standalone(name))
+            store.save_snapshot(digest(policies, name), name, standalone(policies, name))
     total = sum(count for _, count in populations)
     written = 0
     with multiprocessing.get_context("fork").Pool(workers, _start_worker, (str(cache),)) as pool:
@@ -343,7 +449,7 @@ def main() -> None:
         print(f"copied to the temp dir in {time.perf_counter() - start:.1f} s")
 
         template, empty = Path(tmp, "template.db"), Path(tmp, "empty.db")
-        Store(template).close()  # schema, no incidents
+        open_sqlite(template).close()  # schema, no incidents
         only_open = Path(tmp, "open-only.db")
         seconds = populate(only_open, [("open", args.still_open)], args.seed, cache, workers)
         print(f"open-only file ({args.still_open:,} open, the same mix as in the big file): {seconds:.1f} s")

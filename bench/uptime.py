@@ -43,7 +43,7 @@ from slacli import __version__
 from slacli.holidaydata import HolidayCache
 from slacli.paths import SHIPPED_POLICIES
 from slacli.policy import load_policies
-from slacli.store import Store
+from slacli.storage.sqlite import open_sqlite
 from slacli.tracker import Tracker
 
 POLICY = "optimy"
@@ -82,7 +82,7 @@ def year_of_incidents(rng: random.Random, kind: str, index: int, count: int, now
 def add_windows(path: Path, count: int, seed: int, cache: Path, now: datetime) -> None:
     """``count`` maintenance windows over the year, through Tracker.add_window."""
     rng = random.Random(f"{seed}-windows")
-    store = Store(path)
+    store = open_sqlite(path)
     tracker = Tracker(store, load_policies(SHIPPED_POLICIES, HolidayCache(cache)), HolidayCache(cache))
     for index in range(count):
         day = (now - YEAR + YEAR * (index / count)).replace(hour=0, minute=0, second=0, microsecond=0)
@@ -128,7 +128,7 @@ def main() -> None:
         print(f"file: {cached} ({info['bytes'] / 2**20:.0f} MiB), written {info['written']} in {info['seconds']:.0f} s")
         big, empty = Path(tmp, "year.db"), Path(tmp, "empty.db")
         shutil.copyfile(cached, big)
-        Store(empty).close()
+        open_sqlite(empty).close()
 
         written = datetime.fromisoformat(info["written"])
         last_month = (written.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")

@@ -18,7 +18,6 @@ from slacli.errors import InputError
 from slacli.policy import Due, Policy, Severity
 from slacli.vocabulary import Anchor, ClockKind, EventKind, Status, TargetName
 
-TARGETS = (TargetName.RESPONSE, TargetName.RESOLUTION)
 K = EventKind
 # Events after which the due instants are computed again (and stored with the event).
 MOVES_CLOCKS = frozenset({K.OPENED, K.ACKNOWLEDGED, K.SEVERITY_CHANGED, K.RESUMED, K.UPDATE, K.REOPENED, K.RECOMPUTED})

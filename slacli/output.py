@@ -34,11 +34,6 @@ class Format(StrEnum):
     csv = "csv"
     markdown = "markdown"
 
-    @property
-    def human(self) -> bool:
-        """A table or Markdown: for people, with the same columns and texts."""
-        return self in (Format.table, Format.markdown)
-
 
 def cell(value: Any) -> str:
     """A value as table text: '-' for none, yes/no for booleans."""
@@ -88,10 +83,13 @@ def write_csv(rows: Sequence[Record], columns: Sequence[str], out: TextIO) -> No
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow(["" if row.get(c) is None else neutralize(_csv_value(row.get(c))) for c in columns])
+        values = (row.get(c) for c in columns)
+        writer.writerow(["" if value is None else neutralize(_csv_value(value)) for value in values])
 
 
 def _csv_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return value
     if isinstance(value, datetime | list | tuple):
         return cell(value)
     return ("true" if value else "false") if isinstance(value, bool) else value

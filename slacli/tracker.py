@@ -197,10 +197,21 @@ class Tracker:
         return Incident(incident.id, replay(e for e in self.history(incident.id) if e.at <= when))
 
     def find(self, where: IncidentFilter, as_of: datetime) -> list[Incident]:
-        """Incidents opened by ``as_of`` matching ``where``, as they stood then."""
+        """Incidents opened by ``as_of`` matching ``where``, as they stood then: the store's
+        columns hold the latest state, so the store gives a superset, narrowed here."""
         wanted = where._replace(opened_by=min(where.opened_by or as_of, as_of))
         found = (Incident(row.id, state_of(row.state)) for row in self.store.incidents(wanted))
-        return [then for incident in found if (then := self.as_of(incident, as_of)) is not None]
+        unresolved_at = where.unresolved_at
+        return [
+            then
+            for incident in found
+            if (then := self.as_of(incident, as_of)) is not None
+            and (unresolved_at is None or then.state.resolved is None or then.state.resolved > unresolved_at)
+        ]
+
+    def find_open(self, where: IncidentFilter, as_of: datetime) -> list[Incident]:
+        """Incidents open at ``as_of`` matching ``where``, as they stood then."""
+        return self.find(where._replace(unresolved_at=as_of), as_of)
 
     def downtime(
         self, policy: str, unresolved_at: datetime, as_of: datetime, service: str | None = None

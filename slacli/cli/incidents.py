@@ -23,6 +23,7 @@ from slacli.cli._state import AppState
 from slacli.errors import InputError
 from slacli.instants import iso, parse_instant
 from slacli.output import Block, Document, Fields, Format, Table, render, warn
+from slacli.storage.base import IncidentFilter
 from slacli.tracker import Incident
 from slacli.views.incidents import ALL_COLUMNS, CLOCK_COLUMNS, TIMELINE_COLUMNS, Which, detail, incident_record, listing
 from slacli.vocabulary import EventKind, Status
@@ -191,7 +192,9 @@ def recompute(
     tracker = state.tracker(create=False)
     if (incident_id is None) == (not all_open):
         raise InputError("give an incident ID, or --all")
-    chosen = [r["id"] for r in listing(tracker, Which(), instant(None, None))] if all_open else [incident_id or 0]
+    chosen = (
+        [i.id for i in tracker.find_open(IncidentFilter(), instant(None, None))] if all_open else [incident_id or 0]
+    )
     current = [state.policies().get(tracker.get(i).state.policy) for i in chosen]  # all known before any is written
     for number, policy in zip(chosen, current, strict=True):
         zone = policy.calendar.zone

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from slacli.impact import impact
 from slacli.incidents import State
@@ -19,65 +19,62 @@ from slacli.policy import Policy
 from slacli.vocabulary import ClockKind, MaintenanceKind, Status, WindowAction, WindowStatus
 
 
-def _instant(value: Any, load: bool) -> Any:
-    if value is None:
-        return None
-    return datetime.fromisoformat(value) if load else value.isoformat()
+class Field(NamedTuple):
+    """How one kind of field is stored (``dump``) and read back (``load``); None stays None."""
+
+    dump: Callable[[Any], Any]
+    load: Callable[[Any], Any]
 
 
-def _instant_pairs(value: Any, load: bool) -> Any:
-    if load:
-        return tuple((datetime.fromisoformat(a), datetime.fromisoformat(b)) for a, b in value)
-    return [[a.isoformat(), b.isoformat()] for a, b in value]
+INSTANT = Field(datetime.isoformat, datetime.fromisoformat)
+INSTANT_PAIRS = Field(
+    lambda pairs: [[a.isoformat(), b.isoformat()] for a, b in pairs],
+    lambda pairs: tuple((datetime.fromisoformat(a), datetime.fromisoformat(b)) for a, b in pairs),
+)
+SEVERITY_CHANGES = Field(  # (when, the severity before it)
+    lambda changes: [[at.isoformat(), before] for at, before in changes],
+    lambda changes: tuple((datetime.fromisoformat(at), before) for at, before in changes),
+)
+WINDOW_CHANGES = Field(  # (when, the action done)
+    lambda changes: [[at.isoformat(), str(action)] for at, action in changes],
+    lambda changes: tuple((datetime.fromisoformat(at), WindowAction(action)) for at, action in changes),
+)
+TEXTS = Field(list, tuple)
 
 
-def _changes(value: Any, load: bool) -> Any:  # (when, the severity before it)
-    if load:
-        return tuple((datetime.fromisoformat(at), before) for at, before in value)
-    return [[at.isoformat(), before] for at, before in value]
-
-
-def _window_changes(value: Any, load: bool) -> Any:  # (when, the action done)
-    if load:
-        return tuple((datetime.fromisoformat(at), WindowAction(action)) for at, action in value)
-    return [[at.isoformat(), str(action)] for at, action in value]
-
-
-def _texts(value: Any, load: bool) -> Any:
-    return tuple(value) if load else list(value)
-
-
-def _enum(kind: type[Any]) -> Callable[[Any, bool], Any]:
-    def convert(value: Any, load: bool) -> Any:
-        return None if value is None else kind(value) if load else str(value)
-
-    return convert
+def enum(kind: type[Any]) -> Field:
+    return Field(str, kind)
 
 
 _INSTANT_FIELDS = ("opened", "started", "acked", "resolved", "paused_since", "last_update", "last_event", "reopened")
-_STATE_FIELDS: dict[str, Callable[[Any, bool], Any]] = {
-    **dict.fromkeys((*_INSTANT_FIELDS, "response_due", "resolution_due", "update_due"), _instant),
-    **dict.fromkeys(("pauses", "late_updates", "resolved_gaps"), _instant_pairs),
-    "severity_changes": _changes,
-    "status": _enum(Status),
-    "response_clock": _enum(ClockKind),
-    "resolution_clock": _enum(ClockKind),
+_STATE_FIELDS: dict[str, Field] = {
+    **dict.fromkeys((*_INSTANT_FIELDS, "response_due", "resolution_due", "update_due"), INSTANT),
+    **dict.fromkeys(("pauses", "late_updates", "resolved_gaps"), INSTANT_PAIRS),
+    "severity_changes": SEVERITY_CHANGES,
+    "status": enum(Status),
+    "response_clock": enum(ClockKind),
+    "resolution_clock": enum(ClockKind),
 }
-_WINDOW_FIELDS: dict[str, Callable[[Any, bool], Any]] = {
-    **dict.fromkeys(("start", "end", "announced"), _instant),
-    "warnings": _texts,
-    "changes": _window_changes,
-    "kind": _enum(MaintenanceKind),
-    "status": _enum(WindowStatus),
+_WINDOW_FIELDS: dict[str, Field] = {
+    **dict.fromkeys(("start", "end", "announced"), INSTANT),
+    "warnings": TEXTS,
+    "changes": WINDOW_CHANGES,
+    "kind": enum(MaintenanceKind),
+    "status": enum(WindowStatus),
 }
 
 
-def _dump(record: State | Window, kinds: Mapping[str, Callable[[Any, bool], Any]]) -> dict[str, Any]:
-    return {key: kinds[key](value, False) if key in kinds else value for key, value in record._asdict().items()}
+def _dump(record: State | Window, fields: Mapping[str, Field]) -> dict[str, Any]:
+    return {
+        key: value if value is None or key not in fields else fields[key].dump(value)
+        for key, value in record._asdict().items()
+    }
 
 
-def _loaded(data: Mapping[str, Any], kinds: Mapping[str, Callable[[Any, bool], Any]]) -> dict[str, Any]:
-    return {key: kinds[key](value, True) if key in kinds else value for key, value in data.items()}
+def _loaded(data: Mapping[str, Any], fields: Mapping[str, Field]) -> dict[str, Any]:
+    return {
+        key: value if value is None or key not in fields else fields[key].load(value) for key, value in data.items()
+    }
 
 
 def dump_state(state: State) -> dict[str, Any]:

@@ -127,7 +127,7 @@ def explain(found: Inputs, policy: Policy, start: datetime, end: datetime) -> li
             continue
         a, b = part[0]
         inside = length(clip(holes, a, b))
-        notes = [f"weight {stretch.weight:g} (severity {incident.severity} then)"]
+        notes = [f"weight {stretch.weight:g} (severity {incident.severity} as of the read)"]
         if (a, b) != (stretch.start, stretch.end):
             notes.append("clipped to the period")
         if inside:

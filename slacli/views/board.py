@@ -28,11 +28,8 @@ STYLES = {"red": "bold red", "yellow": "yellow"}
 def due_board(tracker: Tracker, as_of: datetime, horizon: float | None, policy: str | None) -> list[dict[str, Any]]:
     """Every running clock as of ``as_of``, soonest first (within ``horizon`` seconds)."""
     found = []
-    # Stored resolutions are the latest ones: "not resolved by then" is a superset, narrowed below.
-    for incident in tracker.find(IncidentFilter(policy=policy, unresolved_at=as_of), as_of):
+    for incident in tracker.find_open(IncidentFilter(policy=policy), as_of):
         state = incident.state
-        if not state.is_open:
-            continue
         rules = tracker.policy_of(state)
         calendar = rules.severity(state.severity).calendar
         for clock in clocks(state, as_of, calendar).values():

@@ -105,10 +105,9 @@ def _batch_row(
     policy, severity, shown = lookup[key]
     opened, acked = anchors(row["opened"] or "", row.get("acked") or "", policy.calendar.zone)
     response, resolution = policy.deadlines(severity, opened, acked)
-    found: dict[str, Any] = {str(k): v for k, v in row.items()}
-    found["response_due"] = local(response.at, shown)
-    found["resolution_due"] = local(resolution.at, shown)
-    return found
+    row["response_due"] = local(response.at, shown)
+    row["resolution_due"] = local(resolution.at, shown)
+    return row  # type: ignore[return-value]  # no None key: checked above
 
 
 def anchors(opened: str, acked: str | None, zone: ZoneInfo, prefix: str = "") -> tuple[datetime, datetime | None]:

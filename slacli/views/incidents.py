@@ -123,12 +123,11 @@ class Which(NamedTuple):
 def listing(tracker: Tracker, which: Which, as_of: datetime) -> list[dict[str, Any]]:
     """Incidents as they stood at ``as_of``, oldest first."""
     where = IncidentFilter(policy=which.policy, service=which.service, since=which.since, until=which.until)
-    if which.status == Status.OPEN:
-        where = where._replace(unresolved_at=as_of)  # stored resolutions are the latest: a superset
+    found = tracker.find_open(where, as_of) if which.status == Status.OPEN else tracker.find(where, as_of)
     rows = []
-    for incident in tracker.find(where, as_of):
+    for incident in found:
         state = incident.state
-        if which.status is not None and state.is_open != (which.status == Status.OPEN):
+        if which.status == Status.RESOLVED and state.is_open:
             continue
         if which.severity is not None and state.severity != which.severity:
             continue

@@ -67,8 +67,6 @@ def build_report(tracker: Tracker, policies: list[Policy], period: Period, as_of
         for incident in tracker.find(IncidentFilter(policy=policy.name, unresolved_at=lo, until=hi), as_of):
             if any(start <= lo and hi <= end for start, end in incident.state.resolved_gaps):
                 continue  # resolved all through the period, reopened only after it
-            if incident.state.resolved is not None and incident.state.resolved <= lo:
-                continue  # resolved before the period, as of the report
             severity = tracker.policy_of(incident.state).severity(incident.state.severity)
             row = _report_row(tracker, incident, as_of, severity)
             rows.append(row)
