@@ -116,8 +116,8 @@ class RecordingStore:
     def update_incident(self, incident_id: int, row: IncidentRow) -> None:
         self.rows[incident_id] = row
 
-    def fill_downtime(self, values: list[tuple[str | None, int]]) -> None:
-        for downtime, incident_id in values:
+    def fill_downtime(self, values: list[tuple[int, str | None]]) -> None:
+        for incident_id, downtime in values:
             self.rows[incident_id] = self.rows[incident_id]._replace(downtime=downtime)
 
     def append_event(

@@ -36,7 +36,7 @@ class Window(NamedTuple):
     title: str = ""
     service: str | None = None
     warnings: tuple[str, ...] = ()
-    # When each action was recorded as done (SPEC 2.13), in order: what as-of reads undo.
+    # When each action happened (its --at), in order: what as-of reads undo (SPEC 2.14).
     changes: tuple[tuple[datetime, WindowAction], ...] = ()
 
     def as_of(self, when: datetime) -> Window | None:

@@ -220,21 +220,21 @@ class Tracker:
         (only those with any) as of ``as_of``, each weighted by its own policy snapshot."""
         found, worked_out = [], []
         for row in self.store.downtime(policy, unresolved_at, service):
-            if row.last_event is not None and datetime.fromisoformat(row.last_event) <= as_of and row.downtime:
+            if row.downtime and datetime.fromisoformat(row.last_event) <= as_of:
                 data = json.loads(row.downtime)
                 stretches = [(a, b, weight) for a, b, weight in data["stretches"]]
                 found.append(Downtime(row.id, row.severity, data["excluded"], stretches))
                 continue
             current = self.get(row.id)
             if row.downtime is None:  # written before the downtime column: work it out, and keep it
-                worked_out.append((downtime_text(current.state, self.policy_of(current.state)), row.id))
+                worked_out.append((row.id, downtime_text(current.state, self.policy_of(current.state))))
             then = self.as_of(current, as_of)
             if then is not None and (stretches := downtime_stretches(then.state, self.policy_of(then.state))):
                 found.append(Downtime(row.id, then.state.severity, then.state.excluded, stretches))
         self._write_back(worked_out)
         return found
 
-    def _write_back(self, worked_out: list[tuple[str | None, int]]) -> None:
+    def _write_back(self, worked_out: list[tuple[int, str | None]]) -> None:
         if worked_out and not self._fill_refused:
             try:
                 with self.store.transaction(wait=False):

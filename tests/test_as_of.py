@@ -91,3 +91,11 @@ def test_headers_print_the_instant_in_the_reading_zone_with_its_offset(cli, pari
     assert out.splitlines()[0] == f"Breaches as of {MONDAY}T18:00:00+01:00"
     out = cli("due", "--at", f"{MONDAY}T18:00").stdout  # no policy: naive text is local time
     assert out.splitlines()[0] == f"Due as of {MONDAY}T18:00:00+01:00"
+
+
+def test_reads_asked_about_an_instant_say_so(cli):
+    assert cli("list", "-p", "openweb", "--at", AS_OF).stdout.startswith(f"Incidents as of {MONDAY}T12:00:00-05:00\n")
+    assert cli("show", "1", "--at", AS_OF).stdout.startswith(f"Incident 1 as of {MONDAY}T12:00:00-05:00\n")
+    out = cli("uptime", "-p", "openweb", "--month", "2026-11", "--at", AS_OF, code=1).stdout
+    assert out.startswith(f"As of {MONDAY}T12:00:00-05:00\nAvailability of openweb\n")
+    assert cli("list", "-p", "openweb").stdout.startswith("Incidents\n")  # now goes unsaid

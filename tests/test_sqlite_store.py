@@ -100,7 +100,7 @@ def test_a_schema_4_file_is_migrated_to_5_with_last_event_from_the_state(tmp_pat
     assert user_version(path) == 5
     [found] = store.downtime("openweb", NOV_1)
     assert found.id == 1 and found.severity == "1"
-    assert datetime.fromisoformat(found.last_event or "") == RESOLVED  # from the state's last_event
+    assert datetime.fromisoformat(found.last_event) == RESOLVED  # from the state's last_event
     assert found.downtime is None  # written before the column: to be worked out from the state
     # Window states learn their changes from the log, by the instants the actions happened.
     assert store.window(1).state["changes"] == [  # type: ignore[union-attr]

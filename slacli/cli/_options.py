@@ -11,7 +11,7 @@ import typer
 from slacli.cli._state import AppState
 from slacli.errors import SlacliError
 from slacli.instants import now, parse_instant, zone
-from slacli.output import Format
+from slacli.output import Document, Format, Note
 
 
 def _state(ctx: typer.Context) -> AppState:
@@ -56,6 +56,16 @@ def instant(text: str | None, tz: ZoneInfo | None, what: str = "--at") -> dateti
 def as_of_text(t: datetime, tz: ZoneInfo | None) -> str:
     """A header's as-of instant, with its offset, in the reading zone (else local time)."""
     return (t.astimezone(tz) if tz else t.astimezone()).isoformat(timespec="seconds")
+
+
+def as_of_note(document: Document, at: str | None, as_of: datetime, tz: ZoneInfo | None) -> Document:
+    """``document`` led by the instant it is as of when --at asked for one, for people."""
+    return document._replace(blocks=[Note(f"As of {as_of_text(as_of, tz)}"), *document.blocks]) if at else document
+
+
+def as_of_title(title: str, at: str | None, as_of: datetime, tz: ZoneInfo | None) -> str:
+    """``title``, saying the instant it is as of when --at asked for one (now goes unsaid)."""
+    return f"{title} as of {as_of_text(as_of, tz)}" if at else title
 
 
 def author(by: str | None) -> str:

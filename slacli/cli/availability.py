@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 import typer
 
-from slacli.cli._options import AsOfOption, FormatOption, complete_policy, instant
+from slacli.cli._options import AsOfOption, FormatOption, as_of_note, complete_policy, instant
 from slacli.cli._state import AppState
 from slacli.errors import ExitCode, InputError
 from slacli.instants import parse_instant
@@ -47,7 +47,7 @@ def uptime(
         lo, hi = _period(chosen, month_text, start, end)
         refuse_future(lo, as_of, month_text or "--from")
         document, missed = _period_document(state.tracker(), chosen, (lo, hi), as_of, service, month_text, explained)
-    render(document, fmt)
+    render(as_of_note(document, at, as_of, chosen.calendar.zone), fmt)
     if missed:
         raise typer.Exit(ExitCode.FOUND)
 

@@ -14,6 +14,7 @@ from slacli.cli._options import (
     PolicyFilter,
     QuietOption,
     ServiceOption,
+    as_of_title,
     author,
     complete_policy,
     instant,
@@ -234,8 +235,9 @@ def list_incidents(
         since=parse_instant(since, tz, what="--since") if since else None,
         until=parse_instant(until, tz, what="--until") if until else None,
     )
-    rows = listing(state.tracker(), which, instant(at, tz))
-    render(Document([Table(rows, RECORD_COLUMNS, "Incidents", ALL_COLUMNS)], rows), fmt)
+    as_of = instant(at, tz)
+    rows = listing(state.tracker(), which, as_of)
+    render(Document([Table(rows, RECORD_COLUMNS, as_of_title("Incidents", at, as_of, tz), ALL_COLUMNS)], rows), fmt)
 
 
 def show(
@@ -248,9 +250,11 @@ def show(
     state: AppState = ctx.obj
     tracker = state.tracker(create=False)
     policy = tracker.policy_of(tracker.get(incident_id).state)
-    found = detail(tracker, incident_id, instant(at, policy.calendar.zone))
+    zone = policy.calendar.zone
+    as_of = instant(at, zone)
+    found = detail(tracker, incident_id, as_of)
     blocks: list[Block] = [
-        Fields(found.record, f"Incident {incident_id}"),
+        Fields(found.record, as_of_title(f"Incident {incident_id}", at, as_of, zone)),
         Table(found.clocks, CLOCK_COLUMNS, "Clocks"),
         Table(found.events, TIMELINE_COLUMNS, "Timeline"),
     ]

@@ -12,6 +12,7 @@ from slacli.cli._options import (
     PolicyFilter,
     QuietOption,
     ServiceOption,
+    as_of_title,
     author,
     complete_policy,
     instant,
@@ -84,8 +85,10 @@ def list_windows(
     """Maintenance windows announced by --at, by start, as they stood then."""
     state: AppState = ctx.obj
     name = state.policies().get(policy).name if policy else None
-    rows = window_list(state.tracker(), instant(at, reading_zone(state, policy)), name)
-    render(Document([Table(rows, COLUMNS, "Maintenance")], rows), fmt)
+    tz = reading_zone(state, policy)
+    as_of = instant(at, tz)
+    rows = window_list(state.tracker(), as_of, name)
+    render(Document([Table(rows, COLUMNS, as_of_title("Maintenance", at, as_of, tz))], rows), fmt)
 
 
 def _action(action: WindowAction) -> Any:

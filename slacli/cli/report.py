@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 import typer
 
-from slacli.cli._options import AsOfOption, FormatOption, PolicyFilter, instant, reading_zone
+from slacli.cli._options import AsOfOption, FormatOption, PolicyFilter, as_of_note, instant, reading_zone
 from slacli.cli._state import AppState
 from slacli.errors import ExitCode
 from slacli.output import AVAILABILITY_SHOWN, Document, Format, Table, render
@@ -41,8 +41,10 @@ def report(
     period = parse_period(month_text, week_text)
     policies = state.policies()
     chosen = [policies.get(policy)] if policy else list(policies)
-    found = build_report(state.tracker(), chosen, period, instant(at, reading_zone(state, policy)))
-    render(_document(found, summary), fmt)
+    tz = reading_zone(state, policy)
+    as_of = instant(at, tz)
+    found = build_report(state.tracker(), chosen, period, as_of)
+    render(as_of_note(_document(found, summary), at, as_of, tz), fmt)
     if found.found_something:
         raise typer.Exit(ExitCode.FOUND)
 

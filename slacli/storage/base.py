@@ -40,7 +40,7 @@ class StoredDowntime(NamedTuple):
     id: int
     severity: str
     downtime: str | None  # None: written before stores kept it; work it out from the state
-    last_event: str | None  # ISO text; None when written before stores kept it
+    last_event: str  # ISO text
 
 
 class StoredEvent(NamedTuple):
@@ -81,7 +81,10 @@ class Store(Protocol):
     # writes, inside transaction()
     def insert_incident(self, row: IncidentRow) -> int: ...
     def update_incident(self, incident_id: int, row: IncidentRow) -> None: ...
-    def fill_downtime(self, values: list[tuple[str | None, int]]) -> None: ...
+    def fill_downtime(self, values: list[tuple[int, str | None]]) -> None:
+        """Keep (id, downtime) worked out for rows whose downtime was not yet known."""
+        ...
+
     def append_event(
         self, incident_id: int, kind: str, at: datetime, author: str, details: Mapping[str, Any], recorded: datetime
     ) -> None: ...
@@ -108,4 +111,6 @@ class Store(Protocol):
         """Windows by start: of ``policy`` (else all), overlapping [a, b) when given."""
         ...
 
-    def window_events(self, window_id: int) -> list[StoredEvent]: ...
+    def window_events(self, window_id: int) -> list[StoredEvent]:
+        """A window's log (added, then its actions): an audit trail; states carry what reads need."""
+        ...

@@ -3,7 +3,8 @@
 Tables: ``events`` (append-only, the truth), ``incidents`` (each incident's current
 state, rewritten with every event it gets, so that listings never replay history),
 ``policy_snapshots`` (the policy tables each incident's deadlines were computed from),
-``maintenance`` and its log ``maintenance_events`` (read by ``slacli maintenance show``).
+``maintenance`` and its log ``maintenance_events`` (an audit trail: window states carry
+what reads need).
 The schema evolves by ordered forward migrations recorded in ``PRAGMA user_version``.
 Writers take the write lock up front (``BEGIN IMMEDIATE``) and wait for each other
 (``busy_timeout``), so a cron job and a person can write at the same moment.
@@ -137,6 +138,7 @@ def _last_event_column(db: sqlite3.Connection) -> None:
     # states learn when each start, completion or cancellation was recorded, from the log.
     db.execute("ALTER TABLE incidents ADD COLUMN last_event TEXT")
     db.execute("UPDATE incidents SET last_event = json_extract(state, '$.last_event')")
+    db.execute("DROP INDEX incidents_open")  # open incidents are now read by the resolution index
     db.execute("DROP INDEX incidents_downtime")
     db.execute(
         "CREATE INDEX incidents_downtime ON incidents (policy, resolved, service, severity, downtime, last_event) "
@@ -191,7 +193,7 @@ class SQLiteStore:
     @contextmanager
     def transaction(self, *, wait: bool = True) -> Iterator[None]:
         """One write transaction, locked up front; rolled back on any error. Without ``wait``,
-        a file another writer holds is a StoreError at once (for writes that can wait)."""
+        a file another writer holds is a StoreError at once (for writes that can be skipped)."""
         try:
             if not wait:
                 self.db.execute("PRAGMA busy_timeout = 0")
@@ -224,10 +226,11 @@ class SQLiteStore:
         assignments = ", ".join(f"{c} = ?" for c in INCIDENT_COLUMNS.split(", "))
         self.db.execute(f"UPDATE incidents SET {assignments} WHERE id = ?", (*_columns(row), incident_id))
 
-    def fill_downtime(self, values: list[tuple[str | None, int]]) -> None:
-        """Replace STALE downtime with (value, id) pairs worked out from the incidents' states."""
+    def fill_downtime(self, values: list[tuple[int, str | None]]) -> None:
+        """Replace STALE downtime with (id, value) pairs worked out from the incidents' states."""
+        pairs = [(value, incident_id) for incident_id, value in values]
         try:
-            self.db.executemany(f"UPDATE incidents SET downtime = ? WHERE id = ? AND downtime = '{STALE}'", values)
+            self.db.executemany(f"UPDATE incidents SET downtime = ? WHERE id = ? AND downtime = '{STALE}'", pairs)
         except sqlite3.OperationalError as error:  # a read-only file, say
             raise StoreError(f"{self.path}: {error}") from None
 

@@ -4,7 +4,8 @@ Each module answers one kind of question over a :class:`slacli.tracker.Tracker` 
 board and breaches, incidents, maintenance, availability and its trend, the report, the
 deadline batch) and returns records: mappings with documented keys whose instants are
 aware datetimes in the zone they are shown in and whose quantities are rounded numbers.
-Commands, the demo and later the status page call these; none of them formats text.
+Commands, the demo and later the status page call these; none of them chooses a format
+(the few texts in records, such as time left, are part of what JSON carries).
 """
 
 from __future__ import annotations
