@@ -16,7 +16,7 @@ from slacli.maintenance import Window, excluded
 from slacli.periods import months_back
 from slacli.policy import Policy
 from slacli.tracker import Downtime, Tracker
-from slacli.uptime import Measurement, Weighted, clip, length, measure, union
+from slacli.uptime import Interval, Measurement, Weighted, clip, length, measure, union
 from slacli.views import local, number
 from slacli.vocabulary import WindowStatus
 
@@ -33,11 +33,11 @@ class Inputs(NamedTuple):
     stretches: list[tuple[Downtime, Weighted]]
     excluded_incidents: list[Downtime]
     windows: list[tuple[int, Window]]
+    maintenance: list[Interval]  # the windows the policy excludes, as intervals
 
     def measure(self, policy: Policy, start: datetime, end: datetime) -> Measurement:
         """T, M and D over [start, end), which lies within the span gathered."""
-        maintenance = excluded([w for _, w in self.windows], policy.availability.excluded_maintenance)
-        return measure([s for _, s in self.stretches], maintenance, start.timestamp(), end.timestamp())
+        return measure([s for _, s in self.stretches], self.maintenance, start.timestamp(), end.timestamp())
 
 
 def gather(
@@ -59,7 +59,8 @@ def gather(
         for i, w in tracker.windows(as_of, policy.name, (start, end))
         if service is None or w.service in (None, service)
     ]
-    return Inputs(stretches, left_out, windows)
+    maintenance = excluded([w for _, w in windows], policy.availability.excluded_maintenance)
+    return Inputs(stretches, left_out, windows, maintenance)
 
 
 def availability_record(
@@ -100,7 +101,7 @@ def explain(found: Inputs, policy: Policy, start: datetime, end: datetime) -> li
     lo, hi = start.timestamp(), end.timestamp()
     zone = policy.calendar.zone
     kinds = policy.availability.excluded_maintenance
-    holes = union(clip(excluded([w for _, w in found.windows], kinds), lo, hi))
+    holes = union(clip(found.maintenance, lo, hi))
     rows = []
 
     def row(source: str, a: float, b: float, minutes: float, note: str) -> None:
