@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 from slacli.cli import app
+from slacli.tracker import Tracker
+from slacli.vocabulary import EventKind
 
 ROOT = Path(__file__).parents[1]
+# A business calendar for tests that build their own policies: New York, Mon-Fri 09:00-17:00, no holidays.
+OFFICE_CALENDARS = {"office": {"timezone": "America/New_York", "hours": {"mon-fri": "09:00-17:00"}}}
 
 
 def working_tree_env(**extra: str) -> dict[str, str]:
@@ -61,3 +67,11 @@ def user_error(result) -> str:
     assert "Traceback" not in result.stderr
     assert result.stdout == ""
     return lines[0]
+
+
+def incident(tracker: Tracker, title: str, at: datetime, *events: tuple[EventKind, datetime], **options: Any) -> int:
+    """Open an incident of severity 1 (policy ``p`` unless ``policy=`` says), then record ``events``."""
+    found = tracker.open(title, options.pop("policy", "p"), "1", at=at, author="ann", **options).incident.id
+    for kind, when in events:
+        tracker.act(found, kind, at=when, author="bob")
+    return found

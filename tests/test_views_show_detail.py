@@ -1,0 +1,156 @@
+"""Exact behaviour, edges and texts of slacli.views.incidents.detail (``slacli show``: its clock rows
+and timeline) and slacli.views.availability.period_availability (its service and month).
+
+The policy: New York, Monday to Friday 09:00-17:00, no holidays; severity 1 responds in 2
+wall hours and resolves in 8 business hours counted from the acknowledgement (from the
+response due until then: provisional), a full outage; severity 2 responds in 4 hours and
+has no resolution target. November 2026 is EST (UTC-5); Monday 23 November 2026 is a
+Monday. Expected values are worked out by hand in the comments.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from conftest import OFFICE_CALENDARS
+
+from slacli.errors import InputError
+from slacli.policy import policies_from_document
+from slacli.storage.sqlite import open_sqlite
+from slacli.tracker import Tracker
+from slacli.views.availability import period_availability
+from slacli.views.incidents import detail
+from slacli.vocabulary import EventKind
+
+NY = ZoneInfo("America/New_York")
+K = EventKind
+DOCUMENT = {
+    "calendars": OFFICE_CALENDARS,
+    "policies": {
+        "p": {
+            "calendar": "office",
+            "availability": {"target": 99.9},
+            "report_within": "1d",
+            "severities": {
+                "1": {
+                    "response": "2h",
+                    "resolution": {"rule": "8 business hours", "anchor": "acked"},
+                    "downtime": 1,
+                },
+                "2": {"response": "4h"},
+            },
+        }
+    },
+}
+
+
+def ny(month: int, day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, month, day, hour, minute, tzinfo=NY)
+
+
+@pytest.fixture
+def tracker(tmp_path: Path) -> Tracker:
+    policies = policies_from_document(DOCUMENT, tmp_path / "policies.toml")
+    return Tracker(open_sqlite(tmp_path / "x.db"), policies, clock=lambda: ny(12, 1, 12))
+
+
+def shown(row: dict) -> dict:
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in row.items()}
+
+
+def test_show_lists_each_clock_and_the_timeline_up_to_the_instant(tracker: Tracker) -> None:
+    found = tracker.open("Down", "p", "1", at=ny(11, 23, 10), author="ann", service="web", ref="T-1").incident.id
+    tracker.act(found, K.ACKNOWLEDGED, at=ny(11, 23, 10, 30), author="bob")
+    tracker.act(found, K.SEVERITY_CHANGED, at=ny(11, 23, 10, 50), author="bob", severity="2")
+    tracker.act(found, K.EXCLUDED, at=ny(11, 23, 11), author="bob", reason="customer ISP")
+    # As of 11:00, the instant of the last event (which counts). The response was met at
+    # 10:30 and keeps its due (12:00); severity 2 has no resolution target.
+    shown_now = detail(tracker, found, ny(11, 23, 11))
+    assert [shown(c) for c in shown_now.clocks] == [
+        {"clock": "response", "due": "2026-11-23T12:00:00-05:00", "status": "met", "left": None},
+        {"clock": "resolution", "due": "no target", "status": "no target", "left": None},
+    ]
+    # Details hide what the record shows as fields (policy, title, started, service, ref,
+    # late_report) and the stored due instants; a severity change records what it was before.
+    assert [shown(e) for e in shown_now.events] == [
+        {"at": "2026-11-23T10:00:00-05:00", "event": "opened", "by": "ann", "details": "severity=1"},
+        {"at": "2026-11-23T10:30:00-05:00", "event": "acknowledged", "by": "bob", "details": ""},
+        {"at": "2026-11-23T10:50:00-05:00", "event": "severity changed", "by": "bob", "details": "from=1, severity=2"},
+        {"at": "2026-11-23T11:00:00-05:00", "event": "excluded", "by": "bob", "details": "reason=customer ISP"},
+    ]
+    assert shown_now.record["excluded"] == "customer ISP"
+    assert (shown_now.record["ref"], shown_now.record["service"]) == ("T-1", "web")
+    assert shown_now.record["provisional"] is False  # no resolution target: nothing provisional
+
+
+def test_show_says_what_is_left_and_what_is_provisional(tracker: Tracker) -> None:
+    found = tracker.open("Down", "p", "1", at=ny(11, 23, 10), author="ann").incident.id
+    # As of 11:00: response due 12:00, 1 wall hour left. Not acked: the resolution counts
+    # from 12:00, 5h to 17:00 and 3h on Tuesday: Tue 24 Nov 12:00; business time left from
+    # Mon 11:00: 6h on Monday and 3h on Tuesday.
+    assert [shown(c) for c in detail(tracker, found, ny(11, 23, 11)).clocks] == [
+        {"clock": "response", "due": "2026-11-23T12:00:00-05:00", "status": "pending", "left": "1h"},
+        {
+            "clock": "resolution",
+            "due": "2026-11-24T12:00:00-05:00",
+            "status": "pending (provisional)",
+            "left": "9h business",
+        },
+    ]
+
+
+def test_show_a_paused_incident_reported_late(tracker: Tracker) -> None:
+    # Impact began Fri 20 Nov 10:00, reported Mon 23 Nov 10:00: more than the policy's 1d,
+    # so late_report, which the record shows, not the timeline. Acked 10:30: resolution due
+    # 10:30 + 8 business hours = Tue 24 Nov 10:30. Paused at 11:00; as of 12:00 the pause
+    # pushes it back by 1 business hour: Tue 11:30; left from Mon 12:00: 5h + 2h30m.
+    started = ny(11, 20, 10)
+    found = tracker.open("Down", "p", "1", at=ny(11, 23, 10), author="ann", started=started).incident.id
+    tracker.act(found, K.ACKNOWLEDGED, at=ny(11, 23, 10, 30), author="bob")
+    tracker.act(found, K.PAUSED, at=ny(11, 23, 11), author="bob")
+    shown_now = detail(tracker, found, ny(11, 23, 12))
+    assert shown_now.record["late_report"] is True
+    assert shown(shown_now.record)["started"] == "2026-11-20T10:00:00-05:00"
+    assert shown_now.record["paused_minutes"] == 60  # paused 11:00, read at 12:00
+    assert shown_now.events[0]["details"] == "severity=1"
+    assert shown(shown_now.clocks[1]) == {
+        "clock": "resolution",
+        "due": "2026-11-24T11:30:00-05:00",
+        "status": "paused",
+        "left": "7h30m business",
+    }
+    # As of 18:00 (closed): 6 business hours paused (11:00-17:00), not 7 wall hours: Tue
+    # 10:30 + 6h = Tue 16:30; left from Mon 18:00: 7h30m on Tuesday.
+    evening = detail(tracker, found, ny(11, 23, 18))
+    assert (shown(evening.clocks[1])["due"], evening.clocks[1]["left"]) == (
+        "2026-11-24T16:30:00-05:00",
+        "7h30m business",
+    )
+
+
+def test_show_before_the_opening_names_the_instant_in_the_policys_zone(tracker: Tracker) -> None:
+    found = tracker.open("Down", "p", "1", at=ny(11, 23, 10), author="ann").incident.id
+    with pytest.raises(InputError) as refused:
+        detail(tracker, found, ny(11, 23, 9))
+    assert str(refused.value) == f"incident {found} was not open yet at 2026-11-23T09:00:00-05:00"
+
+
+def test_period_availability_of_one_service(tracker: Tracker) -> None:
+    # web: down Mon 23 Nov 10:00-11:00 (60 min, weight 1); db, another service: 12:00-14:00.
+    for service, start, end in (("web", 10, 11), ("db", 12, 14)):
+        found = tracker.open(service, "p", "1", at=ny(11, 23, start), author="ann", service=service).incident.id
+        tracker.act(found, K.RESOLVED, at=ny(11, 23, end), author="ann")
+    lo, hi = ny(11, 1, 0), ny(12, 1, 0)
+    record = period_availability(
+        tracker, tracker.policies.get("p"), lo, hi, ny(12, 1, 12), month="2026-11", service="web"
+    )
+    # 1 November 00:00 is still EDT (UTC-4); 1 December 00:00 is EST.
+    assert (shown(record)["from"], shown(record)["to"], record["month"], record["downtime_minutes"]) == (
+        "2026-11-01T00:00:00-04:00",
+        "2026-12-01T00:00:00-05:00",
+        "2026-11",
+        60,
+    )
