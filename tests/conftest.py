@@ -75,3 +75,17 @@ def incident(tracker: Tracker, title: str, at: datetime, *events: tuple[EventKin
     for kind, when in events:
         tracker.act(found, kind, at=when, author="bob")
     return found
+
+
+def tracker_over(document: dict[str, Any], tmp_path: Path, now: datetime) -> Tracker:
+    """A tracker over a fresh SQLite file and the policies of ``document``, its clock fixed at ``now``."""
+    from slacli.policy import policies_from_document
+    from slacli.storage.sqlite import open_sqlite
+
+    policies = policies_from_document(document, tmp_path / "policies.toml")
+    return Tracker(open_sqlite(tmp_path / "x.db"), policies, clock=lambda: now)
+
+
+def iso_record(row: dict[str, Any]) -> dict[str, Any]:
+    """A record with its instants as ISO text, so the zone they are shown in is compared too."""
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in row.items()}

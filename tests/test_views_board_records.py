@@ -16,10 +16,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import OFFICE_CALENDARS, incident
+from conftest import OFFICE_CALENDARS, incident, iso_record, tracker_over
 
-from slacli.policy import policies_from_document
-from slacli.storage.sqlite import open_sqlite
 from slacli.tracker import Tracker
 from slacli.views.availability import trend
 from slacli.views.board import breaches, due_board
@@ -49,12 +47,7 @@ def ny(month: int, day: int, hour: int, minute: int = 0, second: float = 0) -> d
 
 @pytest.fixture
 def tracker(tmp_path: Path) -> Tracker:
-    policies = policies_from_document(DOCUMENT, tmp_path / "policies.toml")
-    return Tracker(open_sqlite(tmp_path / "x.db"), policies, clock=lambda: ny(12, 1, 12))
-
-
-def shown(row: dict) -> dict:
-    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in row.items()}
+    return tracker_over(DOCUMENT, tmp_path, ny(12, 1, 12))
 
 
 def test_the_due_board_rows(tracker: Tracker) -> None:
@@ -72,13 +65,13 @@ def test_the_due_board_rows(tracker: Tracker) -> None:
         (a, "resolution"),
         (b, "resolution"),
     ]
-    assert shown(rows[0]) == {
+    assert iso_record(rows[0]) == {
         "id": a, "policy": "p", "severity": "1", "title": "A", "clock": "response",
         "due": "2026-11-23T12:00:00-05:00", "left": "1h", "left_minutes": 60, "status": "pending",
         "_style": "",  # exactly an hour left: not yet "within the hour"
     }  # fmt: skip
     # Business time left from Mon 11:00 to Tue 12:00: 6h on Monday, 3h on Tuesday.
-    assert shown(rows[2]) == {
+    assert iso_record(rows[2]) == {
         "id": a, "policy": "p", "severity": "1", "title": "A", "clock": "resolution",
         "due": "2026-11-24T12:00:00-05:00", "left": "9h business", "left_minutes": 540,
         "status": "pending (provisional)", "_style": "",
@@ -112,7 +105,7 @@ def test_breach_rows(tracker: Tracker) -> None:
     # Q: acked 10:30, paused from 11:00: its resolution is pushed back by the business time
     # paused (6h Mon, 8h Tue, 3h Wed): Tue 10:30 + 17h = Thu 26 Nov 11:30, not late.
     incident(tracker, "Q", ny(11, 23, 10), (K.ACKNOWLEDGED, ny(11, 23, 10, 30)), (K.PAUSED, ny(11, 23, 11)))
-    rows = [shown(r) for r in breaches(tracker, ny(11, 25, 12), None, None, None)]
+    rows = [iso_record(r) for r in breaches(tracker, ny(11, 25, 12), None, None, None)]
     common = {"policy": "p", "severity": "1"}
     assert rows == [
         {"id": late, **common, "title": "L", "target": "response", "due": "2026-11-23T12:00:00-05:00",
@@ -138,7 +131,7 @@ def test_window_records_of_one_policy(tracker: Tracker) -> None:
     options = {"author": "ann", "kind": "scheduled", "title": "upgrade", "service": "web"}
     first, _ = tracker.add_window("p", ny(11, 21, 2), ny(11, 21, 3), announced=ny(11, 16, 9), **options)
     tracker.add_window("q", ny(11, 21, 4), ny(11, 21, 5), announced=ny(11, 16, 9), **options)
-    assert [shown(r) for r in window_list(tracker, ny(11, 20, 0), "p")] == [
+    assert [iso_record(r) for r in window_list(tracker, ny(11, 20, 0), "p")] == [
         {"id": first, "policy": "p", "kind": "scheduled", "status": "scheduled",
          "start": "2026-11-21T02:00:00-05:00", "end": "2026-11-21T03:00:00-05:00",
          "announced": "2026-11-16T09:00:00-05:00", "title": "upgrade", "service": "web", "warnings": []},
@@ -153,7 +146,7 @@ def test_trend_of_one_service_with_the_burn_rate_early_in_a_month(tracker: Track
     # 500 s into December: the budget so far is 0.1% of 500 s = 0.5 s, none used: burn rate 0.
     found = trend(tracker, tracker.policies.get("p"), 2, ny(12, 1, 0, 8, 20), service="web")
     assert found.burn_rate == 0.0
-    november, december = (shown(r) for r in found.months)
+    november, december = (iso_record(r) for r in found.months)
     # November in New York: 30 days and the hour of 1 November's fall-back = 43,260 minutes.
     # A = (43260 - 60) / 43260 = 99.8613%; the budget 43.26 min, 16.74 over. The bar runs
     # from 99.8 to 100: (99.8613 - 99.8) / 0.2 = 0.31 of 20 = 6 filled.

@@ -15,12 +15,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import OFFICE_CALENDARS, incident
+from conftest import OFFICE_CALENDARS, incident, tracker_over
 
 from slacli.errors import InputError, PolicyError
 from slacli.periods import parse_period
 from slacli.policy import policies_from_document
-from slacli.storage.sqlite import open_sqlite
 from slacli.tracker import Tracker
 from slacli.views.board import due_board, public
 from slacli.views.deadlines import batch
@@ -44,8 +43,7 @@ def ny(month: int, day: int, hour: int, minute: int = 0) -> datetime:
 
 @pytest.fixture
 def tracker(tmp_path: Path) -> Tracker:
-    policies = policies_from_document(DOCUMENT, tmp_path / "policies.toml")
-    return Tracker(open_sqlite(tmp_path / "x.db"), policies, clock=lambda: ny(12, 20, 12))
+    return tracker_over(DOCUMENT, tmp_path, ny(12, 20, 12))
 
 
 def test_the_next_update_ignores_pauses_before_the_last_update(tracker: Tracker) -> None:

@@ -15,11 +15,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import OFFICE_CALENDARS
+from conftest import OFFICE_CALENDARS, iso_record, tracker_over
 
 from slacli.errors import InputError
-from slacli.policy import policies_from_document
-from slacli.storage.sqlite import open_sqlite
 from slacli.tracker import Tracker
 from slacli.views.availability import period_availability
 from slacli.views.incidents import detail
@@ -53,12 +51,7 @@ def ny(month: int, day: int, hour: int, minute: int = 0) -> datetime:
 
 @pytest.fixture
 def tracker(tmp_path: Path) -> Tracker:
-    policies = policies_from_document(DOCUMENT, tmp_path / "policies.toml")
-    return Tracker(open_sqlite(tmp_path / "x.db"), policies, clock=lambda: ny(12, 1, 12))
-
-
-def shown(row: dict) -> dict:
-    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in row.items()}
+    return tracker_over(DOCUMENT, tmp_path, ny(12, 1, 12))
 
 
 def test_show_lists_each_clock_and_the_timeline_up_to_the_instant(tracker: Tracker) -> None:
@@ -69,13 +62,13 @@ def test_show_lists_each_clock_and_the_timeline_up_to_the_instant(tracker: Track
     # As of 11:00, the instant of the last event (which counts). The response was met at
     # 10:30 and keeps its due (12:00); severity 2 has no resolution target.
     shown_now = detail(tracker, found, ny(11, 23, 11))
-    assert [shown(c) for c in shown_now.clocks] == [
+    assert [iso_record(c) for c in shown_now.clocks] == [
         {"clock": "response", "due": "2026-11-23T12:00:00-05:00", "status": "met", "left": None},
         {"clock": "resolution", "due": "no target", "status": "no target", "left": None},
     ]
     # Details hide what the record shows as fields (policy, title, started, service, ref,
     # late_report) and the stored due instants; a severity change records what it was before.
-    assert [shown(e) for e in shown_now.events] == [
+    assert [iso_record(e) for e in shown_now.events] == [
         {"at": "2026-11-23T10:00:00-05:00", "event": "opened", "by": "ann", "details": "severity=1"},
         {"at": "2026-11-23T10:30:00-05:00", "event": "acknowledged", "by": "bob", "details": ""},
         {"at": "2026-11-23T10:50:00-05:00", "event": "severity changed", "by": "bob", "details": "from=1, severity=2"},
@@ -91,7 +84,7 @@ def test_show_says_what_is_left_and_what_is_provisional(tracker: Tracker) -> Non
     # As of 11:00: response due 12:00, 1 wall hour left. Not acked: the resolution counts
     # from 12:00, 5h to 17:00 and 3h on Tuesday: Tue 24 Nov 12:00; business time left from
     # Mon 11:00: 6h on Monday and 3h on Tuesday.
-    assert [shown(c) for c in detail(tracker, found, ny(11, 23, 11)).clocks] == [
+    assert [iso_record(c) for c in detail(tracker, found, ny(11, 23, 11)).clocks] == [
         {"clock": "response", "due": "2026-11-23T12:00:00-05:00", "status": "pending", "left": "1h"},
         {
             "clock": "resolution",
@@ -113,10 +106,10 @@ def test_show_a_paused_incident_reported_late(tracker: Tracker) -> None:
     tracker.act(found, K.PAUSED, at=ny(11, 23, 11), author="bob")
     shown_now = detail(tracker, found, ny(11, 23, 12))
     assert shown_now.record["late_report"] is True
-    assert shown(shown_now.record)["started"] == "2026-11-20T10:00:00-05:00"
+    assert iso_record(shown_now.record)["started"] == "2026-11-20T10:00:00-05:00"
     assert shown_now.record["paused_minutes"] == 60  # paused 11:00, read at 12:00
     assert shown_now.events[0]["details"] == "severity=1"
-    assert shown(shown_now.clocks[1]) == {
+    assert iso_record(shown_now.clocks[1]) == {
         "clock": "resolution",
         "due": "2026-11-24T11:30:00-05:00",
         "status": "paused",
@@ -125,7 +118,7 @@ def test_show_a_paused_incident_reported_late(tracker: Tracker) -> None:
     # As of 18:00 (closed): 6 business hours paused (11:00-17:00), not 7 wall hours: Tue
     # 10:30 + 6h = Tue 16:30; left from Mon 18:00: 7h30m on Tuesday.
     evening = detail(tracker, found, ny(11, 23, 18))
-    assert (shown(evening.clocks[1])["due"], evening.clocks[1]["left"]) == (
+    assert (iso_record(evening.clocks[1])["due"], evening.clocks[1]["left"]) == (
         "2026-11-24T16:30:00-05:00",
         "7h30m business",
     )
@@ -148,7 +141,7 @@ def test_period_availability_of_one_service(tracker: Tracker) -> None:
         tracker, tracker.policies.get("p"), lo, hi, ny(12, 1, 12), month="2026-11", service="web"
     )
     # 1 November 00:00 is still EDT (UTC-4); 1 December 00:00 is EST.
-    assert (shown(record)["from"], shown(record)["to"], record["month"], record["downtime_minutes"]) == (
+    assert (iso_record(record)["from"], iso_record(record)["to"], record["month"], record["downtime_minutes"]) == (
         "2026-11-01T00:00:00-04:00",
         "2026-12-01T00:00:00-05:00",
         "2026-11",
