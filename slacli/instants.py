@@ -69,10 +69,14 @@ def _offset(t: datetime) -> str:
     return t.isoformat()[-6:]
 
 
-def iso(t: datetime, tz: ZoneInfo) -> str:
-    """ISO 8601 with offset, in ``tz``; seconds precision unless there is a fraction."""
-    local = t.astimezone(tz)
-    return local.isoformat(timespec="seconds" if not local.microsecond else "microseconds")
+def iso(t: datetime, tz: ZoneInfo | None) -> str:
+    """ISO 8601 with offset, in ``tz`` (None: the machine's local zone)."""
+    return instant_text(t.astimezone(tz))
+
+
+def instant_text(t: datetime) -> str:
+    """ISO 8601 with its offset as it stands; seconds precision unless there is a fraction."""
+    return t.isoformat(timespec="seconds" if not t.microsecond else "microseconds")
 
 
 def short(t: datetime, tz: ZoneInfo) -> str:

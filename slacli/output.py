@@ -22,6 +22,8 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, NamedTuple, TextIO
 
+from slacli.instants import instant_text
+
 Record = Mapping[str, Any]
 Shown = Mapping[str, Callable[[Record], str]]  # column: how people read it (tables, Markdown)
 NOTHING: Mapping[str, Any] = MappingProxyType({})
@@ -48,11 +50,6 @@ def cell(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "; ".join(cell(v) for v in value)
     return str(value)
-
-
-def instant_text(t: datetime) -> str:
-    """ISO 8601 with its offset; seconds precision unless there is a fraction."""
-    return t.isoformat(timespec="seconds" if not t.microsecond else "microseconds")
 
 
 def percent_text(pct: float | None, downtime: bool) -> str:

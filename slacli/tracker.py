@@ -187,14 +187,16 @@ class Tracker:
             for e in self.store.events(incident_id)
         ]
 
-    def as_of(self, incident: Incident, when: datetime) -> Incident | None:
-        """The incident as it stood at ``when``, its later events undone (None: not yet opened)."""
+    def as_of(self, incident: Incident, when: datetime, history: list[Event] | None = None) -> Incident | None:
+        """The incident as it stood at ``when``, its later events undone (None: not yet opened);
+        ``history``: its events, when the caller has read them already."""
         state = incident.state
         if state.last_event is None or state.last_event <= when:
             return incident
         if state.opened > when:
             return None
-        return Incident(incident.id, replay(e for e in self.history(incident.id) if e.at <= when))
+        events = self.history(incident.id) if history is None else history
+        return Incident(incident.id, replay(e for e in events if e.at <= when))
 
     def find(self, where: IncidentFilter, as_of: datetime) -> list[Incident]:
         """Incidents opened by ``as_of`` matching ``where``, as they stood then: the store's

@@ -10,7 +10,7 @@ import typer
 
 from slacli.cli._state import AppState
 from slacli.errors import SlacliError
-from slacli.instants import now, parse_instant, zone
+from slacli.instants import iso, now, parse_instant, zone
 from slacli.output import Document, Format, Note
 
 
@@ -55,7 +55,7 @@ def instant(text: str | None, tz: ZoneInfo | None, what: str = "--at") -> dateti
 
 def as_of_text(t: datetime, tz: ZoneInfo | None) -> str:
     """A header's as-of instant, with its offset, in the reading zone (else local time)."""
-    return (t.astimezone(tz) if tz else t.astimezone()).isoformat(timespec="seconds")
+    return iso(t.replace(microsecond=0), tz)
 
 
 def as_of_note(document: Document, at: str | None, as_of: datetime, tz: ZoneInfo | None) -> Document:

@@ -72,7 +72,8 @@ class Detail(NamedTuple):
 def detail(tracker: Tracker, incident_id: int, as_of: datetime) -> Detail:
     latest = tracker.get(incident_id)
     zone = tracker.policy_of(latest.state).calendar.zone
-    incident = tracker.as_of(latest, as_of)
+    history = tracker.history(incident_id)
+    incident = tracker.as_of(latest, as_of, history)
     if incident is None:
         raise InputError(f"incident {incident_id} was not open yet at {iso(as_of, zone)}")
     calendar = tracker.policy_of(incident.state).severity(incident.state.severity).calendar
@@ -89,7 +90,7 @@ def detail(tracker: Tracker, incident_id: int, as_of: datetime) -> Detail:
     ]
     events = [
         {"at": local(e.at, zone), "event": e.kind.replace("_", " "), "by": e.author, "details": _details(e.details)}
-        for e in tracker.history(incident_id)
+        for e in history
         if e.at <= as_of
     ]
     return Detail(incident_record(tracker, incident, as_of), clock_rows, events)
