@@ -63,7 +63,9 @@ def test_availability_counts_the_incident_as_open_then(cli):
     # Open at 12:00, it counts to the end of the month (SPEC 4): Mon 23 Nov 09:00 to Tue 1 Dec 00:00 EST.
     assert then["downtime_minutes"] == (7 * 24 + 15) * 60
     assert then["maintenance_minutes"] == 0  # the window was announced at 12:45
-    now = json.loads(cli("uptime", "--policy", "openweb", "--month", "2026-11", "-f", "json", code=1).stdout)
+    now = json.loads(
+        cli("uptime", "-p", "openweb", "--month", "2026-11", "--at", "2026-12-01T00:00", "-f", "json", code=1).stdout
+    )
     assert now["downtime_minutes"] == 300  # 09:00 to 14:00 once the resolution exists
     assert now["maintenance_minutes"] == 60
 
