@@ -31,6 +31,7 @@ class Event(NamedTuple):
     author: str = ""
     details: Mapping[str, Any] = {}
     recorded: datetime | None = None  # when it was written down (None: not yet)
+    recorded_by: str = ""  # who wrote it down (the author is who did it)
 
 
 Pause = tuple[datetime, datetime]

@@ -121,6 +121,11 @@ def transition(window: Window, action: WindowAction, at: datetime) -> Window:
     allowed, result = TRANSITIONS[action]
     if window.status not in allowed:
         raise InputError(f"cannot {action} maintenance that is {window.status}")
+    # SPEC 2.13: not before the window was announced, nor before its previous action.
+    previous = [(when, f"its {done}") for when, done in window.changes[-1:]]
+    for when, what in [*previous, *([(window.announced, "it was announced")] if window.announced else [])]:
+        if at < when:
+            raise InputError(f"cannot {action} maintenance at {at.isoformat()}: before {what} ({when.isoformat()})")
     return window._replace(status=result, changes=(*window.changes, (at, action)))
 
 

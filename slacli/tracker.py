@@ -18,11 +18,13 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
 
+from slacli.corrections import corrections, in_force, rerecord
 from slacli.errors import InputError, StoreError
 from slacli.holidaydata import HolidayCache
 from slacli.incidents import Event, State, record, replay
-from slacli.instants import now
+from slacli.instants import iso, now
 from slacli.maintenance import Window, new_window, transition
 from slacli.policy import Policy, PolicySet, policies_from_document
 from slacli.policy.snapshot import digest, standalone
@@ -39,6 +41,10 @@ from slacli.storage.codec import (
 from slacli.vocabulary import EventKind, TargetName, WindowAction
 
 SECONDS_PER_DAY = 86400
+# How far ahead of this machine's clock an event may be dated (SPEC 2.13): another
+# machine's clock, or a --at typed a minute ahead, is not a mistake worth refusing.
+CLOCK_SKEW = timedelta(minutes=5)
+LARGEST_ID = 2**63 - 1  # ids are 64-bit signed integers in every store
 ADDED = "added"  # the first entry of a window's log; then its actions (start, complete, cancel)
 
 
@@ -76,11 +82,13 @@ class Tracker:
         policies: PolicySet,
         cache: HolidayCache | None = None,
         clock: Callable[[], datetime] = now,
+        recorder: str = "",
     ) -> None:
         self.store = store
         self.policies = policies
         self.cache = cache
         self.clock = clock
+        self.recorder = recorder  # who writes events down (the login), as opposed to their authors
         self._snapshots: dict[str, Policy] = {}
         self._fill_refused = False  # writing back worked-out downtime failed once: do not wait again
 
@@ -103,6 +111,7 @@ class Tracker:
         policy = self.policies.get(policy_name)
         severity = policy.severity(severity_name)
         at, started = _utc(at), _utc(started or at)
+        self._happened(at, "the open instant", policy.calendar.zone)
         if started > at:
             raise InputError("--started is after the open instant")
         warnings = []
@@ -134,6 +143,7 @@ class Tracker:
         """Record one event (acknowledged, resolved, paused, ...) on an incident."""
         with self.store.transaction():
             state = self._state(incident_id)
+            self._happened(at, kind.replace("_", " "), self.policy_of(state).calendar.zone)
             if kind == EventKind.SEVERITY_CHANGED:
                 severity = self.policy_of(state).severity(details["severity"])
                 if severity.key == state.severity:
@@ -144,32 +154,93 @@ class Tracker:
             self._append(incident_id, event)
         return Incident(incident_id, new)
 
-    def recompute(self, incident_id: int, *, at: datetime, author: str) -> tuple[Incident, list[Change]]:
-        """Recompute an incident's deadlines with the policy file in use now."""
+    def recompute(self, when: list[tuple[int, datetime]], *, author: str) -> list[tuple[Incident, list[Change]]]:
+        """Recompute incidents' deadlines with the policy file in use now, each at its instant
+        in ``when`` (incident id, instant): all or none."""
         with self.store.transaction():
-            state = self._state(incident_id)
-            if not state.is_open:
-                raise InputError(f"incident {incident_id} is resolved: its deadlines are settled")
-            policy = self.policies.get(state.policy)
-            snapshot = digest(self.policies, policy.name)
-            self.store.save_snapshot(snapshot, policy.name, standalone(self.policies, policy.name))
-            new, event = record(state, Event(EventKind.RECOMPUTED, _utc(at), author, {}), policy, snapshot)
-            changes = [
-                Change(name, before, after)
-                for name in TargetName
-                if (before := getattr(state, f"{name}_due")) != (after := getattr(new, f"{name}_due"))
-            ]
-            logged = {c.target: {"from": _text(c.before), "to": _text(c.after)} for c in changes}
-            event = event._replace(details={**event.details, "changes": logged, "from_digest": state.digest})
-            self.store.update_incident(incident_id, _row(new, self.policy_of(new)))
-            self._append(incident_id, event)
+            return [self._recompute(incident_id, _utc(at), author) for incident_id, at in when]
+
+    def _recompute(self, incident_id: int, at: datetime, author: str) -> tuple[Incident, list[Change]]:
+        state = self._state(incident_id)
+        if not state.is_open:
+            raise InputError(f"incident {incident_id} is resolved: its deadlines are settled")
+        policy = self.policies.get(state.policy)
+        self._happened(at, "recomputed", policy.calendar.zone)
+        snapshot = digest(self.policies, policy.name)
+        self.store.save_snapshot(snapshot, policy.name, standalone(self.policies, policy.name))
+        new, event = record(state, Event(EventKind.RECOMPUTED, at, author, {}), policy, snapshot)
+        changes = [
+            Change(name, before, after)
+            for name in TargetName
+            if (before := getattr(state, f"{name}_due")) != (after := getattr(new, f"{name}_due"))
+        ]
+        logged = {c.target: {"from": _text(c.before), "to": _text(c.after)} for c in changes}
+        event = event._replace(details={**event.details, "changes": logged, "from_digest": state.digest})
+        self.store.update_incident(incident_id, _row(new, self.policy_of(new)))
+        self._append(incident_id, event)
         return Incident(incident_id, new), changes
 
+    def correct(
+        self, incident_id: int, seq: int, *, at: datetime | None, reason: str, author: str
+    ) -> tuple[Incident, Event]:
+        """Void (``at`` None) or re-date event ``seq`` of an incident (SPEC 2.13): a
+        correction appended to the log; the incident becomes what its corrected history says."""
+        with self.store.transaction():
+            log = self.history(incident_id)
+            policy = self.policy_of(self._state(incident_id))
+            zone = policy.calendar.zone
+            was = self._correctable(log, seq, at, zone)
+            if at is not None:
+                self._happened(at, f"event {seq}'s new instant", zone)
+            when = self.clock()
+            details = {"seq": seq, "at": _text(_utc(at) if at else None), "reason": reason, "was": _text(was)}
+            fix = Event(EventKind.CORRECTED, when, author, details, when, self.recorder)
+            try:
+                state, _ = self._rerecord([*log, fix])
+            except InputError as refused:
+                raise InputError(f"correction refused: {refused}") from None
+            self.store.update_incident(incident_id, _row(state, self.policy_of(state)))
+            self._append(incident_id, fix)
+        return Incident(incident_id, state), fix
+
+    @staticmethod
+    def _correctable(log: list[Event], seq: int, at: datetime | None, zone: ZoneInfo) -> datetime | None:
+        """The instant in force of event ``seq`` (None: void), when it can be corrected that way."""
+        if not 1 <= seq <= len(log):
+            raise InputError(f"no event {seq}: the incident has events 1 to {len(log)} (see slacli show)")
+        target = log[seq - 1]
+        if target.kind == EventKind.CORRECTED:
+            raise InputError(f"event {seq} is a correction: correct event {target.details['seq']} again instead")
+        fix = corrections(log).get(seq)
+        now_at = target.at if fix is None else fix.at
+        if at is None and target.kind == EventKind.OPENED:
+            raise InputError("the opening cannot be voided: open a new incident instead (or re-date it with --at)")
+        if at is None and now_at is None:
+            raise InputError(f"event {seq} is already void")
+        if at is not None and now_at is not None and _utc(at) == now_at:
+            raise InputError(f"event {seq} is already at {iso(at, zone)}")
+        return now_at
+
+    def _rerecord(self, log: list[Event]) -> tuple[State, list[Event]]:
+        """The incident its log says, corrections applied, and the events in force."""
+        opening = log[0]
+        return rerecord(in_force(log), lambda digest: self._policy(opening.details["policy"], digest))
+
+    def _happened(self, at: datetime, what: str, zone: ZoneInfo | None) -> None:
+        """Refuse an event dated after now (SPEC 2.13): events are facts; ``zone``: the message's."""
+        current = self.clock()
+        if at > current + CLOCK_SKEW:
+            raise InputError(
+                f"{what} {iso(at, zone)} is after now ({iso(current.replace(microsecond=0), zone)}): "
+                "events are recorded once they have happened"
+            )
+
     def _append(self, incident_id: int, event: Event) -> None:
-        self.store.append_event(incident_id, event.kind, event.at, event.author, dict(event.details), self.clock())
+        details = dict(event.details)
+        self.store.append_event(incident_id, event.kind, event.at, event.author, details, self.clock(), self.recorder)
 
     def _state(self, incident_id: int) -> State:
-        found = self.store.incident(incident_id)
+        found = self.store.incident(incident_id) if 1 <= incident_id <= LARGEST_ID else None
         if found is None:
             raise InputError(f"no incident {incident_id} in {self.store.location}")
         return state_of(found.state)
@@ -182,7 +253,12 @@ class Tracker:
         self._state(incident_id)  # an unknown id is an input error
         return [
             Event(
-                EventKind(e.kind), datetime.fromisoformat(e.at), e.author, e.details, datetime.fromisoformat(e.recorded)
+                EventKind(e.kind),
+                datetime.fromisoformat(e.at),
+                e.author,
+                e.details,
+                datetime.fromisoformat(e.recorded),
+                e.recorded_by,
             )
             for e in self.store.events(incident_id)
         ]
@@ -195,8 +271,14 @@ class Tracker:
             return incident
         if state.opened > when:
             return None
-        events = self.history(incident.id) if history is None else history
+        events = self.in_force(self.history(incident.id) if history is None else history)
         return Incident(incident.id, replay(e for e in events if e.at <= when))
+
+    def in_force(self, log: list[Event]) -> list[Event]:
+        """The events of an incident's ``log`` as corrected, recorded again when any was."""
+        if all(e.kind != EventKind.CORRECTED for e in log):
+            return log
+        return self._rerecord(log)[1]
 
     def find(self, where: IncidentFilter, as_of: datetime) -> list[Incident]:
         """Incidents opened by ``as_of`` matching ``where``, as they stood then: the store's
@@ -246,13 +328,16 @@ class Tracker:
 
     def policy_of(self, state: State) -> Policy:
         """The policy an incident's deadlines come from: its snapshot, else the file's."""
-        if state.digest not in self._snapshots:
-            tables = self.store.snapshot(state.digest)
+        return self._policy(state.policy, state.digest)
+
+    def _policy(self, name: str, snapshot: str) -> Policy:
+        if snapshot not in self._snapshots:
+            tables = self.store.snapshot(snapshot)
             if tables is None:
-                return self.policies.get(state.policy)
-            label = Path(f"{self.store.location}#policy-{state.digest}")
-            self._snapshots[state.digest] = policies_from_document(tables, label, self.cache).get(state.policy)
-        return self._snapshots[state.digest]
+                return self.policies.get(name)
+            label = Path(f"{self.store.location}#policy-{snapshot}")
+            self._snapshots[snapshot] = policies_from_document(tables, label, self.cache).get(name)
+        return self._snapshots[snapshot]
 
     # -- maintenance ---------------------------------------------------------------------
 
@@ -261,6 +346,8 @@ class Tracker:
     ) -> tuple[int, Window]:
         """Record a maintenance window (classified, with warnings); returns it with its id."""
         policy = self.policies.get(policy_name)
+        if options.get("announced") is not None:
+            self._happened(options["announced"], "the announcement", policy.calendar.zone)
         with self.store.transaction():
             # Only neighbours matter (the same ISO week, in any zone): not every window ever.
             near = (start - timedelta(days=8), end + timedelta(days=8))
@@ -269,21 +356,25 @@ class Tracker:
             window_id = self.store.insert_window(policy.name, window.start, window.end, dump_window(window))
             details = {"kind": window.kind, "warnings": list(window.warnings)}
             recorded = self.clock()
-            self.store.append_window_event(window_id, ADDED, window.announced or recorded, author, details, recorded)
+            at = window.announced or recorded
+            self.store.append_window_event(window_id, ADDED, at, author, details, recorded, self.recorder)
         return window_id, window
 
     def window(self, window_id: int) -> Window:
         """The window with every action it has had."""
-        found = self.store.window(window_id)
+        found = self.store.window(window_id) if 1 <= window_id <= LARGEST_ID else None
         if found is None:
             raise InputError(f"no maintenance window {window_id} in {self.store.location}")
         return load_window(found.state)
 
     def window_action(self, window_id: int, action: WindowAction, *, at: datetime, author: str) -> Window:
         with self.store.transaction():
-            window = transition(self.window(window_id), action, _utc(at))
+            window = self.window(window_id)
+            known = self.policies.policies.get(window.policy)
+            self._happened(at, f"maintenance {action}", known.calendar.zone if known else None)
+            window = transition(window, action, _utc(at))
             self.store.update_window(window_id, dump_window(window))
-            self.store.append_window_event(window_id, action, at, author, {}, self.clock())
+            self.store.append_window_event(window_id, action, at, author, {}, self.clock(), self.recorder)
         return window
 
     def windows(

@@ -21,6 +21,7 @@ class EventKind(StrEnum):
     EXCLUDED = "excluded"
     POSTMORTEM = "postmortem"
     RECOMPUTED = "recomputed"
+    CORRECTED = "corrected"  # voids or re-dates an earlier event (SPEC 2.13)
 
 
 class Status(StrEnum):

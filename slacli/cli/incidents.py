@@ -188,7 +188,7 @@ def recompute(
     at: AtOption = None,
     by: ByOption = None,
 ) -> None:
-    """Recompute deadlines with the policy file in use now, recording what changed."""
+    """Recompute deadlines with the policy file in use now, recording what changed (all or none)."""
     state: AppState = ctx.obj
     tracker = state.tracker(create=False)
     if (incident_id is None) == (not all_open):
@@ -196,12 +196,12 @@ def recompute(
     chosen = (
         [i.id for i in tracker.find_open(IncidentFilter(), instant(None, None))] if all_open else [incident_id or 0]
     )
-    current = [state.policies().get(tracker.get(i).state.policy) for i in chosen]  # all known before any is written
-    for number, policy in zip(chosen, current, strict=True):
-        zone = policy.calendar.zone
-        _, changes = tracker.recompute(number, at=instant(at, zone), author=author(by))
-        summary = "; ".join(f"{c.target} {_due_text(c.before, zone)} -> {_due_text(c.after, zone)}" for c in changes)
-        typer.echo(f"{number}: {summary or 'no change'}")
+    zones = [state.policies().get(tracker.get(i).state.policy).calendar.zone for i in chosen]
+    when = [(number, instant(at, zone)) for number, zone in zip(chosen, zones, strict=True)]
+    for incident, changes in tracker.recompute(when, author=author(by)):
+        shown = tracker.policy_of(incident.state).calendar.zone
+        summary = "; ".join(f"{c.target} {_due_text(c.before, shown)} -> {_due_text(c.after, shown)}" for c in changes)
+        typer.echo(f"{incident.id}: {summary or 'no change'}")
 
 
 def _due_text(value: datetime | None, zone: ZoneInfo) -> str:

@@ -49,6 +49,7 @@ class StoredEvent(NamedTuple):
     author: str
     details: dict[str, Any]
     recorded: str  # ISO text: when it was written down, as opposed to when it happened
+    recorded_by: str = ""  # who wrote it down, as opposed to who did it (the author)
 
 
 class StoredWindow(NamedTuple):
@@ -86,13 +87,27 @@ class Store(Protocol):
         ...
 
     def append_event(
-        self, incident_id: int, kind: str, at: datetime, author: str, details: Mapping[str, Any], recorded: datetime
+        self,
+        incident_id: int,
+        kind: str,
+        at: datetime,
+        author: str,
+        details: Mapping[str, Any],
+        recorded: datetime,
+        recorded_by: str = "",
     ) -> None: ...
     def save_snapshot(self, digest: str, name: str, tables: Mapping[str, Any]) -> None: ...
     def insert_window(self, policy: str, start: datetime, end: datetime, state: Mapping[str, Any]) -> int: ...
     def update_window(self, window_id: int, state: Mapping[str, Any]) -> None: ...
     def append_window_event(
-        self, window_id: int, kind: str, at: datetime, author: str, details: Mapping[str, Any], recorded: datetime
+        self,
+        window_id: int,
+        kind: str,
+        at: datetime,
+        author: str,
+        details: Mapping[str, Any],
+        recorded: datetime,
+        recorded_by: str = "",
     ) -> None: ...
 
     # reads

@@ -152,6 +152,20 @@ def _last_event_column(db: sqlite3.Connection) -> None:
         db.execute("UPDATE maintenance SET state = ? WHERE id = ?", (json.dumps(state), window_id))
 
 
+@migration
+def _append_only_logs(db: sqlite3.Connection) -> None:
+    # Events are facts (SPEC 2.13): each keeps who wrote it down, and the database itself
+    # refuses to rewrite or delete one; a mistake is corrected by appending an event.
+    for table in LOGS:
+        db.execute(f"ALTER TABLE {table} ADD COLUMN recorded_by TEXT NOT NULL DEFAULT ''")
+        for change in ("UPDATE", "DELETE"):
+            db.execute(
+                f"CREATE TRIGGER {table}_no_{change.lower()} BEFORE {change} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{table} are append-only'); END"
+            )
+
+
+LOGS = ("events", "maintenance_events")
 STALE = "stale"
 INCIDENT_COLUMNS = "policy, severity, status, service, opened, resolved, last_event, state, downtime"
 
@@ -235,9 +249,16 @@ class SQLiteStore:
             raise StoreError(f"{self.path}: {error}") from None
 
     def append_event(
-        self, incident_id: int, kind: str, at: datetime, author: str, details: Mapping[str, Any], recorded: datetime
+        self,
+        incident_id: int,
+        kind: str,
+        at: datetime,
+        author: str,
+        details: Mapping[str, Any],
+        recorded: datetime,
+        recorded_by: str = "",
     ) -> None:
-        self._log("events", "incident_id", incident_id, kind, at, author, details, recorded)
+        self._log("events", "incident_id", incident_id, kind, at, author, details, recorded, recorded_by)
 
     def insert_window(self, policy: str, start: datetime, end: datetime, state: Mapping[str, Any]) -> int:
         cursor = self.db.execute(
@@ -251,9 +272,16 @@ class SQLiteStore:
         self.db.execute("UPDATE maintenance SET state = ? WHERE id = ?", (json.dumps(state), window_id))
 
     def append_window_event(
-        self, window_id: int, kind: str, at: datetime, author: str, details: Mapping[str, Any], recorded: datetime
+        self,
+        window_id: int,
+        kind: str,
+        at: datetime,
+        author: str,
+        details: Mapping[str, Any],
+        recorded: datetime,
+        recorded_by: str = "",
     ) -> None:
-        self._log("maintenance_events", "window_id", window_id, kind, at, author, details, recorded)
+        self._log("maintenance_events", "window_id", window_id, kind, at, author, details, recorded, recorded_by)
 
     def _log(
         self,
@@ -265,11 +293,13 @@ class SQLiteStore:
         author: str,
         details: Mapping[str, Any],
         recorded: datetime,
+        recorded_by: str,
     ) -> None:
         # Both logs have the same columns; table and owner names are fixed by the callers above.
         self.db.execute(
-            f"INSERT INTO {table} ({owner}, kind, at, recorded, author, details) VALUES (?, ?, ?, ?, ?, ?)",
-            (owner_id, str(kind), _utc_text(at), _utc_text(recorded), author, json.dumps(details)),
+            f"INSERT INTO {table} ({owner}, kind, at, recorded, recorded_by, author, details) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (owner_id, str(kind), _utc_text(at), _utc_text(recorded), recorded_by, author, json.dumps(details)),
         )
 
     def save_snapshot(self, digest: str, name: str, tables: Mapping[str, Any]) -> None:
@@ -292,9 +322,13 @@ class SQLiteStore:
 
     def _read_log(self, table: str, owner: str, owner_id: int) -> list[StoredEvent]:
         rows = self.db.execute(
-            f"SELECT kind, at, author, details, recorded FROM {table} WHERE {owner} = ? ORDER BY id", (owner_id,)
+            f"SELECT kind, at, author, details, recorded, recorded_by FROM {table} WHERE {owner} = ? ORDER BY id",
+            (owner_id,),
         )
-        return [StoredEvent(r["kind"], r["at"], r["author"], json.loads(r["details"]), r["recorded"]) for r in rows]
+        return [
+            StoredEvent(r["kind"], r["at"], r["author"], json.loads(r["details"]), r["recorded"], r["recorded_by"])
+            for r in rows
+        ]
 
     def snapshot(self, digest: str) -> dict[str, Any] | None:
         found = self.db.execute("SELECT tables FROM policy_snapshots WHERE digest = ?", (digest,)).fetchone()
