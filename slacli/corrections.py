@@ -28,16 +28,21 @@ class Correction(NamedTuple):
     at: datetime | None  # its instant from now on; None: void
     reason: str
     event: Event  # the correction itself: who, when recorded
+    number: int  # the correction's own seq
 
 
-def correction(event: Event) -> Correction:
+def correction(event: Event, number: int) -> Correction:
+    """The correction that ``event``, number ``number`` of its log, makes."""
     d = event.details
-    return Correction(int(d["seq"]), datetime.fromisoformat(d["at"]) if d.get("at") else None, d["reason"], event)
+    at = datetime.fromisoformat(d["at"]) if d.get("at") else None
+    return Correction(int(d["seq"]), at, d["reason"], event, number)
 
 
 def corrections(log: Sequence[Event]) -> dict[int, Correction]:
     """The correction in force for each corrected event, by its seq."""
-    return {c.seq: c for c in (correction(e) for e in log if e.kind == EventKind.CORRECTED)}
+    return {
+        fix.seq: fix for fix in (correction(e, n) for n, e in enumerate(log, start=1) if e.kind == EventKind.CORRECTED)
+    }
 
 
 def in_force(log: Sequence[Event]) -> list[Event]:

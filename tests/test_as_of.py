@@ -44,7 +44,7 @@ def test_every_read_sees_the_incident_as_it_stood_at_the_instant(cli):
         assert view["response_due"] == f"{MONDAY}T11:00:00-05:00"
         assert view["response_met"] is False  # breached, not yet met late
         assert view["resolution_met"] is None
-    assert [e["event"] for e in shown["events"]] == ["opened"]
+    assert [e["event"] for e in shown["timeline"]] == ["opened"]
 
 
 def test_the_due_board_and_breaches_agree_with_show(cli):

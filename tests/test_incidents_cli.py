@@ -273,7 +273,7 @@ def test_exclude_postmortem_reopen_and_the_timeline(cli):
     link = record(cli, "postmortem", number, "--link", "https://wiki/pm/1", "--at", "2026-11-23T12:30")
     assert link["postmortem"] == "https://wiki/pm/1"
     shown = record(cli, "show", number, "--at", "2026-11-23T13:00")
-    assert [e["event"] for e in shown["events"]] == [
+    assert [e["event"] for e in shown["timeline"]] == [
         "opened", "excluded", "excluded", "resolved", "reopened", "postmortem"
     ]  # fmt: skip
 
@@ -294,7 +294,7 @@ def test_at_means_as_of_then(cli):
     board = json.loads(cli("due", "--at", "2026-11-23T10:30-05:00", "-f", "json").stdout)
     assert [(r["clock"], r["status"]) for r in board] == [("response", "pending"), ("resolution", "pending")]
     then = record(cli, "show", number, "--at", "2026-11-23T10:30")
-    assert then["status"] == "open" and [e["event"] for e in then["events"]] == ["opened"]
+    assert then["status"] == "open" and [e["event"] for e in then["timeline"]] == ["opened"]
     assert cli("breaches", "--at", "2026-11-23T14:00-05:00", "-f", "csv", code=1)
 
 

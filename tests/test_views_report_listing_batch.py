@@ -21,7 +21,8 @@ from slacli.errors import InputError, PolicyError
 from slacli.periods import parse_period
 from slacli.policy import policies_from_document
 from slacli.tracker import Tracker
-from slacli.views.board import due_board, public
+from slacli.views import public
+from slacli.views.board import due_board
 from slacli.views.deadlines import batch
 from slacli.views.incidents import Which, listing
 from slacli.views.report import build_report

@@ -68,12 +68,29 @@ def test_show_lists_each_clock_and_the_timeline_up_to_the_instant(tracker: Track
     ]
     # Details hide what the record shows as fields (policy, title, started, service, ref,
     # late_report) and the stored due instants; a severity change records what it was before.
-    assert [iso_record(e) for e in shown_now.events] == [
-        {"at": "2026-11-23T10:00:00-05:00", "event": "opened", "by": "ann", "details": "severity=1"},
-        {"at": "2026-11-23T10:30:00-05:00", "event": "acknowledged", "by": "bob", "details": ""},
-        {"at": "2026-11-23T10:50:00-05:00", "event": "severity changed", "by": "bob", "details": "from=1, severity=2"},
-        {"at": "2026-11-23T11:00:00-05:00", "event": "excluded", "by": "bob", "details": "reason=customer ISP"},
+    shown = [iso_record(e) for e in shown_now.events]
+    assert [{k: e[k] for k in ("seq", "at", "event", "by", "details")} for e in shown] == [
+        {"seq": 1, "at": "2026-11-23T10:00:00-05:00", "event": "opened", "by": "ann", "details": "severity=1"},
+        {"seq": 2, "at": "2026-11-23T10:30:00-05:00", "event": "acknowledged", "by": "bob", "details": ""},
+        {
+            "seq": 3,
+            "at": "2026-11-23T10:50:00-05:00",
+            "event": "severity changed",
+            "by": "bob",
+            "details": "from=1, severity=2",
+        },
+        {
+            "seq": 4,
+            "at": "2026-11-23T11:00:00-05:00",
+            "event": "excluded",
+            "by": "bob",
+            "details": "reason=customer ISP",
+        },
     ]
+    # Written down later than they happened (the clock is fixed after them): the note says when.
+    recorded = "2026-12-01T12:00:00-05:00"  # the tracker's clock
+    assert {(e["recorded_at"], e["recorded_by"], e["note"]) for e in shown} == {(recorded, "", f"recorded {recorded}")}
+    assert {(e["corrected_by"], e["void"], e["redated_to"]) for e in shown} == {(None, False, None)}
     assert shown_now.record["excluded"] == "customer ISP"
     assert (shown_now.record["ref"], shown_now.record["service"]) == ("T-1", "web")
     assert shown_now.record["provisional"] is False  # no resolution target: nothing provisional

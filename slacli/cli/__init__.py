@@ -29,7 +29,7 @@ COMMANDS = {
         ("open", "ack", "update", "pause", "resume", "severity", "resolve", "reopen", "exclude", "postmortem"),
         "incidents",
     ),
-    **dict.fromkeys(("list", "show", "recompute"), "incidents"),
+    **dict.fromkeys(("correct", "list", "show", "recompute"), "incidents"),
     "due": "board",
     "breaches": "board",
     "maintenance": "maintenance",

@@ -1,14 +1,13 @@
 """Options shared by several commands, shell completion of their values, and the SPEC 2.14
 reading of instants given on the command line."""
 
-import os
 from datetime import datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
 import typer
 
-from slacli.cli._state import AppState
+from slacli.cli._state import AppState, login
 from slacli.errors import SlacliError
 from slacli.instants import iso, now, parse_instant, zone
 from slacli.output import Document, Format, Note
@@ -69,7 +68,7 @@ def as_of_title(title: str, at: str | None, as_of: datetime, tz: ZoneInfo | None
 
 
 def author(by: str | None) -> str:
-    return by or os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"
+    return by or login()
 
 
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,8 +46,13 @@ class AppState:
             path = database_file(self.db_option)
             if not create and not path.exists():
                 raise InputError(f"no incidents yet: {path} does not exist")
-            self._tracker = Tracker(open_store(path), self.policies(), holiday_cache())
+            self._tracker = Tracker(open_store(path), self.policies(), holiday_cache(), recorder=login())
         return self._tracker
+
+
+def login() -> str:
+    """Who is running slacli: the author of what they record, unless --by says otherwise."""
+    return os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"
 
 
 def holiday_cache() -> HolidayCache:

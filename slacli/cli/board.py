@@ -9,7 +9,8 @@ from slacli.cli._state import AppState
 from slacli.errors import ExitCode, InputError
 from slacli.instants import parse_duration
 from slacli.output import Document, Format, Table, render
-from slacli.views.board import BREACH_COLUMNS, DUE_COLUMNS, STYLES, breaches, due_board, public
+from slacli.views import public
+from slacli.views.board import BREACH_COLUMNS, DUE_COLUMNS, STYLES, breaches, due_board
 
 
 def due(

@@ -26,7 +26,17 @@ from slacli.instants import iso, parse_instant
 from slacli.output import Block, Document, Fields, Format, Table, render, warn
 from slacli.storage.base import IncidentFilter
 from slacli.tracker import Incident
-from slacli.views.incidents import ALL_COLUMNS, CLOCK_COLUMNS, TIMELINE_COLUMNS, Which, detail, incident_record, listing
+from slacli.views import public
+from slacli.views.incidents import (
+    ALL_COLUMNS,
+    CLOCK_COLUMNS,
+    TIMELINE_COLUMNS,
+    TIMELINE_STYLES,
+    Which,
+    detail,
+    incident_record,
+    listing,
+)
 from slacli.vocabulary import EventKind, Status
 
 IdArgument = Annotated[int, typer.Argument(help="Incident id.", min=1)]
@@ -204,6 +214,30 @@ def recompute(
         typer.echo(f"{incident.id}: {summary or 'no change'}")
 
 
+def correct(
+    ctx: typer.Context,
+    incident_id: IdArgument,
+    seq: Annotated[int, typer.Argument(help="The event's number in `slacli show ID`'s timeline.", min=1)],
+    reason: Annotated[str, typer.Option("--reason", help="Why the record was wrong.")],
+    at: Annotated[
+        str | None, typer.Option("--at", metavar="T", help="When it really happened (no offset = policy zone).")
+    ] = None,
+    void: Annotated[bool, typer.Option("--void", help="It did not happen: leave it out.")] = False,
+    by: ByOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Correct a recorded event: re-date it (--at) or void it (--void). Nothing is erased:
+    the correction is appended, and every clock is computed from the corrected history."""
+    if (at is None) == (not void):
+        raise InputError("give --at T (when it really happened), or --void")
+    state: AppState = ctx.obj
+    tracker = state.tracker(create=False)
+    zone = tracker.policy_of(tracker.get(incident_id).state).calendar.zone
+    when = parse_instant(at, zone, what="--at") if at else None
+    incident, fix = tracker.correct(incident_id, seq, at=when, reason=_required(reason, "--reason"), author=author(by))
+    _print_incident(state, incident, fmt, fix.at)
+
+
 def _due_text(value: datetime | None, zone: ZoneInfo) -> str:
     return iso(value, zone) if value else "none"
 
@@ -256,9 +290,9 @@ def show(
     blocks: list[Block] = [
         Fields(found.record, as_of_title(f"Incident {incident_id}", at, as_of, zone)),
         Table(found.clocks, CLOCK_COLUMNS, "Clocks"),
-        Table(found.events, TIMELINE_COLUMNS, "Timeline"),
+        Table(found.events, TIMELINE_COLUMNS, "Timeline", styles=TIMELINE_STYLES),
     ]
-    data = {**found.record, "clocks": found.clocks, "events": found.events}
+    data = {**found.record, "clocks": found.clocks, "timeline": [public(e) for e in found.events]}
     render(Document(blocks, data, Table([found.record], list(found.record))), fmt)
 
 
@@ -272,6 +306,7 @@ COMMANDS = {
     "update": (update, "Example: slacli update 12 'Failover done, monitoring'"),
     "exclude": (exclude, "Examples: slacli exclude 12 'customer ISP outage' | slacli exclude 12 --clear"),
     "postmortem": (postmortem, "Example: slacli postmortem 12 --link https://wiki.example.com/pm/12"),
+    "correct": (correct, "Examples: slacli correct 12 3 --at 2026-11-23T10:05 --reason 'acked at 10:05, typed 11:05'"),
     "recompute": (recompute, "Examples: slacli recompute 12 | slacli recompute --all"),
     "list": (list_incidents, "Example: slacli list --open --policy openweb --format csv"),
     "show": (show, "Example: slacli show 12 --format json"),

@@ -11,6 +11,7 @@ Commands, the demo and later the status page call these; none of them chooses a 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 
@@ -22,3 +23,8 @@ def number(value: float) -> float | int:
 def local(t: datetime | None, zone: ZoneInfo) -> datetime | None:
     """``t`` in ``zone`` (where records show it), None stays None."""
     return t.astimezone(zone) if t is not None else None
+
+
+def public(row: dict[str, Any]) -> dict[str, Any]:
+    """A row without its presentation hints (``_style``), for JSON."""
+    return {k: v for k, v in row.items() if not k.startswith("_")}

@@ -88,8 +88,3 @@ def breaches(
                 }
             )
     return rows
-
-
-def public(row: dict[str, Any]) -> dict[str, Any]:
-    """A row without its presentation hints (``_style``), for JSON."""
-    return {k: v for k, v in row.items() if not k.startswith("_")}

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
 
+from slacli.corrections import Correction, correction, corrections
 from slacli.errors import InputError
+from slacli.incidents import Event
 from slacli.instants import format_duration, iso
 from slacli.storage.base import IncidentFilter
 from slacli.tracker import Incident, Tracker
 from slacli.views import local, number
 from slacli.views.clocks import clocks, remaining
-from slacli.vocabulary import ClockKind, ClockStatus, Status, TargetName
+from slacli.vocabulary import ClockKind, ClockStatus, EventKind, Status, TargetName
 
 ALL_COLUMNS = (
     *("id", "title", "policy", "severity", "status", "service", "ref", "opened", "started", "acked", "resolved"),
@@ -25,7 +28,12 @@ ALL_COLUMNS = (
     *("paused_minutes", "excluded", "postmortem", "provisional", "late_report"),
 )
 CLOCK_COLUMNS = ("clock", "due", "status", "left")
-TIMELINE_COLUMNS = ("at", "event", "by", "details")
+TIMELINE_COLUMNS = ("seq", "at", "event", "by", "details", "note")
+# A timeline row's keys: TIMELINE_COLUMNS and when and by whom it was recorded, and its
+# correction in force (``corrected_by``: that correction's seq; ``void``, ``redated_to``).
+TIMELINE_KEYS = (*TIMELINE_COLUMNS[:-1], "recorded_at", "recorded_by", "corrected_by", "void", "redated_to", "note")
+TIMELINE_STYLES = {"corrected": "strike dim"}
+BACKDATED = timedelta(minutes=1)  # recorded this long after it happened: the timeline says so
 
 
 def incident_record(tracker: Tracker, incident: Incident, as_of: datetime) -> dict[str, Any]:
@@ -62,7 +70,8 @@ def incident_record(tracker: Tracker, incident: Incident, as_of: datetime) -> di
 
 
 class Detail(NamedTuple):
-    """``slacli show``: the record, each clock (CLOCK_COLUMNS), the timeline (TIMELINE_COLUMNS)."""
+    """``slacli show``: the record, each clock (CLOCK_COLUMNS), the timeline (TIMELINE_KEYS,
+    with a ``_style`` for corrected events)."""
 
     record: dict[str, Any]
     clocks: list[dict[str, Any]]
@@ -88,12 +97,61 @@ def detail(tracker: Tracker, incident_id: int, as_of: datetime) -> Detail:
         }
         for c in clocks(incident.state, as_of, calendar).values()
     ]
-    events = [
-        {"at": local(e.at, zone), "event": e.kind.replace("_", " "), "by": e.author, "details": _details(e.details)}
-        for e in history
-        if e.at <= as_of
-    ]
-    return Detail(incident_record(tracker, incident, as_of), clock_rows, events)
+    return Detail(incident_record(tracker, incident, as_of), clock_rows, timeline(history, as_of, zone))
+
+
+def timeline(log: list[Event], as_of: datetime, zone: ZoneInfo) -> list[dict[str, Any]]:
+    """Every event of ``log`` that had happened by ``as_of``, in log order, each corrected
+    one marked, and the corrections (SPEC 2.13) after the events they correct."""
+    fixes = corrections(log)
+    happened = {
+        seq
+        for seq, e in enumerate(log, start=1)
+        if e.kind != EventKind.CORRECTED and min(e.at, fix_at(fixes.get(seq)) or e.at) <= as_of
+    }
+    rows = []
+    for seq, e in enumerate(log, start=1):
+        fix = correction(e, seq) if e.kind == EventKind.CORRECTED else None
+        if seq in happened or (fix is not None and fix.seq in happened):
+            rows.append(_timeline_row(seq, e, fixes.get(seq), fix, zone))
+    return rows
+
+
+def fix_at(fix: Correction | None) -> datetime | None:
+    return fix.at if fix is not None else None
+
+
+def _timeline_row(
+    seq: int, e: Event, fixed: Correction | None, fix: Correction | None, zone: ZoneInfo
+) -> dict[str, Any]:
+    notes = []
+    if fixed is not None:
+        change = "voided" if fixed.at is None else f"re-dated to {iso(fixed.at, zone)}"
+        notes.append(f"{change} by event {fixed.number}")
+    if e.recorded is not None and (e.recorded - e.at > BACKDATED or e.recorded_by not in ("", e.author)):
+        by = f" by {e.recorded_by}" if e.recorded_by else ""
+        notes.append(f"recorded {iso(e.recorded.replace(microsecond=0), zone)}{by}")
+    return {
+        "seq": seq,
+        "at": local(e.at, zone),
+        "event": e.kind.replace("_", " "),
+        "by": e.author,
+        "details": _correction_text(fix, zone) if fix is not None else _details(e.details),
+        "recorded_at": local(e.recorded, zone),
+        "recorded_by": e.recorded_by,
+        "corrected_by": fixed.number if fixed else None,
+        "void": fixed is not None and fixed.at is None,
+        "redated_to": local(fixed.at, zone) if fixed else None,
+        "note": "; ".join(notes) or None,
+        "_style": "corrected" if fixed else "",
+    }
+
+
+def _correction_text(fix: Correction, zone: ZoneInfo) -> str:
+    was = fix.event.details.get("was")
+    before = iso(datetime.fromisoformat(was), zone) if was else "void"
+    change = "voided" if fix.at is None else f"re-dated {before} -> {iso(fix.at, zone)}"
+    return f"event {fix.seq} {change}: {fix.reason}"
 
 
 def _details(details: Any) -> str:
