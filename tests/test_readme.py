@@ -1,10 +1,14 @@
-"""The README's month report is what slacli prints: its console blocks are replayed."""
+"""The README's month report and correction are what slacli prints: their console blocks are replayed."""
 
 from __future__ import annotations
 
 import re
 import shlex
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import time_machine
 
 from slacli.cli import app
 
@@ -27,7 +31,7 @@ def replay(cli, block: str) -> None:
         if line == "echo $?":
             assert shown == f"{code}\n"
             continue
-        for command in line.split("; "):
+        for command in re.split(r"; (?=slacli )", line):
             args = shlex.split(command)
             assert args[0] == "slacli"
             result = cli.runner.invoke(app, args[1:])
@@ -42,4 +46,21 @@ def test_the_report_section_replays(cli, monkeypatch, tmp_path):
     blocks = console_blocks("### `slacli report")
     assert len(blocks) == 2  # the month in the terminal, then as CSV
     for block in blocks:  # in order, on the same database
+        replay(cli, block)
+
+
+def test_the_correction_section_replays(cli, monkeypatch, tmp_path):
+    monkeypatch.setenv("SLACLI_DB", str(tmp_path / "incidents.db"))
+    monkeypatch.setenv("USER", "dana")
+    [block] = console_blocks("### Corrections")
+    # Recorded at 16:30 that day: the timeline says so, and the README's error message too.
+    with time_machine.travel(datetime(2026, 11, 23, 16, 30, tzinfo=ZoneInfo("America/New_York")), tick=False):
+        replay(cli, block)
+
+
+def test_the_shift_section_replays(cli, monkeypatch, tmp_path):
+    monkeypatch.setenv("SLACLI_DB", str(tmp_path / "incidents.db"))
+    monkeypatch.setenv("USER", "dana")
+    [block] = console_blocks("### Incidents: a shift")
+    with time_machine.travel(datetime(2026, 11, 24, 15, 0, tzinfo=ZoneInfo("America/New_York")), tick=False):
         replay(cli, block)
