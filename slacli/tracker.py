@@ -38,6 +38,7 @@ from slacli.storage.codec import (
     state_of,
     state_text,
 )
+from slacli.texts import MESSAGE_LIMIT, NAME_LIMIT, TITLE_LIMIT, URL_LIMIT, checked_text, optional_text
 from slacli.vocabulary import EventKind, TargetName, WindowAction
 
 SECONDS_PER_DAY = 86400
@@ -45,6 +46,12 @@ SECONDS_PER_DAY = 86400
 # machine's clock, or a --at typed a minute ahead, is not a mistake worth refusing.
 CLOCK_SKEW = timedelta(minutes=5)
 LARGEST_ID = 2**63 - 1  # ids are 64-bit signed integers in every store
+# The free text an event's details may carry: (what to call it in a message, its limit).
+DETAIL_TEXTS = {
+    "message": ("MESSAGE", MESSAGE_LIMIT),
+    "reason": ("the reason", MESSAGE_LIMIT),
+    "url": ("--link", URL_LIMIT),
+}
 ADDED = "added"  # the first entry of a window's log; then its actions (start, complete, cancel)
 
 
@@ -88,7 +95,9 @@ class Tracker:
         self.policies = policies
         self.cache = cache
         self.clock = clock
-        self.recorder = recorder  # who writes events down (the login), as opposed to their authors
+        self.recorder = checked_text(
+            recorder, "the user name ($USER)", NAME_LIMIT
+        )  # who writes events down (the login), as opposed to their authors
         self._snapshots: dict[str, Policy] = {}
         self._fill_refused = False  # writing back worked-out downtime failed once: do not wait again
 
@@ -106,8 +115,10 @@ class Tracker:
         service: str | None = None,
         ref: str | None = None,
     ) -> Opened:
-        if not title.strip():
+        if not checked_text(title, "the title", TITLE_LIMIT).strip():
             raise InputError("the title is empty")
+        author = checked_text(author, "--by", NAME_LIMIT)
+        service, ref = optional_text(service, "--service", NAME_LIMIT), optional_text(ref, "--ref", NAME_LIMIT)
         policy = self.policies.get(policy_name)
         severity = policy.severity(severity_name)
         at, started = _utc(at), _utc(started or at)
@@ -141,6 +152,9 @@ class Tracker:
 
     def act(self, incident_id: int, kind: EventKind, *, at: datetime, author: str, **details: Any) -> Incident:
         """Record one event (acknowledged, resolved, paused, ...) on an incident."""
+        author = checked_text(author, "--by", NAME_LIMIT)
+        for key, (what, limit) in DETAIL_TEXTS.items():
+            optional_text(details.get(key), what, limit)
         with self.store.transaction():
             state = self._state(incident_id)
             self._happened(at, kind.replace("_", " "), self.policy_of(state).calendar.zone)
@@ -185,6 +199,7 @@ class Tracker:
     ) -> tuple[Incident, Event]:
         """Void (``at`` None) or re-date event ``seq`` of an incident (SPEC 2.13): a
         correction appended to the log; the incident becomes what its corrected history says."""
+        reason, author = checked_text(reason, "--reason", MESSAGE_LIMIT), checked_text(author, "--by", NAME_LIMIT)
         with self.store.transaction():
             log = self.history(incident_id)
             policy = self.policy_of(self._state(incident_id))
@@ -346,6 +361,9 @@ class Tracker:
     ) -> tuple[int, Window]:
         """Record a maintenance window (classified, with warnings); returns it with its id."""
         policy = self.policies.get(policy_name)
+        author = checked_text(author, "--by", NAME_LIMIT)
+        checked_text(options.get("title") or "", "--title", TITLE_LIMIT)
+        optional_text(options.get("service"), "--service", NAME_LIMIT)
         if options.get("announced") is not None:
             self._happened(options["announced"], "the announcement", policy.calendar.zone)
         with self.store.transaction():
@@ -368,6 +386,7 @@ class Tracker:
         return load_window(found.state)
 
     def window_action(self, window_id: int, action: WindowAction, *, at: datetime, author: str) -> Window:
+        author = checked_text(author, "--by", NAME_LIMIT)
         with self.store.transaction():
             window = self.window(window_id)
             known = self.policies.policies.get(window.policy)
