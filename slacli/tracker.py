@@ -95,9 +95,7 @@ class Tracker:
         self.policies = policies
         self.cache = cache
         self.clock = clock
-        self.recorder = checked_text(
-            recorder, "the user name ($USER)", NAME_LIMIT
-        )  # who writes events down (the login), as opposed to their authors
+        self.recorder = recorder  # who writes events down (the login), as opposed to their authors
         self._snapshots: dict[str, Policy] = {}
         self._fill_refused = False  # writing back worked-out downtime failed once: do not wait again
 
@@ -209,7 +207,7 @@ class Tracker:
                 self._happened(at, f"event {seq}'s new instant", zone)
             when = self.clock()
             details = {"seq": seq, "at": _text(_utc(at) if at else None), "reason": reason, "was": _text(was)}
-            fix = Event(EventKind.CORRECTED, when, author, details, when, self.recorder)
+            fix = Event(EventKind.CORRECTED, when, author, details, when, self._recorder())
             try:
                 state, _ = self._rerecord([*log, fix])
             except InputError as refused:
@@ -241,6 +239,9 @@ class Tracker:
         opening = log[0]
         return rerecord(in_force(log), lambda digest: self._policy(opening.details["policy"], digest))
 
+    def _recorder(self) -> str:
+        return checked_text(self.recorder, "the user name ($USER)", NAME_LIMIT)
+
     def _happened(self, at: datetime, what: str, zone: ZoneInfo | None) -> None:
         """Refuse an event dated after now (SPEC 2.13): events are facts; ``zone``: the message's."""
         current = self.clock()
@@ -252,7 +253,9 @@ class Tracker:
 
     def _append(self, incident_id: int, event: Event) -> None:
         details = dict(event.details)
-        self.store.append_event(incident_id, event.kind, event.at, event.author, details, self.clock(), self.recorder)
+        self.store.append_event(
+            incident_id, event.kind, event.at, event.author, details, self.clock(), self._recorder()
+        )
 
     def _state(self, incident_id: int) -> State:
         found = self.store.incident(incident_id) if 1 <= incident_id <= LARGEST_ID else None
@@ -375,7 +378,7 @@ class Tracker:
             details = {"kind": window.kind, "warnings": list(window.warnings)}
             recorded = self.clock()
             at = window.announced or recorded
-            self.store.append_window_event(window_id, ADDED, at, author, details, recorded, self.recorder)
+            self.store.append_window_event(window_id, ADDED, at, author, details, recorded, self._recorder())
         return window_id, window
 
     def window(self, window_id: int) -> Window:
@@ -393,7 +396,7 @@ class Tracker:
             self._happened(at, f"maintenance {action}", known.calendar.zone if known else None)
             window = transition(window, action, _utc(at))
             self.store.update_window(window_id, dump_window(window))
-            self.store.append_window_event(window_id, action, at, author, {}, self.clock(), self.recorder)
+            self.store.append_window_event(window_id, action, at, author, {}, self.clock(), self._recorder())
         return window
 
     def windows(
