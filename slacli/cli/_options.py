@@ -12,6 +12,7 @@ from slacli.cli._state import AppState
 from slacli.errors import SlacliError
 from slacli.instants import iso, now, parse_instant, zone
 from slacli.output import Document, Format, Note
+from slacli.texts import NAME_LIMIT, checked_text, replaced
 
 
 def _state(ctx: typer.Context) -> AppState:
@@ -69,7 +70,14 @@ def as_of_title(title: str, at: str | None, as_of: datetime, tz: ZoneInfo | None
 
 
 def author(by: str | None) -> str:
-    return by or os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"
+    """Who did it: --by, else $USER (or $USERNAME) with any byte that is not UTF-8 replaced
+    by U+FFFD, else ``unknown``; InputError when it is not a name (texts.checked_text)."""
+    if by:
+        return checked_text(by, "--by", NAME_LIMIT)
+    for variable in ("USER", "USERNAME"):
+        if found := os.environ.get(variable):
+            return checked_text(replaced(found), f"${variable}", NAME_LIMIT)
+    return "unknown"
 
 
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
