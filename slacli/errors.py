@@ -14,6 +14,9 @@ class ExitCode(IntEnum):
     OK = 0
     FOUND = 1  # a breach or a missed target was found: cron mails the output
     INPUT = 2  # usage or input error; nothing was written
+    INTERNAL = 3  # an unexpected internal error (a bug): never 1, which cron reads as "found"
+    INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT, as shells report it
+    BROKEN_PIPE = 141  # the reader of stdout went away (`slacli list | head -1`): 128 + SIGPIPE
 
 
 class SlacliError(Exception):

@@ -9,12 +9,19 @@ column-aligned text without Rich, which also keeps cron runs fast.
 
 Records are plain mappings of str, numbers, booleans, None and aware datetimes, the
 latter already in the zone they are shown in; they print as ISO 8601 with the offset.
+
+Text is never obeyed: every control character, line separator, bidirectional control and
+lone surrogate (``slacli.texts.UNSAFE``) that reaches output, from an old database or an
+import, is shown by :func:`escaped` as ``\\x1b``, ``\\u202e``..., in tables (Rich ones
+take text, never markup), plain text, Markdown, CSV (which keeps tab, CR and LF, quoted)
+and diagnostics; JSON escapes them as ``\\u001b``.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
@@ -23,11 +30,17 @@ from types import MappingProxyType
 from typing import Any, NamedTuple, TextIO
 
 from slacli.instants import instant_text
+from slacli.texts import UNSAFE
 
 Record = Mapping[str, Any]
 Shown = Mapping[str, Callable[[Record], str]]  # column: how people read it (tables, Markdown)
 NOTHING: Mapping[str, Any] = MappingProxyType({})
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP's list for CSV injection
+_ESCAPED = re.compile(f"[{UNSAFE}]")
+_SHORT_ESCAPES = {"\t": " ", "\n": "\\n", "\r": "\\r"}  # tab: a space, tables have no tab stops
+# (A lookbehind after the class, not a lookahead before it, keeps the regex engine's fast scan.)
+_ESCAPED_IN_CSV = re.compile(f"[{UNSAFE}](?<![\\t\\r\\n])")  # CSV quotes tab, CR and LF
+_ESCAPED_IN_JSON = re.compile(f"[{UNSAFE}](?<![\\x00-\\x1f])")  # json escapes C0, and indents with LF
 
 
 class Format(StrEnum):
@@ -52,6 +65,28 @@ def cell(value: Any) -> str:
     return str(value)
 
 
+def escaped(text: str, *, csv: bool = False) -> str:
+    """``text`` as it may be printed: each character of ``texts.UNSAFE`` as a Python-style
+    escape (``\\x1b``, ``\\n``, ``\\u2028``, ``\\udce9``), tab as a space; with ``csv``,
+    tab, CR and LF stay (the CSV writer quotes them)."""
+    if text.isprintable():  # the common case, in C: no character of UNSAFE is printable
+        return text
+    return (_ESCAPED_IN_CSV if csv else _ESCAPED).sub(_escape, text)
+
+
+def _escape(found: re.Match[str]) -> str:
+    char = found.group()
+    if char in _SHORT_ESCAPES:
+        return _SHORT_ESCAPES[char]
+    return f"\\x{ord(char):02x}" if char < "\u0100" else f"\\u{ord(char):04x}"
+
+
+def shown(value: Any) -> str:
+    """A value as people read it in a table, Markdown or a note: :func:`cell`, escaped."""
+    text = cell(value)
+    return text if text.isprintable() else escaped(text)  # the test inline: a call less per cell
+
+
 def percent_text(pct: float | None, downtime: bool) -> str:
     """An availability with enough digits never to read 100% while there was downtime."""
     if pct is None:
@@ -70,31 +105,55 @@ AVAILABILITY_SHOWN: Shown = {"availability_pct": _availability_text}  # records 
 
 
 def neutralize(value: Any) -> Any:
-    """Defuse a CSV text cell a spreadsheet would run as a formula; numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """Defuse a CSV text cell a spreadsheet would run as a formula: one starting with
+    ``= + - @``, tab or CR, or holding a CR or LF anywhere (after which a careless import
+    starts a new row), gets a leading ``'``. Numbers stay numbers."""
+    if isinstance(value, str) and (value.startswith(FORMULA_STARTS) or "\n" in value or "\r" in value):
         return "'" + value
     return value
 
 
+class _Rows:
+    """Where the CSV writer writes: it ends each row with CRLF, so that it quotes every cell
+    holding a CR as well as an LF (with ``lineterminator="\\n"`` it leaves a bare CR unquoted,
+    and a spreadsheet starts a new row there); the rows go out ending in LF."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def write(self, row: str) -> int:
+        return self.out.write(row[:-2] + "\n")
+
+
 def write_csv(rows: Sequence[Record], columns: Sequence[str], out: TextIO) -> None:
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(_Rows(out), lineterminator="\r\n")
     writer.writerow(columns)
     for row in rows:
         values = (row.get(c) for c in columns)
-        writer.writerow(["" if value is None else neutralize(_csv_value(value)) for value in values])
+        writer.writerow([_csv_cell(value) for value in values])
 
 
-def _csv_value(value: Any) -> Any:
+def _csv_cell(value: Any) -> Any:
+    """A value as a CSV cell: text escaped (but tab, CR and LF) and defused, numbers as they are."""
     if isinstance(value, str):
-        return value
+        return neutralize(value if value.isprintable() else escaped(value, csv=True))
+    if value is None:
+        return ""
     if isinstance(value, datetime | list | tuple):
-        return cell(value)
+        return neutralize(escaped(cell(value), csv=True))
     return ("true" if value else "false") if isinstance(value, bool) else value
 
 
 def write_json(data: Any, out: TextIO) -> None:
-    json.dump(data, out, indent=2, ensure_ascii=False, default=_json_value)
-    out.write("\n")
+    """JSON, UTF-8 as it is (``ensure_ascii=False``), but with the characters of
+    ``texts.UNSAFE`` escaped: json escapes C0 itself, and this DEL, C1, the separators,
+    bidirectional controls and lone surrogates (all of which can only be inside strings)."""
+    text = json.dumps(data, indent=2, ensure_ascii=False, default=_json_value)
+    out.write(_ESCAPED_IN_JSON.sub(_json_escape, text) + "\n")
+
+
+def _json_escape(found: re.Match[str]) -> str:
+    return f"\\u{ord(found.group()):04x}"
 
 
 def _json_value(value: Any) -> Any:
@@ -122,10 +181,11 @@ def write_table(
 
 
 def plain_table(rows: Sequence[Record], columns: Sequence[str], title: str | None = None) -> str:
-    cells = [[cell(row.get(c)) for c in columns] for row in rows]
-    widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
-    lines = [title] if title else []
-    for values in [list(columns), *cells]:
+    cells = [[shown(row.get(c)) for c in columns] for row in rows]
+    header = [escaped(c) for c in columns]
+    widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(header)]
+    lines = [escaped(title)] if title else []
+    for values in [header, *cells]:
         lines.append("  ".join(v.ljust(w) for v, w in zip(values, widths, strict=False)).rstrip())
     return "\n".join(lines) + "\n"
 
@@ -133,12 +193,15 @@ def plain_table(rows: Sequence[Record], columns: Sequence[str], title: str | Non
 def write_markdown(rows: Sequence[Record], columns: Sequence[str], out: TextIO, title: str | None = None) -> None:
     """A GitHub-flavoured Markdown table (for a wiki page or a ticket)."""
     if title:
-        out.write(f"### {title}\n\n")
-    out.write("| " + " | ".join(columns) + " |\n|" + "---|" * len(columns) + "\n")
+        out.write(f"### {escaped(title)}\n\n")
+    out.write(_markdown_row(columns) + "|" + "---|" * len(columns) + "\n")
     for row in rows:
-        cells = (cell(row.get(c)).replace("|", "\\|").replace("\n", " ") for c in columns)
-        out.write("| " + " | ".join(cells) + " |\n")
+        out.write(_markdown_row([row.get(c) for c in columns]))
     out.write("\n")
+
+
+def _markdown_row(values: Sequence[Any]) -> str:
+    return "| " + " | ".join(shown(v).replace("|", "\\|") for v in values) + " |\n"
 
 
 class Table(NamedTuple):
@@ -204,14 +267,14 @@ def _csv_table(blocks: Sequence[Block]) -> Table:
 
 def _human(block: Block, fmt: Format, out: TextIO) -> None:
     if isinstance(block, Note):
-        out.write(block.text + "\n")
+        out.write(escaped(block.text) + "\n")
         return
     if isinstance(block, Fields):
         shown = [{"field": k, "value": _shown(block.record, k, block.shown)} for k in block.record]
         block = Table(shown, ["field", "value"], block.title)
     if not block.rows and block.empty is not None:
-        title = block.title or ""
-        out.write(f"### {title}\n\n{block.empty}\n\n" if fmt is Format.markdown else f"{title}: {block.empty}\n")
+        title, empty = escaped(block.title or ""), escaped(block.empty)
+        out.write(f"### {title}\n\n{empty}\n\n" if fmt is Format.markdown else f"{title}: {empty}\n")
         return
     rows = [{**row, **{k: how(row) for k, how in block.shown.items()}} for row in block.rows]
     write_table(rows, block.columns, out, title=block.title, styles=block.styles, fmt=fmt)
@@ -221,13 +284,19 @@ def _shown(record: Record, key: str, shown: Shown) -> str:
     return shown[key](record) if key in shown else cell(record[key])
 
 
+def diagnostic(message: str) -> None:
+    """One line on stderr, in the one diagnostic format (``slacli: ...``), escaped."""
+    sys.stderr.write(f"slacli: {escaped(message)}\n")
+
+
 def warn(message: str) -> None:
-    """A warning on stderr, in the one diagnostic format."""
-    sys.stderr.write(f"slacli: warning: {message}\n")
+    """A warning on stderr."""
+    diagnostic(f"warning: {message}")
 
 
 def error(message: str) -> None:
-    sys.stderr.write(f"slacli: error: {message}\n")
+    """A user error on stderr (the CLI's error boundary alone calls it)."""
+    diagnostic(f"error: {message}")
 
 
 def _is_terminal(out: TextIO) -> bool:
@@ -240,11 +309,12 @@ def _rich_table(
 ) -> None:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text  # text, never markup: a title "[red]x[/]" or "[link=...]" is shown as it is
 
-    table = Table(title=title, title_justify="left", header_style="bold")
+    table = Table(title=Text(escaped(title)) if title else None, title_justify="left", header_style="bold")
     for column in columns:
         numeric = bool(rows) and all(isinstance(r.get(column), int | float) for r in rows)
-        table.add_column(column, justify="right" if numeric else "left", overflow="fold")
+        table.add_column(Text(escaped(column)), justify="right" if numeric else "left", overflow="fold")
     for row in rows:
-        table.add_row(*(cell(row.get(c)) for c in columns), style=styles.get(row.get("_style", ""), None))
+        table.add_row(*(Text(shown(row.get(c))) for c in columns), style=styles.get(row.get("_style", ""), None))
     Console(file=out).print(table)

@@ -11,6 +11,7 @@ from slacli.cli._state import AppState, login
 from slacli.errors import SlacliError
 from slacli.instants import iso, now, parse_instant, zone
 from slacli.output import Document, Format, Note
+from slacli.texts import NAME_LIMIT, checked_text
 
 
 def _state(ctx: typer.Context) -> AppState:
@@ -68,7 +69,8 @@ def as_of_title(title: str, at: str | None, as_of: datetime, tz: ZoneInfo | None
 
 
 def author(by: str | None) -> str:
-    return by or login()
+    """Who did it: --by, else the login ($USER); InputError when it is not a name."""
+    return checked_text(by, "--by", NAME_LIMIT) if by else checked_text(login(), "$USER", NAME_LIMIT)
 
 
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]

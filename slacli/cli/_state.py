@@ -10,6 +10,7 @@ from slacli.errors import InputError
 from slacli.holidaydata import HolidayCache
 from slacli.paths import cache_dir, database_file, policies_file
 from slacli.policy import PolicySet, load_policies
+from slacli.texts import replaced
 
 if TYPE_CHECKING:
     from slacli.tracker import Tracker
@@ -51,8 +52,9 @@ class AppState:
 
 
 def login() -> str:
-    """Who is running slacli: the author of what they record, unless --by says otherwise."""
-    return os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"
+    """Who is running slacli: the author of what they record, unless --by says otherwise
+    ($USER or $USERNAME, any byte that is not UTF-8 replaced by U+FFFD)."""
+    return replaced(os.environ.get("USER") or os.environ.get("USERNAME") or "unknown")
 
 
 def holiday_cache() -> HolidayCache:

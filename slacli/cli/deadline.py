@@ -10,6 +10,7 @@ from slacli.cli._state import AppState
 from slacli.errors import InputError
 from slacli.instants import zone
 from slacli.output import Document, Format, Table, render
+from slacli.texts import undecodable
 from slacli.views.deadlines import TARGET_COLUMNS, anchors, batch, deadline
 
 EPILOG = (
@@ -65,7 +66,13 @@ def deadline_command(
 
 def _read_input(source: str) -> str:
     if source == "-":
-        return sys.stdin.read().removeprefix("\ufeff")
+        try:
+            text = sys.stdin.read()
+        except UnicodeDecodeError:
+            raise InputError("stdin: not UTF-8 text") from None
+        if undecodable(text):  # in a C or POSIX locale Python reads stdin with surrogateescape
+            raise InputError("stdin: not UTF-8 text")
+        return text.removeprefix("\ufeff")
     try:
         # utf-8-sig: spreadsheets save "CSV UTF-8" with a byte-order mark.
         with open(source, encoding="utf-8-sig", newline="") as handle:

@@ -11,7 +11,7 @@ from slacli.calendars import Calendar
 from slacli.cli._options import FormatOption, complete_policy
 from slacli.cli._state import AppState
 from slacli.instants import format_duration, now
-from slacli.output import Block, Document, Fields, Format, Table, render
+from slacli.output import Block, Document, Fields, Format, Table, escaped, render
 from slacli.policy import Policy, Severity
 from slacli.policy.snapshot import standalone
 
@@ -75,7 +75,8 @@ def check(
     year = now().year
     for calendar in policy_set.calendars.values():
         calendar.holiday(date(year, 1, 1))  # resolves the holiday country/subdivision
-    typer.echo(f"{policy_set.path}: ok ({len(policy_set.policies)} policies, {len(policy_set.calendars)} calendars)")
+    counts = f"{len(policy_set.policies)} policies, {len(policy_set.calendars)} calendars"
+    typer.echo(escaped(f"{policy_set.path}: ok ({counts})"))  # a file name can hold anything
 
 
 def _summary(policy: Policy) -> dict[str, Any]:
