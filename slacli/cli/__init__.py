@@ -99,6 +99,7 @@ def main_options(
     ] = False,
 ) -> None:
     ctx.obj = AppState(policies_path, db)
+    ctx.call_on_close(ctx.obj.close)
 
 
 def build_app(only: str | None = None) -> typer.Typer:

@@ -43,7 +43,7 @@ def _required(text: str, what: str) -> str:
 
 
 def _print_incident(state: AppState, incident: Incident, fmt: Format, as_of: datetime) -> None:
-    record = incident_record(state.tracker(), incident, as_of)
+    record = incident_record(state.tracker("read"), incident, as_of)
     render(Document([Fields(record, f"Incident {incident.id}")], record), fmt)
 
 
@@ -67,7 +67,7 @@ def open_incident(
     chosen = state.policies().get(policy)
     opened_at = instant(at, chosen.calendar.zone)
     started_at = parse_instant(started, chosen.calendar.zone, what="--started") if started else None
-    result = state.tracker().open(
+    result = state.tracker("create").open(
         title, chosen.name, severity, at=opened_at, author=author(by), started=started_at, service=service, ref=ref
     )
     for warning in result.warnings:
@@ -98,7 +98,7 @@ def _record(
     ctx: typer.Context, incident_id: int, kind: EventKind, at: str | None, by: str | None, fmt: Format, **details: Any
 ) -> None:
     state: AppState = ctx.obj
-    tracker = state.tracker(create=False)
+    tracker = state.tracker("write")
     policy = tracker.policy_of(tracker.get(incident_id).state)
     when = instant(at, policy.calendar.zone)
     incident = tracker.act(incident_id, kind, at=when, author=author(by), **details)
@@ -190,7 +190,7 @@ def recompute(
 ) -> None:
     """Recompute deadlines with the policy file in use now, recording what changed."""
     state: AppState = ctx.obj
-    tracker = state.tracker(create=False)
+    tracker = state.tracker("write")
     if (incident_id is None) == (not all_open):
         raise InputError("give an incident ID, or --all")
     chosen = (
@@ -236,7 +236,7 @@ def list_incidents(
         until=parse_instant(until, tz, what="--until") if until else None,
     )
     as_of = instant(at, tz)
-    rows = listing(state.tracker(), which, as_of)
+    rows = listing(state.tracker("read"), which, as_of)
     render(Document([Table(rows, RECORD_COLUMNS, as_of_title("Incidents", at, as_of, tz), ALL_COLUMNS)], rows), fmt)
 
 
@@ -248,7 +248,7 @@ def show(
 ) -> None:
     """An incident: its timeline, each clock's due instant, met or breached, time left."""
     state: AppState = ctx.obj
-    tracker = state.tracker(create=False)
+    tracker = state.tracker("read")
     policy = tracker.policy_of(tracker.get(incident_id).state)
     zone = policy.calendar.zone
     as_of = instant(at, zone)

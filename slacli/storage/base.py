@@ -14,7 +14,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager
 from datetime import datetime
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Literal, NamedTuple, Protocol
+
+# How a command opens the store, by what it may do. "read": an existing store, read (a
+# SQLite file is still brought up to date when it is writable: migrations, worked-out
+# downtime); "write": an existing store, written; "create": created when missing. Ordered:
+# each allows what the ones before it do.
+OpenMode = Literal["read", "write", "create"]
+OPEN_MODES: tuple[OpenMode, ...] = ("read", "write", "create")
 
 
 class IncidentRow(NamedTuple):
