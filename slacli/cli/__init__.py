@@ -37,6 +37,7 @@ COMMANDS = {
     "report": "report",
     "policies": "policies",
     "calendar": "calendar",
+    "backup": "database",
     "demo": "demo",
 }
 GLOBAL_OPTIONS_WITH_VALUE = ("--policies", "--db")

@@ -11,6 +11,7 @@ from slacli.policy import PolicySet, load_policies
 from slacli.storage.base import OPEN_MODES, OpenMode
 
 if TYPE_CHECKING:
+    from slacli.storage.base import Store
     from slacli.tracker import Tracker
 
 
@@ -19,6 +20,7 @@ class AppState:
         self.policies_option = policies_option
         self.db_option = db_option
         self._policies: PolicySet | None = None
+        self._store: Store | None = None
         self._tracker: Tracker | None = None
         self._mode: OpenMode = "read"
 
@@ -34,26 +36,32 @@ class AppState:
             self._policies = load_policies(self.policies_path, holiday_cache())
         return self._policies
 
-    def tracker(self, mode: OpenMode) -> Tracker:
-        """The incident tracker over the database in use, opened (and migrated) on first use
-        for ``mode``: ``read`` (list, show, due, ...) and ``write`` (ack, resolve, ...) need an
-        existing database, so a mistyped --db never leaves a new, empty one behind; only
-        ``create`` (open, maintenance add) makes it. A tracker opened for more is reused."""
-        if self._tracker is None or OPEN_MODES.index(self._mode) < OPEN_MODES.index(mode):
+    def store(self, mode: OpenMode) -> Store:
+        """The incident database in use, opened (and migrated) on first use for ``mode``:
+        ``read`` (list, show, due, ...) and ``write`` (ack, resolve, ...) need an existing
+        database, so a mistyped --db never leaves a new, empty one behind; only ``create``
+        (open, maintenance add) makes it. A database opened for more is reused."""
+        if self._store is None or OPEN_MODES.index(self._mode) < OPEN_MODES.index(mode):
             from slacli.storage import open_store  # lazily: deadline and policies never touch SQLite
+
+            self.close()
+            self._store, self._mode = open_store(database_file(self.db_option), mode), mode
+        return self._store
+
+    def tracker(self, mode: OpenMode) -> Tracker:
+        """The incident tracker over :meth:`store` opened for ``mode``, with the policies in use."""
+        store = self.store(mode)
+        if self._tracker is None or self._tracker.store is not store:
             from slacli.tracker import Tracker
 
-            if self._tracker is not None:
-                self._tracker.store.close()
-            store = open_store(database_file(self.db_option), mode)
-            self._tracker, self._mode = Tracker(store, self.policies(), holiday_cache()), mode
+            self._tracker = Tracker(store, self.policies(), holiday_cache())
         return self._tracker
 
     def close(self) -> None:
         """Close the database, if one was opened (when the command is done)."""
-        if self._tracker is not None:
-            self._tracker.store.close()
-            self._tracker = None
+        if self._store is not None:
+            self._store.close()
+        self._store = self._tracker = None
 
 
 def holiday_cache() -> HolidayCache:

@@ -24,6 +24,7 @@ import json
 import os
 import sqlite3
 import stat
+import tempfile
 import time
 import weakref
 from collections.abc import Callable, Iterator, Mapping
@@ -34,6 +35,7 @@ from typing import Any, NamedTuple
 
 from slacli.errors import SlacliError, StoreError
 from slacli.storage.base import (
+    Counts,
     IncidentFilter,
     IncidentRow,
     OpenMode,
@@ -41,6 +43,7 @@ from slacli.storage.base import (
     StoredEvent,
     StoredIncident,
     StoredWindow,
+    StoreFile,
 )
 
 BUSY_TIMEOUT_MS = 10_000
@@ -379,6 +382,68 @@ class SQLiteStore:
         rows = self.db.execute(f"SELECT id, state FROM maintenance{where} ORDER BY start, id", params)
         return [StoredWindow(r["id"], json.loads(r["state"])) for r in rows]
 
+    # -- upkeep (doctor, backup) ---------------------------------------------------------
+
+    def schema(self) -> tuple[int, int]:
+        return _version(self.db), len(MIGRATIONS)
+
+    def integrity(self) -> list[str]:
+        """SQLite's full check of every page and index, and events whose incident is missing."""
+        return _problems(self.db)
+
+    def counts(self) -> Counts:
+        return _counts(self.db)
+
+    def files(self) -> list[StoreFile]:
+        real = os.path.realpath(self.path)  # SQLite keeps its -wal and -shm beside the file itself
+        found = []
+        for role, name in (("database", str(self.path)), ("wal", f"{real}-wal"), ("shm", f"{real}-shm")):
+            try:
+                info = os.stat(name)
+            except FileNotFoundError:
+                continue
+            found.append(StoreFile(role, name, info.st_size, stat.S_IMODE(info.st_mode)))
+        return found
+
+    def backup(self, target: Path, *, replace: bool = False) -> Counts:
+        """With SQLite's online backup, in one step: one read transaction, so writers carry on
+        (WAL) and the copy is the database as of one instant. The copy is written to a private
+        temporary file beside ``target``, checked, switched to a rollback journal (one
+        self-contained file, readable where nothing can be written), then renamed to ``target``."""
+        if _same_file(target, self.path):
+            raise StoreError(f"{target}: that is the database itself (or a file SQLite keeps beside it)")
+        reserved, made, done = False, "", False
+        try:
+            if os.path.lexists(target):
+                if not replace:
+                    raise StoreError(f"{target}: exists already (--force replaces it)")
+                if not os.path.isfile(target):
+                    raise StoreError(f"{target}: not a regular file")
+            else:  # reserve the name: a file made there meanwhile is not replaced either
+                flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW | os.O_CLOEXEC
+                os.close(os.open(target, flags, 0o600))
+                reserved = True
+            handle, made = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)  # 0600
+            os.close(handle)
+            copy = sqlite3.connect(_uri(Path(made), "rw"), uri=True, isolation_level=None)
+            try:
+                self.db.backup(copy)
+            finally:
+                copy.close()
+            counts = _check_copy(Path(made), target, _version(self.db))
+            os.replace(made, target)
+            done = True
+            return counts
+        except sqlite3.Error as error:
+            raise _failure(target, error) from None
+        except FileExistsError:
+            raise StoreError(f"{target}: exists already (--force replaces it)") from None
+        except OSError as error:
+            raise StoreError(f"{target}: {error.strerror or error}") from None
+        finally:
+            if not done:  # no copy, or one that failed its check: nothing is left behind
+                _discard(made, *([str(target)] if reserved else []))
+
 
 def _columns(row: IncidentRow) -> tuple[Any, ...]:
     return (
@@ -634,3 +699,60 @@ def _failure(path: Path, error: sqlite3.Error) -> StoreError:
     if _code(error) == sqlite3.SQLITE_READONLY:
         return StoreError(f"{path}: database is read-only")
     return StoreError(f"{path}: {error}")
+
+
+# -- upkeep ----------------------------------------------------------------------------
+
+
+def _problems(db: sqlite3.Connection) -> list[str]:
+    try:
+        found = [row[0] for row in db.execute("PRAGMA integrity_check") if row[0] != "ok"]
+        found += [
+            f"{table} row {rowid}: its {parent} row is missing"
+            for table, rowid, parent, _ in db.execute("PRAGMA foreign_key_check")
+        ]
+    except sqlite3.DatabaseError as error:  # damage the check itself trips on
+        return [str(error)]
+    return found
+
+
+def _counts(db: sqlite3.Connection) -> Counts:
+    def count(table: str) -> int:
+        found: int = db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # table names fixed here
+        return found
+
+    return Counts(count("incidents"), count("events"), count("maintenance"))
+
+
+def _check_copy(made: Path, target: Path, version: int) -> Counts:
+    """The counts of a fresh copy once it passes the checks, after switching it to a rollback journal."""
+    db = sqlite3.connect(_uri(made, "rw"), uri=True, isolation_level=None)
+    try:
+        db.execute("PRAGMA journal_mode = DELETE")
+        problems = _problems(db)
+        if problems:
+            raise StoreError(f"{target}: the copy fails its integrity check ({problems[0]}); nothing was kept")
+        copied = _version(db)
+        if copied != version:
+            raise StoreError(f"{target}: the copy has schema {copied}, the database {version}; nothing was kept")
+        return _counts(db)
+    finally:
+        db.close()
+
+
+def _discard(*names: str) -> None:
+    for name in names:
+        for leftover in (name, f"{name}-journal", f"{name}-wal", f"{name}-shm") if name else ():
+            if os.path.lexists(leftover):
+                os.unlink(leftover)
+
+
+def _same_file(target: Path, database: Path) -> bool:
+    """``target`` is the database or one of SQLite's files beside it."""
+    real = os.path.realpath(database)
+    if os.path.realpath(target) in {real, *(f"{real}{s}" for s in ("-wal", "-shm", "-journal"))}:
+        return True
+    try:
+        return os.path.samefile(target, database)
+    except OSError:
+        return False
