@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import stat
 import subprocess
@@ -12,11 +13,14 @@ from pathlib import Path
 import pytest
 from conftest import user_error, working_tree_env
 
+from slacli.paths import SHIPPED_POLICIES
 from slacli.storage.base import IncidentRow
 from slacli.storage.sqlite import MIGRATIONS, open_sqlite
 
 T = datetime(2026, 11, 3, 14, 0, tzinfo=UTC)
-OPEN = ("open", "Checkout 502s", "--policy", "openweb", "--severity", "1", "--at", "2026-11-23T10:00", "-q")
+# Opened well before any run of these tests: reads as of now find it.
+ADD = ("maintenance", "add", "--policy", "optimy", "--start", "2024-03-09T22:00", "--end", "2024-03-10T01:00", "-q")
+OPEN = ("open", "Checkout 502s", "--policy", "openweb", "--severity", "1", "--at", "2024-03-04T10:00", "-q")
 
 
 @pytest.fixture
@@ -50,7 +54,7 @@ def corrupt(path: Path) -> None:
 
 def test_backup_copies_checks_and_says_so_in_one_line(cli, database, tmp_path):
     cli(*OPEN)
-    cli("ack", "1", "--at", "2026-11-23T10:05")
+    cli("ack", "1", "--at", "2024-03-04T10:05")
     copy = tmp_path / "backups" / "copy.db"
     copy.parent.mkdir()
     out = cli("backup", str(copy)).stdout
@@ -156,3 +160,140 @@ def test_backups_while_another_process_writes_are_consistent_copies(cli, databas
         assert stat.S_IMODE(copy.stat().st_mode) == 0o600
     counts = [sqlite_count(copy, "incidents") for copy in copies]
     assert counts == sorted(counts) and counts[-1] <= 61 == sqlite_count(database, "incidents")
+
+
+# -- doctor --------------------------------------------------------------------------------
+
+
+def doctor(cli, *args: str, code: int = 0) -> dict:
+    return json.loads(cli(*args, "doctor", "--format", "json", code=code).stdout)
+
+
+def statuses(report: dict) -> dict[str, str]:
+    return {c["check"]: c["status"] for c in report["checks"]}
+
+
+def test_doctor_on_a_sound_database(cli, database):
+    cli(*OPEN)
+    cli("ack", "1", "--at", "2024-03-04T10:05")
+    cli(*ADD)
+    report = doctor(cli)
+    assert {k: v for k, v in report.items() if k not in ("checks", "stale", "size_bytes", "wal_bytes")} == {
+        "database": str(database),
+        "schema": len(MIGRATIONS),
+        "newest_schema": len(MIGRATIONS),
+        "mode": "0600",
+        "incidents": 1,
+        "events": 2,
+        "windows": 1,
+        "open_incidents": 1,
+        "stale_snapshots": 0,
+    }
+    assert report["size_bytes"] == database.stat().st_size and report["wal_bytes"] == 0  # its own, just made
+    assert statuses(report) == {"integrity": "ok", "schema": "ok", "mode": "ok", "wal": "ok", "snapshots": "ok"}
+    assert report["stale"] == []
+    csv = cli("doctor", "--format", "csv").stdout.splitlines()
+    assert csv[0] == "check,status,detail" and csv[1] == "integrity,ok,ok"
+    table = cli("doctor").stdout
+    assert table.startswith(f"Database {database}\n") and "Open incidents with an older policy snapshot: none" in table
+
+
+def test_doctor_on_a_missing_database(cli, database):
+    assert "no incident database at" in user_error(cli("doctor", code=2))
+    assert not database.exists()
+
+
+@pytest.mark.parametrize(
+    ("mode", "status", "code", "detail"),
+    [
+        (0o600, "ok", 0, "0600: only its owner can read it"),
+        (0o640, "warning", 0, "0640: its group can read it"),
+        (0o604, "problem", 1, "0604: anyone on this machine can read it (chmod 600 {})"),
+    ],
+)
+def test_doctor_judges_who_may_read_the_file(cli, database, mode, status, code, detail):
+    cli(*OPEN)
+    database.chmod(mode)
+    [check] = [c for c in doctor(cli, code=code)["checks"] if c["check"] == "mode"]
+    assert check == {"check": "mode", "status": status, "detail": detail.format(database)}
+
+
+def test_doctor_finds_damage_and_exits_1(cli, database):
+    store = open_sqlite(database)
+    with store.transaction():
+        for _ in range(300):
+            store.insert_incident(IncidentRow("openweb", "1", "open", None, T, None, T, '{"title": "x"}', None))
+    store.close()
+    corrupt(database)
+    [check] = [c for c in doctor(cli, code=1)["checks"] if c["check"] == "integrity"]
+    assert check["status"] == "problem" and check["detail"].endswith("(restore a backup)")
+
+
+def edited_policies(path: Path, old: str, new: str) -> Path:
+    text = SHIPPED_POLICIES.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
+def test_doctor_lists_the_open_incidents_recompute_would_change(cli, database, tmp_path):
+    cli(*OPEN)  # openweb 1
+    cli("open", "Slow search", "--policy", "openweb", "--severity", "2", "--at", "2024-03-04T11:00", "-q")
+    cli("open", "Old one", "--policy", "openweb", "--severity", "1", "--at", "2024-03-04T09:00", "-q")
+    cli("resolve", "3", "--at", "2024-03-04T12:00")  # resolved: its deadlines are settled
+    cli("open", "Exports", "--policy", "protecto", "--severity", "high", "--at", "2024-03-04T12:00", "-q")
+    old = doctor(cli)
+    assert old["stale"] == [] and old["open_incidents"] == 3
+    edited = edited_policies(
+        tmp_path / "edited.toml",
+        'response = { in_hours = "2h", out_of_hours = "4h" }',
+        'response = { in_hours = "1h", out_of_hours = "4h" }',
+    )
+    report = doctor(cli, "--policies", str(edited))  # a warning, not a problem: exit 0
+    first = json.loads(cli("show", "1", "-f", "json").stdout)
+    assert first["response_due"] == "2024-03-04T12:00:00-05:00"  # nothing changed yet
+    snapshot = sqlite_snapshot(database, 1)
+    assert [(s["id"], s["policy"], s["severity"], s["title"], s["snapshot"]) for s in report["stale"]] == [
+        (1, "openweb", "1", "Checkout 502s", snapshot),
+        (2, "openweb", "2", "Slow search", snapshot),  # the policy's tables changed, whatever the severity
+    ]
+    assert report["stale"][0]["policy_file"] not in (None, snapshot)
+    assert report["stale_snapshots"] == 2 and statuses(report)["snapshots"] == "warning"
+    assert "2 of 3 open incidents have deadlines from other tables" in report["checks"][-1]["detail"]
+    cli("--policies", str(edited), "recompute", "--all", "--at", "2024-03-04T13:00")
+    assert doctor(cli, "--policies", str(edited))["stale"] == []
+    assert [s["id"] for s in doctor(cli)["stale"]] == [1, 2]  # the shipped file is now the other one
+
+
+def test_doctor_names_an_incident_whose_policy_left_the_file(cli, database, tmp_path):
+    cli("open", "Exports", "--policy", "protecto", "--severity", "high", "--at", "2024-03-04T12:00", "-q")
+    text = SHIPPED_POLICIES.read_text(encoding="utf-8")
+    renamed = tmp_path / "renamed.toml"
+    renamed.write_text(text.replace("[policies.protecto", "[policies.protecto-2025"), encoding="utf-8")
+    [stale] = doctor(cli, "--policies", str(renamed))["stale"]
+    assert (stale["id"], stale["policy"], stale["policy_file"]) == (1, "protecto", None)
+
+
+def test_doctor_warns_of_a_large_write_ahead_log(cli, database, monkeypatch):
+    from slacli.storage.base import StoreFile
+    from slacli.storage.sqlite import SQLiteStore
+
+    cli(*OPEN)
+    real = SQLiteStore.files
+
+    def files(self: SQLiteStore) -> list[StoreFile]:
+        return [f._replace(size=64 * 1024 * 1024) if f.role == "wal" else f for f in real(self)]
+
+    monkeypatch.setattr(SQLiteStore, "files", files)
+    report = doctor(cli)
+    assert report["wal_bytes"] == 64 * 1024 * 1024
+    assert statuses(report)["wal"] == "warning"
+
+
+def sqlite_snapshot(path: Path, incident: int) -> str:
+    db = sqlite3.connect(path)
+    try:
+        (state,) = db.execute("SELECT state FROM incidents WHERE id = ?", (incident,)).fetchone()
+    finally:
+        db.close()
+    return json.loads(state)["digest"]

@@ -37,6 +37,7 @@ COMMANDS = {
     "report": "report",
     "policies": "policies",
     "calendar": "calendar",
+    "doctor": "database",
     "backup": "database",
     "demo": "demo",
 }

@@ -5,7 +5,12 @@ from typing import Annotated
 
 import typer
 
+from slacli.cli._options import FormatOption
 from slacli.cli._state import AppState
+from slacli.errors import ExitCode
+from slacli.instants import now
+from slacli.output import Block, Document, Fields, Format, Table, render
+from slacli.views.doctor import CHECK_COLUMNS, STALE_COLUMNS, checkup
 
 
 def backup(
@@ -28,6 +33,21 @@ def _many(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
+def doctor(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
+    """Check the incident database: SQLite's integrity check, the schema version, who may read
+    the file, the write-ahead log, and open incidents computed with other policy tables than
+    the policy file's. Exit 1 on a problem (damage, a file anyone may read)."""
+    state: AppState = ctx.obj
+    found = checkup(state.tracker("read"), now())
+    checks = Table(found.checks, CHECK_COLUMNS, "Checks")
+    stale = Table(found.stale, STALE_COLUMNS, "Open incidents with an older policy snapshot", empty="none")
+    blocks: list[Block] = [Fields(found.facts, f"Database {found.facts['database']}"), checks, stale]
+    render(Document(blocks, {**found.facts, "checks": found.checks, "stale": found.stale}, checks, spaced=True), fmt)
+    if found.found_problem:
+        raise typer.Exit(ExitCode.FOUND)
+
+
 COMMANDS = {
+    "doctor": (doctor, "Examples: slacli doctor | slacli doctor --format json"),
     "backup": (backup, "Example: slacli backup ~/backups/incidents-$(date +%F).db"),
 }
