@@ -42,11 +42,13 @@ def load_policies(path: Path, cache: HolidayCache | None = None) -> PolicySet:
 def _read_regular(path: Path) -> bytes:
     """The bytes of the file at ``path``; what is not a regular file (a FIFO, /dev/zero, a
     directory) is refused before it is read, so it cannot block or run forever."""
-    handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    nonblocking = int(getattr(os, "O_NONBLOCK", 0))  # POSIX: opening a FIFO would wait for a writer
+    handle = os.open(path, os.O_RDONLY | nonblocking | int(getattr(os, "O_CLOEXEC", 0)))
     try:
         if not stat.S_ISREG(os.fstat(handle).st_mode):
             raise PolicyError("not a regular file", file=str(path))
-        os.set_blocking(handle, True)
+        if nonblocking:
+            os.set_blocking(handle, True)
         with os.fdopen(handle, "rb", closefd=False) as file:
             return file.read()
     finally:

@@ -49,6 +49,8 @@ from slacli.storage.base import (
 BUSY_TIMEOUT_MS = 10_000
 HEADER = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite database file
 SHARED_FIRST, SHARED_SIZE = 0x40000000 + 2, 510  # the bytes SQLite's unix VFS locks for SHARED
+# Open flags of POSIX that Windows lacks (0 there, where FIFOs and these symlinks are rare).
+NOFOLLOW, CLOEXEC, NONBLOCK = (int(getattr(os, f"O_{flag}", 0)) for flag in ("NOFOLLOW", "CLOEXEC", "NONBLOCK"))
 MISSING = "no incident database at {} (slacli open creates one; --db or $SLACLI_DB choose another)"
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = []
@@ -420,7 +422,7 @@ class SQLiteStore:
                 if not os.path.isfile(target):
                     raise StoreError(f"{target}: not a regular file")
             else:  # reserve the name: a file made there meanwhile is not replaced either
-                flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW | os.O_CLOEXEC
+                flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY | NOFOLLOW | CLOEXEC
                 os.close(os.open(target, flags, 0o600))
                 reserved = True
             handle, made = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)  # 0600
@@ -589,7 +591,7 @@ def _inspect(path: Path, mode: OpenMode) -> _Found | None:
     key = (info.st_dev, info.st_ino)
     if key in _HELD:  # open here already, so checked already: a descriptor's close would drop its locks
         return _Found(key, info.st_size, True)
-    handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)  # never blocks, were it swapped for a FIFO
+    handle = os.open(path, os.O_RDONLY | NONBLOCK | CLOEXEC)  # never blocks, were it swapped for a FIFO
     try:
         head = os.read(handle, 100)
     finally:
@@ -608,7 +610,7 @@ def _create(path: Path) -> None:
     # Private from the start; O_EXCL never follows a symbolic link. A file another first use
     # made at the same moment is inspected again.
     with suppress(FileExistsError):
-        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600))
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | NOFOLLOW | CLOEXEC, 0o600))
 
 
 def _access(path: Path, found: _Found, mode: OpenMode) -> str:
@@ -652,7 +654,7 @@ def _hold_still(path: Path, held: _Held) -> None:
 
     real = os.path.realpath(path)
     if held.lock is None:
-        handle = os.open(real, os.O_RDONLY | os.O_CLOEXEC)
+        handle = os.open(real, os.O_RDONLY | CLOEXEC)
         deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
         while True:
             try:
