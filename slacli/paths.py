@@ -4,6 +4,7 @@ Policies: ``--policies PATH``, else ``$SLACLI_POLICIES``, else ``./policies.toml
 ``policies.toml`` in the user config dir, else the presets shipped in the package.
 Incidents: ``--db PATH``, else ``$SLACLI_DB``, else ``incidents.db`` in the user data dir.
 Caches (holiday tables): ``$SLACLI_CACHE_DIR``, else the user cache dir.
+An option given empty (``--db ''``) is an error; a variable set empty counts as unset.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+
+from slacli.errors import InputError
 
 APP = "slacli"
 SHIPPED_POLICIES = Path(__file__).with_name("policies.toml")
@@ -24,8 +27,8 @@ _XDG = {
 
 def policies_file(explicit: str | os.PathLike[str] | None = None) -> Path:
     """The policy file to read, by the lookup order above."""
-    if explicit:
-        return Path(explicit)
+    if explicit is not None:
+        return _given(explicit, "--policies")
     if env := os.environ.get("SLACLI_POLICIES"):
         return Path(env)
     local = Path("policies.toml")
@@ -45,11 +48,17 @@ def cache_dir() -> Path:
 
 def database_file(explicit: str | os.PathLike[str] | None = None) -> Path:
     """The incident database: ``--db PATH``, else ``$SLACLI_DB``, else in the user data dir."""
-    if explicit:
-        return Path(explicit)
+    if explicit is not None:
+        return _given(explicit, "--db")
     if env := os.environ.get("SLACLI_DB"):
         return Path(env)
     return user_dir("data") / "incidents.db"
+
+
+def _given(value: str | os.PathLike[str], option: str) -> Path:
+    if not os.fspath(value):
+        raise InputError(f"{option} is empty: give a file path")
+    return Path(value)
 
 
 def user_dir(kind: str) -> Path:

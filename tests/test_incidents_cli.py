@@ -156,7 +156,7 @@ def test_openmethods_update_cadence(cli):
 
 
 def test_breaches_exit_codes(cli):
-    assert cli("breaches", "--at", "2026-11-23T12:00-05:00").exit_code == 0
+    assert "no incident database" in user_error(cli("breaches", "--at", "2026-11-23T12:00-05:00", code=2))
     opened(cli, "Down", "--policy", "protecto", "--severity", "critical", "--at", "2026-11-23T10:00")
     assert cli("breaches", "--at", "2026-11-23T10:59-05:00").exit_code == 0
     rows = json.loads(cli("breaches", "--at", "2026-11-23T11:30-05:00", "-f", "json", code=1).stdout)
@@ -325,7 +325,8 @@ def test_pauses_count_only_while_the_clock_runs(cli):
 
 
 def test_commands_on_a_missing_database_do_not_create_it(cli, database):
-    assert "does not exist" in user_error(cli("ack", "5", code=2))
+    hint = "(slacli open creates one; --db or $SLACLI_DB choose another)"
+    assert user_error(cli("ack", "5", code=2)) == f"slacli: error: no incident database at {database} {hint}"
     assert not database.exists()
 
 

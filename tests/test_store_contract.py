@@ -9,6 +9,7 @@ documents are JSON text a store may reformat, so they are compared as parsed JSO
 from __future__ import annotations
 
 import json
+import stat
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,7 +17,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from slacli.storage.base import IncidentFilter, IncidentRow, Store
+from slacli.errors import StoreError
+from slacli.storage.base import Counts, IncidentFilter, IncidentRow, Store
 
 NEW_YORK = ZoneInfo("America/New_York")
 T = datetime(2026, 11, 3, 14, 0, tzinfo=UTC)  # 09:00 in New York (EST)
@@ -290,3 +292,61 @@ def test_window_events_read_back_what_was_appended(store: Store) -> None:
     assert [instant(e.recorded) for e in events] == [recorded, recorded + SECOND, recorded + 2 * SECOND]
     assert [e.author for e in store.window_events(second)] == ["bob"]
     assert store.events(incident) == []  # the two logs are apart, whatever their ids
+
+
+# -- upkeep: what doctor and backup read -------------------------------------------------------
+
+
+def filled(store: Store) -> Counts:
+    """Two incidents with three events, one window: what the counts should say."""
+    one, two = add(store), add(store)
+    with store.transaction():
+        store.append_event(one, "opened", T, "ann", {}, T)
+        store.append_event(one, "acknowledged", T + HOUR, "ann", {}, T + HOUR)
+        store.append_event(two, "opened", T, "bob", {}, T)
+    window(store, T, T + HOUR)
+    return Counts(incidents=2, events=3, windows=1)
+
+
+def test_a_sound_store_is_at_the_newest_schema_with_nothing_wrong(store: Store) -> None:
+    expected = filled(store)
+    found, newest = store.schema()
+    assert found == newest >= 1
+    assert store.integrity() == []
+    assert store.counts() == expected
+
+
+def test_files_start_with_the_database(store: Store) -> None:
+    files = store.files()
+    if files:  # a store on this machine
+        assert files[0].role == "database" and files[0].path == store.location and files[0].size > 0
+        assert {f.role for f in files} <= {"database", "wal", "shm"}
+
+
+def test_a_backup_is_a_private_copy_with_the_same_counts(store: Store, tmp_path: Path) -> None:
+    expected = filled(store)
+    copy = tmp_path / "copy.db"
+    assert store.backup(copy) == expected
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(("copy", ".copy"))] == ["copy.db"]
+    add(store)  # the store carries on; the copy was the store as of the backup
+    assert store.counts().incidents == 3
+
+
+def test_a_backup_replaces_a_file_only_when_asked(store: Store, tmp_path: Path) -> None:
+    filled(store)
+    copy = tmp_path / "copy.db"
+    copy.write_text("yesterday's")
+    with pytest.raises(StoreError, match="exists already"):
+        store.backup(copy)
+    assert copy.read_text() == "yesterday's"
+    assert store.backup(copy, replace=True).incidents == 2
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+
+
+def test_a_backup_never_overwrites_the_store_itself(store: Store, tmp_path: Path) -> None:
+    filled(store)
+    for target in (Path(store.location), *(Path(f.path) for f in store.files())):
+        with pytest.raises(StoreError, match="the database itself"):
+            store.backup(target, replace=True)
+    assert store.integrity() == [] and store.counts().incidents == 2

@@ -14,7 +14,7 @@ from conftest import user_error
 from slacli.cli import app
 from slacli.paths import SHIPPED_POLICIES
 from slacli.periods import month
-from slacli.storage.sqlite import MIGRATIONS
+from slacli.storage.sqlite import MIGRATIONS, open_sqlite
 
 
 @pytest.fixture(autouse=True)
@@ -82,7 +82,8 @@ def test_bad_periods(cli):
     assert "--to '9999-12-31T23:00' is out of the supported years" in user_error(far)
 
 
-def test_trend_of_months_up_to_now(cli):
+def test_trend_of_months_up_to_now(cli, database):
+    open_sqlite(database).close()  # an empty database: reads never create one
     out = json.loads(cli("uptime", "--policy", "openweb", "--months", "3", "--format", "json").stdout)
     assert len(out["months"]) == 3 and out["burn_rate"] == 0
     assert [m["availability_pct"] for m in out["months"]] == [100, 100, 100]

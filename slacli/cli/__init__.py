@@ -43,6 +43,8 @@ COMMANDS = {
     "report": "report",
     "policies": "policies",
     "calendar": "calendar",
+    "doctor": "database",
+    "backup": "database",
     "demo": "demo",
 }
 GLOBAL_OPTIONS_WITH_VALUE = ("--policies", "--db")
@@ -212,6 +214,7 @@ def main_options(
     ] = False,
 ) -> None:
     ctx.obj = AppState(policies_path, db)
+    ctx.call_on_close(ctx.obj.close)
 
 
 def build_app(only: str | None = None) -> typer.Typer:

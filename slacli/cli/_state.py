@@ -6,13 +6,14 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from slacli.errors import InputError
 from slacli.holidaydata import HolidayCache
 from slacli.paths import cache_dir, database_file, policies_file
 from slacli.policy import PolicySet, load_policies
+from slacli.storage.base import OPEN_MODES, OpenMode
 from slacli.texts import replaced
 
 if TYPE_CHECKING:
+    from slacli.storage.base import Store
     from slacli.tracker import Tracker
 
 
@@ -21,7 +22,9 @@ class AppState:
         self.policies_option = policies_option
         self.db_option = db_option
         self._policies: PolicySet | None = None
+        self._store: Store | None = None
         self._tracker: Tracker | None = None
+        self._mode: OpenMode = "read"
 
     @property
     def policies_path(self) -> Path:
@@ -35,20 +38,32 @@ class AppState:
             self._policies = load_policies(self.policies_path, holiday_cache())
         return self._policies
 
-    def tracker(self, *, create: bool = True) -> Tracker:
-        """The incident tracker over the database in use (opened, and migrated, on first use).
-
-        ``create=False`` for commands about an existing incident: a mistyped --db must not
-        leave a new, empty database behind."""
-        if self._tracker is None:
+    def store(self, mode: OpenMode) -> Store:
+        """The incident database in use, opened (and migrated) on first use for ``mode``:
+        ``read`` (list, show, due, ...) and ``write`` (ack, resolve, ...) need an existing
+        database, so a mistyped --db never leaves a new, empty one behind; only ``create``
+        (open, maintenance add) makes it. A database opened for more is reused."""
+        if self._store is None or OPEN_MODES.index(self._mode) < OPEN_MODES.index(mode):
             from slacli.storage import open_store  # lazily: deadline and policies never touch SQLite
+
+            self.close()
+            self._store, self._mode = open_store(database_file(self.db_option), mode), mode
+        return self._store
+
+    def tracker(self, mode: OpenMode) -> Tracker:
+        """The incident tracker over :meth:`store` opened for ``mode``, with the policies in use."""
+        store = self.store(mode)
+        if self._tracker is None or self._tracker.store is not store:
             from slacli.tracker import Tracker
 
-            path = database_file(self.db_option)
-            if not create and not path.exists():
-                raise InputError(f"no incidents yet: {path} does not exist")
-            self._tracker = Tracker(open_store(path), self.policies(), holiday_cache(), recorder=login())
+            self._tracker = Tracker(store, self.policies(), holiday_cache(), recorder=login())
         return self._tracker
+
+    def close(self) -> None:
+        """Close the database, if one was opened (when the command is done)."""
+        if self._store is not None:
+            self._store.close()
+        self._store = self._tracker = None
 
 
 def login() -> str:

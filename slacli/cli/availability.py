@@ -42,11 +42,13 @@ def uptime(
     if sum(bool(x) for x in (month_text, start or end, months)) > 1:
         raise InputError("give one of --month, --from and --to, or --months")
     if months:
-        document, missed = _trend(state.tracker(), chosen, months, as_of, service)
+        document, missed = _trend(state.tracker("read"), chosen, months, as_of, service)
     else:
         lo, hi = _period(chosen, month_text, start, end)
         refuse_future(lo, as_of, month_text or "--from")
-        document, missed = _period_document(state.tracker(), chosen, (lo, hi), as_of, service, month_text, explained)
+        document, missed = _period_document(
+            state.tracker("read"), chosen, (lo, hi), as_of, service, month_text, explained
+        )
     render(as_of_note(document, at, as_of, chosen.calendar.zone), fmt)
     if missed:
         raise typer.Exit(ExitCode.FOUND)

@@ -31,7 +31,7 @@ def due(
     except ValueError as error:
         raise InputError(f"--within: {error}") from None
     name = state.policies().get(policy).name if policy else None
-    rows = due_board(state.tracker(), as_of, horizon, name)
+    rows = due_board(state.tracker("read"), as_of, horizon, name)
     table = Table(rows, DUE_COLUMNS, f"Due as of {as_of_text(as_of, tz)}", [*DUE_COLUMNS, "left_minutes"], STYLES)
     render(Document([table], [public(r) for r in rows]), fmt)
 
@@ -51,7 +51,7 @@ def breach_list(
     lower = instant(since, tz, "--since") if since else None
     upper = instant(until, tz, "--until") if until else None
     name = state.policies().get(policy).name if policy else None
-    rows = breaches(state.tracker(), as_of, lower, upper, name)
+    rows = breaches(state.tracker("read"), as_of, lower, upper, name)
     title = f"Breaches as of {as_of_text(as_of, tz)}"
     render(Document([Table(rows, BREACH_COLUMNS, title, [*BREACH_COLUMNS, "late_minutes"])], rows), fmt)
     if rows:

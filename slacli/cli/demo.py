@@ -88,7 +88,7 @@ def demo(
         return parse_instant(f"{(monday + timedelta(days=day)).date()}T{clock}", NEW_YORK)
 
     with tempfile.TemporaryDirectory() as scratch:
-        tracker = AppState(state.policies_option, str(Path(scratch) / "demo.db")).tracker()
+        tracker = AppState(state.policies_option, str(Path(scratch) / "demo.db")).tracker("create")
         _maintenance(tracker, when)
         _week(tracker, when)
         end = when(*LOOKS[-1][:2])

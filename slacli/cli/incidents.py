@@ -53,7 +53,7 @@ def _required(text: str, what: str) -> str:
 
 
 def _print_incident(state: AppState, incident: Incident, fmt: Format, as_of: datetime) -> None:
-    record = incident_record(state.tracker(), incident, as_of)
+    record = incident_record(state.tracker("read"), incident, as_of)
     render(Document([Fields(record, f"Incident {incident.id}")], record), fmt)
 
 
@@ -77,7 +77,7 @@ def open_incident(
     chosen = state.policies().get(policy)
     opened_at = instant(at, chosen.calendar.zone)
     started_at = parse_instant(started, chosen.calendar.zone, what="--started") if started else None
-    result = state.tracker().open(
+    result = state.tracker("create").open(
         title, chosen.name, severity, at=opened_at, author=author(by), started=started_at, service=service, ref=ref
     )
     for warning in result.warnings:
@@ -108,7 +108,7 @@ def _record(
     ctx: typer.Context, incident_id: int, kind: EventKind, at: str | None, by: str | None, fmt: Format, **details: Any
 ) -> None:
     state: AppState = ctx.obj
-    tracker = state.tracker(create=False)
+    tracker = state.tracker("write")
     policy = tracker.policy_of(tracker.get(incident_id).state)
     when = instant(at, policy.calendar.zone)
     incident = tracker.act(incident_id, kind, at=when, author=author(by), **details)
@@ -200,7 +200,7 @@ def recompute(
 ) -> None:
     """Recompute deadlines with the policy file in use now, recording what changed (all or none)."""
     state: AppState = ctx.obj
-    tracker = state.tracker(create=False)
+    tracker = state.tracker("write")
     if (incident_id is None) == (not all_open):
         raise InputError("give an incident ID, or --all")
     chosen = (
@@ -231,7 +231,7 @@ def correct(
     if (at is None) == (not void):
         raise InputError("give --at T (when it really happened), or --void")
     state: AppState = ctx.obj
-    tracker = state.tracker(create=False)
+    tracker = state.tracker("write")
     zone = tracker.policy_of(tracker.get(incident_id).state).calendar.zone
     when = parse_instant(at, zone, what="--at") if at else None
     incident, fix = tracker.correct(incident_id, seq, at=when, reason=_required(reason, "--reason"), author=author(by))
@@ -270,7 +270,7 @@ def list_incidents(
         until=parse_instant(until, tz, what="--until") if until else None,
     )
     as_of = instant(at, tz)
-    rows = listing(state.tracker(), which, as_of)
+    rows = listing(state.tracker("read"), which, as_of)
     render(Document([Table(rows, RECORD_COLUMNS, as_of_title("Incidents", at, as_of, tz), ALL_COLUMNS)], rows), fmt)
 
 
@@ -282,7 +282,7 @@ def show(
 ) -> None:
     """An incident: its timeline, each clock's due instant, met or breached, time left."""
     state: AppState = ctx.obj
-    tracker = state.tracker(create=False)
+    tracker = state.tracker("read")
     policy = tracker.policy_of(tracker.get(incident_id).state)
     zone = policy.calendar.zone
     as_of = instant(at, zone)

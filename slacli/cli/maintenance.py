@@ -57,7 +57,7 @@ def add(
     state: AppState = ctx.obj
     chosen = state.policies().get(policy)
     zone = chosen.calendar.zone
-    window_id, window = state.tracker().add_window(
+    window_id, window = state.tracker("create").add_window(
         chosen.name,
         parse_instant(start, zone, what="--start"),
         parse_instant(end, zone, what="--end"),
@@ -87,7 +87,7 @@ def list_windows(
     name = state.policies().get(policy).name if policy else None
     tz = reading_zone(state, policy)
     as_of = instant(at, tz)
-    rows = window_list(state.tracker(), as_of, name)
+    rows = window_list(state.tracker("read"), as_of, name)
     render(Document([Table(rows, COLUMNS, as_of_title("Maintenance", at, as_of, tz))], rows), fmt)
 
 
@@ -100,7 +100,7 @@ def _action(action: WindowAction) -> Any:
         fmt: FormatOption = Format.table,
     ) -> None:
         state: AppState = ctx.obj
-        tracker = state.tracker(create=False)
+        tracker = state.tracker("write")
         zone = state.policies().get(tracker.window(window_id).policy).calendar.zone
         window = tracker.window_action(window_id, action, at=instant(at, zone), author=author(by))
         render(_one(window_record(state.policies(), window_id, window), f"Maintenance {window_id}"), fmt)

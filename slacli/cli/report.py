@@ -43,7 +43,7 @@ def report(
     chosen = [policies.get(policy)] if policy else list(policies)
     tz = reading_zone(state, policy)
     as_of = instant(at, tz)
-    found = build_report(state.tracker(), chosen, period, as_of)
+    found = build_report(state.tracker("read"), chosen, period, as_of)
     render(as_of_note(_document(found, summary), at, as_of, tz), fmt)
     if found.found_something:
         raise typer.Exit(ExitCode.FOUND)

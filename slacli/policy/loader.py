@@ -7,6 +7,8 @@ README documents every key. Errors name the file, the key path and what is wrong
 from __future__ import annotations
 
 import itertools
+import os
+import stat
 import tomllib
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
@@ -27,7 +29,7 @@ ALWAYS_OPEN = "24x7"
 def load_policies(path: Path, cache: HolidayCache | None = None) -> PolicySet:
     """Read and validate a policy file. Raises PolicyError naming file and key."""
     try:
-        raw = path.read_bytes()
+        raw = _read_regular(path)
     except OSError as error:
         raise PolicyError(f"cannot read policy file: {error.strerror or error}", file=str(path)) from None
     try:
@@ -35,6 +37,22 @@ def load_policies(path: Path, cache: HolidayCache | None = None) -> PolicySet:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise PolicyError(f"malformed TOML: {error}", file=str(path)) from None
     return policies_from_document(document, path, cache)
+
+
+def _read_regular(path: Path) -> bytes:
+    """The bytes of the file at ``path``; what is not a regular file (a FIFO, /dev/zero, a
+    directory) is refused before it is read, so it cannot block or run forever."""
+    nonblocking = int(getattr(os, "O_NONBLOCK", 0))  # POSIX: opening a FIFO would wait for a writer
+    handle = os.open(path, os.O_RDONLY | nonblocking | int(getattr(os, "O_CLOEXEC", 0)))
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            raise PolicyError("not a regular file", file=str(path))
+        if nonblocking:
+            os.set_blocking(handle, True)
+        with os.fdopen(handle, "rb", closefd=False) as file:
+            return file.read()
+    finally:
+        os.close(handle)
 
 
 def policies_from_document(document: dict[str, Any], path: Path, cache: HolidayCache | None = None) -> PolicySet:

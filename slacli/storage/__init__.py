@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from slacli.storage.base import Store
+    from slacli.storage.base import OpenMode, Store
 
 
-def open_store(location: Path) -> Store:
-    """The store at ``location``: today always a SQLite file (a server URL later)."""
+def open_store(location: Path, mode: OpenMode) -> Store:
+    """The store at ``location`` opened for ``mode`` (see :data:`.base.OpenMode`): today
+    always a SQLite file (a server URL later). Only ``create`` makes a missing one."""
     from slacli.storage.sqlite import open_sqlite
 
-    return open_sqlite(location)
+    return open_sqlite(location, mode)

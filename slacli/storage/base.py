@@ -14,7 +14,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager
 from datetime import datetime
-from typing import Any, NamedTuple, Protocol
+from pathlib import Path
+from typing import Any, Literal, NamedTuple, Protocol
+
+# How a command opens the store, by what it may do. "read": an existing store, read (a
+# SQLite file is still brought up to date when it is writable: migrations, worked-out
+# downtime); "write": an existing store, written; "create": created when missing. Ordered:
+# each allows what the ones before it do.
+OpenMode = Literal["read", "write", "create"]
+OPEN_MODES: tuple[OpenMode, ...] = ("read", "write", "create")
 
 
 class IncidentRow(NamedTuple):
@@ -67,6 +75,21 @@ class IncidentFilter(NamedTuple):
     until: datetime | None = None  # opened before
     opened_by: datetime | None = None  # opened at or before
     unresolved_at: datetime | None = None  # not (last) resolved by then
+
+
+class Counts(NamedTuple):
+    incidents: int
+    events: int  # of incidents
+    windows: int  # maintenance windows
+
+
+class StoreFile(NamedTuple):
+    """A file a store keeps on this machine (a server store has none)."""
+
+    role: str  # "database", "wal" (the write-ahead log), "shm" (its shared index)
+    path: str
+    size: int  # bytes
+    mode: int  # permission bits
 
 
 class Store(Protocol):
@@ -128,4 +151,24 @@ class Store(Protocol):
 
     def window_events(self, window_id: int) -> list[StoredEvent]:
         """A window's log (added, then its actions): an audit trail; states carry what reads need."""
+        ...
+
+    # upkeep (slacli doctor, slacli backup)
+    def schema(self) -> tuple[int, int]:
+        """(the schema version of the store, the newest this slacli knows); equal once open."""
+        ...
+
+    def integrity(self) -> list[str]:
+        """What a full consistency check of the stored data finds wrong: [] when nothing."""
+        ...
+
+    def counts(self) -> Counts: ...
+    def files(self) -> list[StoreFile]:
+        """The files holding the store on this machine that exist now, the database first."""
+        ...
+
+    def backup(self, target: Path, *, replace: bool = False) -> Counts:
+        """Copy the store, consistently even while others write, to a new file ``target``
+        (private: mode 0600 from the start; an existing one only with ``replace``), check the
+        copy (integrity, schema) and give its counts; a StoreError, and no copy, otherwise."""
         ...

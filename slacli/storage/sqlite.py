@@ -8,6 +8,14 @@ what reads need).
 The schema evolves by ordered forward migrations recorded in ``PRAGMA user_version``.
 Writers take the write lock up front (``BEGIN IMMEDIATE``) and wait for each other
 (``busy_timeout``), so a cron job and a person can write at the same moment.
+
+Opening (:func:`open_sqlite`) looks at the path before SQLite does: only ``create`` makes
+a missing file (0600, in a 0700 directory); what is not a regular file holding an SQLite
+database is refused without being opened for SQLite (a FIFO never blocks), and so are
+``:memory:`` and URIs. A file this user cannot write (or whose directory it cannot write)
+is refused for ``write`` and ``create`` and read without writing anything for ``read``
+(see :func:`_access`); a file of a newer schema is refused before anything is written to
+it, WAL mode included.
 """
 
 from __future__ import annotations
@@ -15,24 +23,35 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import stat
+import tempfile
 import time
+import weakref
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from slacli.errors import SlacliError, StoreError
 from slacli.storage.base import (
+    Counts,
     IncidentFilter,
     IncidentRow,
+    OpenMode,
     StoredDowntime,
     StoredEvent,
     StoredIncident,
     StoredWindow,
+    StoreFile,
 )
 
 BUSY_TIMEOUT_MS = 10_000
+HEADER = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite database file
+SHARED_FIRST, SHARED_SIZE = 0x40000000 + 2, 510  # the bytes SQLite's unix VFS locks for SHARED
+# Open flags of POSIX that Windows lacks (0 there, where FIFOs and these symlinks are rare).
+NOFOLLOW, CLOEXEC, NONBLOCK = (int(getattr(os, f"O_{flag}", 0)) for flag in ("NOFOLLOW", "CLOEXEC", "NONBLOCK"))
+MISSING = "no incident database at {} (slacli open creates one; --db or $SLACLI_DB choose another)"
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = []
 
@@ -82,8 +101,8 @@ def _set_wal(db: sqlite3.Connection) -> None:
         try:
             db.execute("PRAGMA journal_mode = WAL")
             return
-        except sqlite3.OperationalError:
-            if time.monotonic() > deadline:
+        except sqlite3.OperationalError as error:
+            if _code(error) not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or time.monotonic() > deadline:
                 raise
             time.sleep(0.02)
 
@@ -171,32 +190,23 @@ INCIDENT_COLUMNS = "policy, severity, status, service, opened, resolved, last_ev
 
 
 class SQLiteStore:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, mode: OpenMode = "create") -> None:
         self.path = path
         self.location = str(path)
         try:
-            self.db = self._connect(path)
-            self._migrate()
+            self.db, self.writable, key = _connect(path, mode)
         except sqlite3.DatabaseError as error:
-            raise StoreError(f"{path}: {error}") from None
-
-    @staticmethod
-    def _connect(path: Path) -> sqlite3.Connection:
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))  # private from the start
-        db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-        db.row_factory = sqlite3.Row
-        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        _set_wal(db)
-        db.execute("PRAGMA foreign_keys = ON")
-        return db
+            raise _failure(path, error) from None
+        # Closed by close(), or when the store is dropped unclosed (its descriptors are held per file).
+        self._closer = weakref.finalize(self, _close, self.db, key)
+        try:
+            self._migrate()
+        except BaseException:
+            self.close()
+            raise
 
     def _migrate(self) -> None:
-        version = self.db.execute("PRAGMA user_version").fetchone()[0]
-        if version > len(MIGRATIONS):
-            raise StoreError(f"{self.path}: written by a newer slacli (schema {version})")
-        if version == len(MIGRATIONS):
+        if _version(self.db) == len(MIGRATIONS):
             return
         with self.transaction():
             version = self.db.execute("PRAGMA user_version").fetchone()[0]  # another writer may have won
@@ -207,25 +217,35 @@ class SQLiteStore:
     @contextmanager
     def transaction(self, *, wait: bool = True) -> Iterator[None]:
         """One write transaction, locked up front; rolled back on any error. Without ``wait``,
-        a file another writer holds is a StoreError at once (for writes that can be skipped)."""
+        a file another writer holds is a StoreError at once (for writes that can be skipped).
+        A read-only file, and any failure of SQLite's while writing, is a StoreError."""
+        if not self.writable:
+            raise StoreError(f"{self.path}: database is read-only")
         try:
             if not wait:
                 self.db.execute("PRAGMA busy_timeout = 0")
             self.db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as error:
-            raise StoreError(f"{self.path}: {error}") from None
+            raise _failure(self.path, error) from None
         finally:
             if not wait:
                 self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         try:
             yield
+            self.db.execute("COMMIT")
+        except sqlite3.Error as error:
+            self._rollback()
+            raise _failure(self.path, error) from None
         except BaseException:
-            self.db.execute("ROLLBACK")
+            self._rollback()
             raise
-        self.db.execute("COMMIT")
+
+    def _rollback(self) -> None:
+        if self.db.in_transaction:  # a failed statement may have ended it already
+            self.db.execute("ROLLBACK")
 
     def close(self) -> None:
-        self.db.close()
+        self._closer()  # once
 
     # -- writes (inside transaction()) -------------------------------------------------
 
@@ -398,6 +418,68 @@ class SQLiteStore:
         rows = self.db.execute(f"SELECT id, state FROM maintenance{where} ORDER BY start, id", params)
         return [StoredWindow(r["id"], json.loads(r["state"])) for r in rows]
 
+    # -- upkeep (doctor, backup) ---------------------------------------------------------
+
+    def schema(self) -> tuple[int, int]:
+        return _version(self.db), len(MIGRATIONS)
+
+    def integrity(self) -> list[str]:
+        """SQLite's full check of every page and index, and events whose incident is missing."""
+        return _problems(self.db)
+
+    def counts(self) -> Counts:
+        return _counts(self.db)
+
+    def files(self) -> list[StoreFile]:
+        real = os.path.realpath(self.path)  # SQLite keeps its -wal and -shm beside the file itself
+        found = []
+        for role, name in (("database", str(self.path)), ("wal", f"{real}-wal"), ("shm", f"{real}-shm")):
+            try:
+                info = os.stat(name)
+            except FileNotFoundError:
+                continue
+            found.append(StoreFile(role, name, info.st_size, stat.S_IMODE(info.st_mode)))
+        return found
+
+    def backup(self, target: Path, *, replace: bool = False) -> Counts:
+        """With SQLite's online backup, in one step: one read transaction, so writers carry on
+        (WAL) and the copy is the database as of one instant. The copy is written to a private
+        temporary file beside ``target``, checked, switched to a rollback journal (one
+        self-contained file, readable where nothing can be written), then renamed to ``target``."""
+        if _same_file(target, self.path):
+            raise StoreError(f"{target}: that is the database itself (or a file SQLite keeps beside it)")
+        reserved, made, done = False, "", False
+        try:
+            if os.path.lexists(target):
+                if not replace:
+                    raise StoreError(f"{target}: exists already (--force replaces it)")
+                if not os.path.isfile(target):
+                    raise StoreError(f"{target}: not a regular file")
+            else:  # reserve the name: a file made there meanwhile is not replaced either
+                flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY | NOFOLLOW | CLOEXEC
+                os.close(os.open(target, flags, 0o600))
+                reserved = True
+            handle, made = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)  # 0600
+            os.close(handle)
+            copy = sqlite3.connect(_uri(Path(made), "rw"), uri=True, isolation_level=None)
+            try:
+                self.db.backup(copy)
+            finally:
+                copy.close()
+            counts = _check_copy(Path(made), target, _version(self.db))
+            os.replace(made, target)
+            done = True
+            return counts
+        except sqlite3.Error as error:
+            raise _failure(target, error) from None
+        except FileExistsError:
+            raise StoreError(f"{target}: exists already (--force replaces it)") from None
+        except OSError as error:
+            raise StoreError(f"{target}: {error.strerror or error}") from None
+        finally:
+            if not done:  # no copy, or one that failed its check: nothing is left behind
+                _discard(made, *([str(target)] if reserved else []))
+
 
 def _columns(row: IncidentRow) -> tuple[Any, ...]:
     return (
@@ -417,10 +499,296 @@ def _utc_text(t: datetime) -> str:
     return t.astimezone(UTC).isoformat()
 
 
-def open_sqlite(path: Path) -> SQLiteStore:
+def open_sqlite(path: Path, mode: OpenMode = "create") -> SQLiteStore:
+    """The SQLite store at ``path``, opened for ``mode`` (tests and benchmarks create theirs)."""
     try:
-        return SQLiteStore(path)
+        return SQLiteStore(path, mode)
     except SlacliError:
         raise
     except OSError as error:
         raise StoreError(f"{path}: {error.strerror or error}") from None
+
+
+# -- opening ---------------------------------------------------------------------------
+#
+# POSIX locks belong to the process, and closing any descriptor of a file drops every lock
+# the process holds on it, SQLite's included: another process could then checkpoint and
+# delete the write-ahead log under this one's connections, corrupting the file. So a
+# descriptor of ours on a database file is opened only while no store of this process has
+# that file open (the header check), or kept until the last one closes (the read lock).
+
+FileKey = tuple[int, int]  # (device, inode)
+
+
+class _Held:
+    """What this process holds on one database file: its open stores, and the descriptor
+    carrying the read lock of the immutable reads (see :func:`_hold_still`)."""
+
+    def __init__(self) -> None:
+        self.stores = 0
+        self.lock: int | None = None
+
+
+_HELD: dict[FileKey, _Held] = {}
+
+
+def _close(db: sqlite3.Connection, key: FileKey) -> None:
+    db.close()
+    _release(key)
+
+
+def _release(key: FileKey) -> None:
+    held = _HELD[key]
+    held.stores -= 1
+    if held.stores == 0:
+        del _HELD[key]
+        if held.lock is not None:
+            os.close(held.lock)
+
+
+class _Opened(NamedTuple):
+    db: sqlite3.Connection
+    writable: bool
+    file: FileKey
+
+
+class _Found(NamedTuple):
+    """What :func:`_inspect` found at a path: a regular file, empty or an SQLite database."""
+
+    key: FileKey
+    size: int
+    wal: bool  # the header says WAL (a reader needs the -shm beside it, or to make one)
+
+
+def _connect(path: Path, mode: OpenMode) -> _Opened:
+    """A connection to the database at ``path`` for ``mode``, and whether it may write.
+    The schema version is read before anything is written (WAL mode included)."""
+    found = _inspect(path, mode)
+    if found is None:
+        _create(path)
+        found = _inspect(path, mode)
+        assert found is not None  # create mode: a file is there now
+    access = _access(path, found, mode)
+    held = _HELD.setdefault(found.key, _Held())
+    held.stores += 1  # from here on, _release undoes it
+    try:
+        if access == "immutable":
+            _hold_still(path, held)
+        db = sqlite3.connect(_uri(path, access), uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    except BaseException:
+        _release(found.key)
+        raise
+    try:
+        db.row_factory = sqlite3.Row
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        version = _version(db)
+        if version > len(MIGRATIONS):
+            raise StoreError(f"{path}: written by a newer slacli (schema {version})")
+        if version == 0 and db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            raise StoreError(f"{path}: an SQLite database, but not an incident database")
+        writable = access == "rw"
+        if writable:
+            _set_wal(db)
+        elif version < len(MIGRATIONS):
+            raise StoreError(
+                f"{path}: schema {version}, older than this slacli's {len(MIGRATIONS)}, and read-only here: "
+                "run slacli on it once with write access to upgrade it"
+            )
+        db.execute("PRAGMA foreign_keys = ON")
+    except BaseException:
+        db.close()
+        _release(found.key)
+        raise
+    return _Opened(db, writable, found.key)
+
+
+def _inspect(path: Path, mode: OpenMode) -> _Found | None:
+    """What is at ``path``, looked at before SQLite is: None when nothing is and ``mode``
+    may create it; a StoreError for anything but a regular file holding a database."""
+    text = str(path)
+    if text == ":memory:":
+        raise StoreError(f"{text} is SQLite's in-memory database, which keeps nothing: give a file path")
+    if text.startswith("file:"):
+        raise StoreError(f"{text} is an SQLite URI, not accepted: give a file path")
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        if os.path.lexists(path):
+            raise StoreError(f"{path}: a symbolic link to a missing file ({os.readlink(path)})") from None
+        if mode != "create":
+            raise StoreError(MISSING.format(path)) from None
+        return None
+    if stat.S_ISDIR(info.st_mode):
+        raise StoreError(f"{path}: a directory, not a database file")
+    if not stat.S_ISREG(info.st_mode):
+        raise StoreError(f"{path}: not a regular file")
+    key = (info.st_dev, info.st_ino)
+    if key in _HELD:  # open here already, so checked already: a descriptor's close would drop its locks
+        return _Found(key, info.st_size, True)
+    handle = os.open(path, os.O_RDONLY | NONBLOCK | CLOEXEC)  # never blocks, were it swapped for a FIFO
+    try:
+        head = os.read(handle, 100)
+    finally:
+        os.close(handle)
+    if not head:
+        if mode == "create":  # as made by _create, maybe by another first use at this moment
+            return _Found(key, 0, False)
+        raise StoreError(f"{path}: an empty file, not an incident database (slacli open sets one up)")
+    if not head.startswith(HEADER):
+        raise StoreError(f"{path}: not an SQLite database")
+    return _Found(key, info.st_size, head[18:19] == b"\x02")
+
+
+def _create(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    # Private from the start; O_EXCL never follows a symbolic link. A file another first use
+    # made at the same moment is inspected again.
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | NOFOLLOW | CLOEXEC, 0o600))
+
+
+def _access(path: Path, found: _Found, mode: OpenMode) -> str:
+    """How SQLite opens the file: ``rw`` when this user can write it and the files beside it
+    (the -wal and -shm of WAL mode, or the directory to make them in), else, for reads,
+    ``ro`` or, when a read-only connection would have to create them, ``immutable``."""
+    real = Path(os.path.realpath(path))
+    wal, shm = Path(f"{real}-wal"), Path(f"{real}-shm")
+    beside = wal.exists() and shm.exists()
+    folder = os.access(real.parent, os.W_OK | os.X_OK)
+    companions = all(os.access(f, os.W_OK) for f in (wal, shm) if f.exists())
+    if os.access(real, os.W_OK) and companions and (folder or beside):
+        return "rw"
+    if mode != "read":
+        if not os.access(real, os.W_OK):
+            raise StoreError(f"{path}: database is read-only")
+        if not companions:
+            raise StoreError(f"{path}: database is read-only ({wal.name} or {shm.name} beside it is not writable)")
+        raise StoreError(f"{path}: database is read-only (cannot create files in {real.parent})")
+    if beside or not found.wal:
+        return "ro"  # in WAL mode, sharing the index of the connections open now
+    # A read-only connection would create the -wal and -shm (in a directory it cannot write
+    # it cannot even open the file): they would keep this user's mode and owner, so that
+    # writers could not write them, and a read-only connection does not remove them when it
+    # closes. With no log beside it, everything is in the file: read it alone.
+    return "immutable"
+
+
+def _hold_still(path: Path, held: _Held) -> None:
+    """Keep the database file from changing while it is read as immutable (without SQLite's
+    locks, so without its protection).
+
+    In WAL mode only a checkpoint writes to the file, and the one a writer runs when it
+    closes needs SQLite's EXCLUSIVE lock on the file: holding a shared lock (SQLite's own, a
+    read lock on its SHARED bytes) makes writers leave their changes in the log. Then the
+    log is checked to be still empty: a writer that began meanwhile left the file alone."""
+    try:
+        import fcntl  # lazily, and POSIX only
+    except ImportError:
+        raise StoreError(f"{path}: cannot be read here without write access to it") from None
+
+    real = os.path.realpath(path)
+    if held.lock is None:
+        handle = os.open(real, os.O_RDONLY | CLOEXEC)
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                fcntl.lockf(handle, fcntl.LOCK_SH | fcntl.LOCK_NB, SHARED_SIZE, SHARED_FIRST, os.SEEK_SET)
+                break
+            except OSError:  # a writer is checkpointing: it holds the file for a moment
+                if time.monotonic() > deadline:
+                    os.close(handle)
+                    raise StoreError(f"{path}: database is locked") from None
+                time.sleep(0.02)
+        held.lock = handle  # closed with the last store of the file (_release)
+    if _size(f"{real}-wal"):
+        raise StoreError(
+            f"{path}: cannot be read here: its write-ahead log has changes not yet in the file, and this user "
+            "cannot write beside it to read them"
+        )
+
+
+def _size(name: str) -> int:
+    try:
+        return os.stat(name).st_size
+    except FileNotFoundError:
+        return 0
+
+
+def _uri(path: Path, access: str) -> str:
+    """A URI naming the file itself (percent-encoded), so SQLite never reads the path as a
+    URI or as ``:memory:``, and never creates the file (``mode=rw`` or ``ro``)."""
+    query = "mode=ro&immutable=1" if access == "immutable" else f"mode={access}"
+    return f"{Path(os.path.abspath(path)).as_uri()}?{query}"
+
+
+def _version(db: sqlite3.Connection) -> int:
+    version: int = db.execute("PRAGMA user_version").fetchone()[0]
+    return version
+
+
+def _code(error: sqlite3.Error) -> int:
+    """The primary result code of SQLite's error (SQLITE_READONLY for all its variants)."""
+    return int(getattr(error, "sqlite_errorcode", 0) or 0) & 0xFF
+
+
+def _failure(path: Path, error: sqlite3.Error) -> StoreError:
+    if _code(error) == sqlite3.SQLITE_READONLY:
+        return StoreError(f"{path}: database is read-only")
+    return StoreError(f"{path}: {error}")
+
+
+# -- upkeep ----------------------------------------------------------------------------
+
+
+def _problems(db: sqlite3.Connection) -> list[str]:
+    try:
+        found = [row[0] for row in db.execute("PRAGMA integrity_check") if row[0] != "ok"]
+        found += [
+            f"{table} row {rowid}: its {parent} row is missing"
+            for table, rowid, parent, _ in db.execute("PRAGMA foreign_key_check")
+        ]
+    except sqlite3.DatabaseError as error:  # damage the check itself trips on
+        return [str(error)]
+    return found
+
+
+def _counts(db: sqlite3.Connection) -> Counts:
+    def count(table: str) -> int:
+        found: int = db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # table names fixed here
+        return found
+
+    return Counts(count("incidents"), count("events"), count("maintenance"))
+
+
+def _check_copy(made: Path, target: Path, version: int) -> Counts:
+    """The counts of a fresh copy once it passes the checks, after switching it to a rollback journal."""
+    db = sqlite3.connect(_uri(made, "rw"), uri=True, isolation_level=None)
+    try:
+        db.execute("PRAGMA journal_mode = DELETE")
+        problems = _problems(db)
+        if problems:
+            raise StoreError(f"{target}: the copy fails its integrity check ({problems[0]}); nothing was kept")
+        copied = _version(db)
+        if copied != version:
+            raise StoreError(f"{target}: the copy has schema {copied}, the database {version}; nothing was kept")
+        return _counts(db)
+    finally:
+        db.close()
+
+
+def _discard(*names: str) -> None:
+    for name in names:
+        for leftover in (name, f"{name}-journal", f"{name}-wal", f"{name}-shm") if name else ():
+            if os.path.lexists(leftover):
+                os.unlink(leftover)
+
+
+def _same_file(target: Path, database: Path) -> bool:
+    """``target`` is the database or one of SQLite's files beside it."""
+    real = os.path.realpath(database)
+    if os.path.realpath(target) in {real, *(f"{real}{s}" for s in ("-wal", "-shm", "-journal"))}:
+        return True
+    try:
+        return os.path.samefile(target, database)
+    except OSError:
+        return False
