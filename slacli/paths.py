@@ -32,12 +32,20 @@ def policies_file(explicit: str | os.PathLike[str] | None = None) -> Path:
     if env := os.environ.get("SLACLI_POLICIES"):
         return Path(env)
     local = Path("policies.toml")
-    if local.is_file():
+    if _is_file(local):
         return local
     user = user_dir("config") / "policies.toml"
-    if user.is_file():
+    if _is_file(user):
         return user
     return SHIPPED_POLICIES
+
+
+def _is_file(path: Path) -> bool:
+    """Whether ``path`` is a file; one this user may not even look at is not theirs to use."""
+    try:
+        return path.is_file()
+    except PermissionError:
+        return False
 
 
 def cache_dir() -> Path:
