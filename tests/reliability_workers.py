@@ -10,6 +10,8 @@ its own interpreter, connections and locks, as separate ``slacli`` runs would be
   did, with each exit status and stderr, as JSON.
 - ``writer``: a loop of writes through the library ``Tracker`` (and now and then the
   CLI) that never ends by itself: the kill proof ``kill -9``\\ s it.
+- ``figures REPORT [DOC]``: rewrite the table of docs/reliability.md from the JSON file
+  the proofs wrote to $SLACLI_RELIABILITY_REPORT.
 
 The helpers below (``run_cli``, ``consistency_problems``, ``record_figures``) are shared
 with the tests.
@@ -373,6 +375,59 @@ def record_figures(proof: str, figures: dict[str, Any]) -> None:
     path.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
 
 
+BEGIN, END = "<!-- figures:begin -->", "<!-- figures:end -->"
+
+
+def figures_table(report: dict[str, Any]) -> str:
+    """docs/reliability.md's table of figures, from a $SLACLI_RELIABILITY_REPORT file."""
+    blank = "-"
+    c, k, f = report.get("concurrency", {}), report.get("kill", {}), report.get("fuzz", {})
+    rows = [
+        ("proof", "operations run", "successes", "refusals", "kills", "fuzz examples", "wall time", "recorded"),
+        ("---",) * 8,
+        (
+            "1 concurrency",
+            f"{c['operations']} ({c['workers']} processes; {c['writes']} writes)" if c else blank,
+            f"{c['successes']} ({c['write_successes']} writes)" if c else blank,
+            str(c.get("refusals", blank)),
+            blank,
+            blank,
+            f"{c['wall_seconds']} s" if c else blank,
+            c.get("recorded", blank),
+        ),
+        (
+            "2 kill -9",
+            f"{k['events']} events, {k['incidents']} incidents, {k['windows']} windows written" if k else blank,
+            blank,
+            blank,
+            f"{k['kills']} ({k['kills_amid_a_commit']} amid a commit)" if k else blank,
+            blank,
+            f"{k['wall_seconds']} s" if k else blank,
+            k.get("recorded", blank),
+        ),
+        (
+            "3 fuzz",
+            blank,
+            f"exit 0: {f['exit_statuses'].get('0', 0)}, exit 1: {f['exit_statuses'].get('1', 0)}" if f else blank,
+            f"exit 2: {f['exit_statuses'].get('2', 0)}" if f else blank,
+            blank,
+            f"{f['examples']} ({f['examples_with_a_problem']} with a problem)" if f else blank,
+            f"{f['wall_seconds']} s" if f else blank,
+            f.get("recorded", blank),
+        ),
+    ]
+    return "\n".join("| " + " | ".join(row) + " |" for row in rows)
+
+
+def write_figures(report_path: Path, doc_path: Path) -> None:
+    """Replace the table between the figures markers of ``doc_path``."""
+    doc = doc_path.read_text()
+    head, rest = doc.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    table = figures_table(json.loads(report_path.read_text()))
+    doc_path.write_text(f"{head}{BEGIN}\n{table}\n{END}{tail}")
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="role", required=True)
@@ -387,7 +442,13 @@ def main(argv: list[str]) -> None:
     killed.add_argument("--db", required=True)
     killed.add_argument("--run", type=int, required=True)
     killed.add_argument("--seed", type=int, required=True)
+    figures = sub.add_parser("figures", help="rewrite docs/reliability.md's table from a report file")
+    figures.add_argument("report", type=Path)
+    figures.add_argument("doc", type=Path, nargs="?", default=Path(__file__).parents[1] / "docs" / "reliability.md")
     options = parser.parse_args(argv)
+    if options.role == "figures":
+        write_figures(options.report, options.doc)
+        return
     {"concurrency": concurrency_worker, "writer": writer}[options.role](options)
 
 
