@@ -33,6 +33,7 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # How far a search for the next business day may go before the calendar is declared
 # closed for good (every open weekday removed by holidays, say).
 MAX_SEARCH_DAYS = 366 * 10
+MAX_SPAN_YEARS = 200  # a timeline covers at most this many years: an SLA never needs more
 
 HolidaySource = Callable[[int], Mapping[date, str]]
 """Returns the holidays (date -> name) of one calendar year."""
@@ -308,6 +309,8 @@ class Calendar:
             first, last = (datetime.fromtimestamp(x, self.zone).year for x in (lo, hi))
         except (ValueError, OverflowError, OSError):
             raise CalendarError(f"calendar {self.name}: instant out of the supported years") from None
+        if last - first > MAX_SPAN_YEARS:
+            raise CalendarError(f"calendar {self.name}: spans of more than {MAX_SPAN_YEARS} years are not supported")
         if tl is not None and first <= tl.last + 1 and last >= tl.first - 1:
             first, last = min(first, tl.first), max(last, tl.last)  # widen; a far-off range replaces it
         return self._build(first, last)
@@ -315,8 +318,10 @@ class Calendar:
     def _extend_forward(self) -> _Timeline:
         assert self._timeline is not None
         tl = self._timeline
-        if tl.last - tl.first > 200:
-            raise CalendarError(f"calendar {self.name}: no business time within 200 years, or the span is too long")
+        if tl.last - tl.first > MAX_SPAN_YEARS:
+            raise CalendarError(
+                f"calendar {self.name}: no business time within {MAX_SPAN_YEARS} years, or the span is too long"
+            )
         return self._build(tl.first, tl.last + 1)
 
     def _build(self, first: int, last: int) -> _Timeline:

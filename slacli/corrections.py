@@ -73,7 +73,11 @@ def rerecord(events: Iterable[Event], policy_for: Callable[[str], Policy]) -> tu
     state: State | None = None
     recorded = []
     for event in events:
-        digest = event.details.get("due", {}).get("digest") or (state.digest if state else "")
+        # The policy tables in force: the opening's, until a recompute brought others.
+        if state is None or event.kind == EventKind.RECOMPUTED:
+            digest = event.details.get("due", {}).get("digest", "")
+        else:
+            digest = state.digest
         plain = event._replace(details={k: v for k, v in event.details.items() if k not in COMPUTED})
         state, again = record(state, plain, policy_for(digest), digest)
         recorded.append(again)

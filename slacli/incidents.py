@@ -151,6 +151,9 @@ def record(state: State | None, event: Event, policy: Policy, digest: str) -> tu
     An event that meets a target while the incident is paused is judged against the due
     instant moved by the pause so far (SPEC 2.11); that instant is stored with it too.
     """
+    if event.kind == EventKind.OPENED:
+        started = datetime.fromisoformat(event.details["started"]) if event.details.get("started") else event.at
+        event = event._replace(details={**event.details, "late_report": reported_late(policy, event.at, started)})
     if state is not None and state.paused_since is not None and event.kind in JUDGED:
         calendar = policy.severity(state.severity).calendar
         moved = {
@@ -168,6 +171,11 @@ def record(state: State | None, event: Event, policy: Policy, digest: str) -> tu
         event = event._replace(details={**event.details, "due": due})
         new = _with_dues(new, event)
     return new, event
+
+
+def reported_late(policy: Policy, opened: datetime, started: datetime) -> bool:
+    """Whether an incident opened at ``opened`` was reported later than the policy asks."""
+    return policy.report_within is not None and opened - started > policy.report_within
 
 
 def _clock(state: State, name: TargetName) -> ClockKind | None:
@@ -230,6 +238,8 @@ def _clock_kind(text: str | None) -> ClockKind | None:
 
 def _opened(event: Event) -> State:
     d = event.details
+    if d.get("started") and datetime.fromisoformat(d["started"]) > event.at:
+        raise InputError("--started is after the open instant")
     return State(
         policy=d["policy"],
         title=d["title"],
@@ -262,6 +272,8 @@ def _acknowledged(state: State, event: Event) -> State:
 
 def _severity_changed(state: State, event: Event) -> State:
     _refuse_if_resolved(state, "change the severity of")
+    if event.details["severity"] == state.severity:
+        raise InputError(f"the incident is already severity {state.severity}")
     changes = (*state.severity_changes, (event.at, state.severity))
     return state._replace(severity=event.details["severity"], severity_changes=changes)
 
@@ -332,6 +344,8 @@ def _postmortem(state: State, event: Event) -> State:
 
 
 def _recomputed(state: State, event: Event) -> State:
+    if state.status == Status.RESOLVED:
+        raise InputError("the incident is resolved: its deadlines are settled")
     return state
 
 

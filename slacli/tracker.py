@@ -121,16 +121,6 @@ class Tracker:
         severity = policy.severity(severity_name)
         at, started = _utc(at), _utc(started or at)
         self._happened(at, "the open instant", policy.calendar.zone)
-        if started > at:
-            raise InputError("--started is after the open instant")
-        warnings = []
-        allowed = policy.report_within
-        late = allowed is not None and at - started > allowed
-        if late and allowed is not None:
-            warnings.append(
-                f"impact began {_days(at - started)} before it was reported; policy {policy.name} asks for "
-                f"reports within {_days(allowed)}: marked as reported late"
-            )
         details = {
             "policy": policy.name,
             "title": title,
@@ -138,10 +128,15 @@ class Tracker:
             "started": started.isoformat(),
             "service": service,
             "ref": ref,
-            "late_report": late,
         }
         snapshot = digest(self.policies, policy.name)
         state, event = record(None, Event(EventKind.OPENED, at, author, details), policy, snapshot)
+        warnings = []
+        if state.late_report and policy.report_within is not None:
+            warnings.append(
+                f"impact began {_days(at - started)} before it was reported; policy {policy.name} asks for "
+                f"reports within {_days(policy.report_within)}: marked as reported late"
+            )
         with self.store.transaction():
             self.store.save_snapshot(snapshot, policy.name, standalone(self.policies, policy.name))
             incident_id = self.store.insert_incident(_row(state, policy))
@@ -158,8 +153,6 @@ class Tracker:
             self._happened(at, kind.replace("_", " "), self.policy_of(state).calendar.zone)
             if kind == EventKind.SEVERITY_CHANGED:
                 severity = self.policy_of(state).severity(details["severity"])
-                if severity.key == state.severity:
-                    raise InputError(f"incident {incident_id} is already severity {severity.key}")
                 details = {"from": state.severity, "severity": severity.key}
             new, event = record(state, Event(kind, _utc(at), author, details), self.policy_of(state), state.digest)
             self.store.update_incident(incident_id, _row(new, self.policy_of(new)))
@@ -174,8 +167,6 @@ class Tracker:
 
     def _recompute(self, incident_id: int, at: datetime, author: str) -> tuple[Incident, list[Change]]:
         state = self._state(incident_id)
-        if not state.is_open:
-            raise InputError(f"incident {incident_id} is resolved: its deadlines are settled")
         policy = self.policies.get(state.policy)
         self._happened(at, "recomputed", policy.calendar.zone)
         snapshot = digest(self.policies, policy.name)

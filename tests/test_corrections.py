@@ -420,7 +420,7 @@ def test_an_impact_start_given_earlier_stays_when_the_opening_is_re_dated(tracke
     assert downtime.stretches[0][0] == ny(23, 8).timestamp()
 
 
-def test_bug_re_dating_the_opening_before_its_impact_start_is_refused(tracker: Tracker) -> None:
+def test_re_dating_the_opening_before_its_impact_start_is_refused(tracker: Tracker) -> None:
     first = office(tracker, started=ny(23, 9))
     # Recorded directly, an opening before its impact start is refused...
     with pytest.raises(InputError, match="--started is after the open instant"):
@@ -430,7 +430,7 @@ def test_bug_re_dating_the_opening_before_its_impact_start_is_refused(tracker: T
         fix(tracker, first, 1, ny(23, 8))
 
 
-def test_bug_the_late_report_flag_follows_a_re_dated_opening(tracker: Tracker) -> None:
+def test_the_late_report_flag_follows_a_re_dated_opening(tracker: Tracker) -> None:
     # The office policy asks for reports within a day: impact from Friday 09:00, opened Monday: late.
     first = office(tracker, started=ny(20, 9))
     assert tracker.get(first).state.late_report is True
@@ -526,7 +526,7 @@ def test_an_event_stored_in_the_future_by_an_old_version_is_unlocked_by_re_datin
     assert tracker.act(first, K.UPDATE, at=ny(23, 12), author="bob", message="free").state.last_update == ny(23, 12)
 
 
-def test_bug_a_correction_leaving_a_change_to_the_same_severity_is_refused(tracker: Tracker) -> None:
+def test_a_correction_leaving_a_change_to_the_same_severity_is_refused(tracker: Tracker) -> None:
     first = office(tracker)  # severity 1
     tracker.act(first, K.SEVERITY_CHANGED, at=ny(23, 11), author="bob", severity="2")
     tracker.act(first, K.SEVERITY_CHANGED, at=ny(23, 12), author="bob", severity="1")
@@ -538,7 +538,7 @@ def test_bug_a_correction_leaving_a_change_to_the_same_severity_is_refused(track
         fix(tracker, first, 2)
 
 
-def test_bug_a_correction_putting_a_recompute_after_the_resolution_is_refused(tracker: Tracker) -> None:
+def test_a_correction_putting_a_recompute_after_the_resolution_is_refused(tracker: Tracker) -> None:
     first = office(tracker)
     tracker.recompute([(first, ny(23, 11))], author="bob")
     tracker.act(first, K.RESOLVED, at=ny(23, 12), author="bob")
@@ -556,7 +556,7 @@ _SIXTEEN_HOURS["policies"]["office"]["severities"]["1"]["resolution"]["rule"] = 
 POLICIES_EDITED = policies_from_document(_SIXTEEN_HOURS, SHIPPED_POLICIES, CACHE)
 
 
-def test_bug_an_event_re_dated_after_a_recompute_counts_under_the_recomputed_policy(tmp_path: Path) -> None:
+def test_an_event_re_dated_after_a_recompute_counts_under_the_recomputed_policy(tmp_path: Path) -> None:
     def recorded(directory: Path, ack: datetime) -> tuple[Tracker, int]:
         """Opened under the policy file of 8 business hours, recomputed at 10:30 after it became 16."""
         directory.mkdir()

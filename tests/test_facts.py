@@ -197,7 +197,7 @@ def test_the_database_refuses_to_rewrite_or_delete_a_logged_event(tracker: Track
 
 
 @pytest.mark.parametrize("table", ["events", "maintenance_events"])
-def test_bug_replace_cannot_rewrite_a_logged_event_either(tracker: Tracker, table: str) -> None:
+def test_replace_cannot_rewrite_a_logged_event_either(tracker: Tracker, table: str) -> None:
     # REPLACE deletes the row it conflicts with without firing the DELETE trigger (SQLite fires
     # it only with recursive_triggers on), so today event 1 is rewritten.
     path = both_logs(tracker)
@@ -240,7 +240,9 @@ def test_an_older_database_gets_the_triggers_and_an_empty_recorded_by_on_migrati
         assert db.execute("SELECT recorded_by FROM events").fetchall() == [("",)]
         assert db.execute("SELECT recorded_by FROM maintenance_events").fetchall() == [("",)] * 3
         triggers = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
-        assert triggers == {f"{t}_no_{c}" for t in ("events", "maintenance_events") for c in ("update", "delete")}
+        assert triggers == {
+            f"{t}_no_{c}" for t in ("events", "maintenance_events") for c in ("update", "delete", "replace")
+        }
         for statement in ("UPDATE events SET author = 'x'", "DELETE FROM maintenance_events"):
             with pytest.raises(sqlite3.DatabaseError, match="append-only"):
                 db.execute(statement)

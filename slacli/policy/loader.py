@@ -36,6 +36,8 @@ def load_policies(path: Path, cache: HolidayCache | None = None) -> PolicySet:
         document = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise PolicyError(f"malformed TOML: {error}", file=str(path)) from None
+    except RecursionError:  # tomllib recurses once per level of nested arrays and tables
+        raise PolicyError("malformed TOML: nested too deeply", file=str(path)) from None
     return policies_from_document(document, path, cache)
 
 

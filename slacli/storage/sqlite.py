@@ -177,11 +177,14 @@ def _append_only_logs(db: sqlite3.Connection) -> None:
     # refuses to rewrite or delete one; a mistake is corrected by appending an event.
     for table in LOGS:
         db.execute(f"ALTER TABLE {table} ADD COLUMN recorded_by TEXT NOT NULL DEFAULT ''")
+        refuse = f"BEGIN SELECT RAISE(ABORT, '{table} are append-only'); END"
         for change in ("UPDATE", "DELETE"):
-            db.execute(
-                f"CREATE TRIGGER {table}_no_{change.lower()} BEFORE {change} ON {table} "
-                f"BEGIN SELECT RAISE(ABORT, '{table} are append-only'); END"
-            )
+            db.execute(f"CREATE TRIGGER {table}_no_{change.lower()} BEFORE {change} ON {table} {refuse}")
+        # REPLACE deletes without firing DELETE triggers: refuse an insert over an existing row.
+        db.execute(
+            f"CREATE TRIGGER {table}_no_replace BEFORE INSERT ON {table} "
+            f"WHEN EXISTS (SELECT 1 FROM {table} WHERE id = NEW.id) {refuse}"
+        )
 
 
 LOGS = ("events", "maintenance_events")
@@ -581,10 +584,13 @@ def _connect(path: Path, mode: OpenMode) -> _Opened:
     try:
         db.row_factory = sqlite3.Row
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        version = _version(db)
+        # One statement, one snapshot: another process may be setting the file up meanwhile.
+        version, tables = db.execute(
+            "SELECT user_version, (SELECT count(*) FROM sqlite_master) FROM pragma_user_version"
+        ).fetchone()
         if version > len(MIGRATIONS):
             raise StoreError(f"{path}: written by a newer slacli (schema {version})")
-        if version == 0 and db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+        if version == 0 and tables:
             raise StoreError(f"{path}: an SQLite database, but not an incident database")
         writable = access == "rw"
         if writable:

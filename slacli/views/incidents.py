@@ -101,13 +101,14 @@ def detail(tracker: Tracker, incident_id: int, as_of: datetime) -> Detail:
 
 
 def timeline(log: list[Event], as_of: datetime, zone: ZoneInfo) -> list[dict[str, Any]]:
-    """Every event of ``log`` that had happened by ``as_of``, in log order, each corrected
-    one marked, and the corrections (SPEC 2.13) after the events they correct."""
+    """Every event of ``log`` that had happened by ``as_of`` (by its corrected instant; a
+    voided one by the instant it was given), in log order, each corrected one marked, and
+    the corrections (SPEC 2.13) after the events they correct."""
     fixes = corrections(log)
     happened = {
         seq
         for seq, e in enumerate(log, start=1)
-        if e.kind != EventKind.CORRECTED and min(e.at, fix_at(fixes.get(seq)) or e.at) <= as_of
+        if e.kind != EventKind.CORRECTED and (fix_at(fixes.get(seq)) or e.at) <= as_of
     }
     rows = []
     for seq, e in enumerate(log, start=1):
