@@ -85,19 +85,29 @@ class Change(NamedTuple):
 class Tracker:
     def __init__(
         self,
-        store: Store,
+        store: Store | Callable[[], Store],
         policies: PolicySet,
         cache: HolidayCache | None = None,
         clock: Callable[[], datetime] = now,
         recorder: str = "",
     ) -> None:
-        self.store = store
+        # A store, or what opens one when first needed: a database that does not exist yet
+        # is made only once an open or a window has passed every check (nothing else written).
+        self._store: Store | None = None if callable(store) else store
+        self._open_store: Callable[[], Store] | None = store if callable(store) else None
         self.policies = policies
         self.cache = cache
         self.clock = clock
         self.recorder = recorder  # who writes events down (the login), as opposed to their authors
         self._snapshots: dict[str, Policy] = {}
         self._fill_refused = False  # writing back worked-out downtime failed once: do not wait again
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            assert self._open_store is not None
+            self._store = self._open_store()
+        return self._store
 
     # -- incidents ---------------------------------------------------------------------
 
@@ -358,6 +368,7 @@ class Tracker:
         author = checked_text(author, "--by", NAME_LIMIT)
         checked_text(options.get("title") or "", "--title", TITLE_LIMIT)
         optional_text(options.get("service"), "--service", NAME_LIMIT)
+        new_window(policy, start, end, others=[], **options)  # refused before any file is touched
         if options.get("announced") is not None:
             self._happened(options["announced"], "the announcement", policy.calendar.zone)
         with self.store.transaction():

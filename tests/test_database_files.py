@@ -22,9 +22,11 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 from conftest import user_error, working_tree_env
 
 from slacli.errors import StoreError
@@ -445,3 +447,24 @@ def test_a_database_another_user_has_open_is_read_through_its_log(other_user):
         assert "Renamed" in shown.stdout
     finally:
         holder.close()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["open", "x", "-p", "openweb", "-s", "9"],  # an unknown severity
+        ["open", "x", "-p", "openweb", "-s", "1", "--at", "2062-01-01T00:00"],  # after now
+        ["open", "a\x1bb", "-p", "openweb", "-s", "1"],  # a control character
+        ["open", "x", "-p", "openweb", "-s", "1", "--started", "2026-11-30T11:00", "--at", "2026-11-30T10:00"],
+        ["maintenance", "add", "-p", "optimy", "--start", "2026-11-28T22:00", "--end", "2026-11-28T21:00"],
+        ["maintenance", "add", "-p", "optimy", "--start", "2026-11-28T22:00", "--end", "2026-11-29T01:00"]
+        + ["--kind", "weekly"],
+    ],
+)
+@time_machine.travel(datetime(2026, 12, 1, 17, 0, tzinfo=UTC), tick=False)
+def test_a_refused_first_write_leaves_no_database_behind(cli, tmp_path, args):
+    database = tmp_path / "new" / "incidents.db"
+    cli("--db", str(database), *args, code=2)
+    assert not database.parent.exists()  # neither the file nor its directory
+    cli("--db", str(database), "open", "x", "-p", "openweb", "-s", "1", "--at", "2026-11-30T10:00", "-q")
+    assert database.is_file()

@@ -51,12 +51,14 @@ class AppState:
         return self._store
 
     def tracker(self, mode: OpenMode) -> Tracker:
-        """The incident tracker over :meth:`store` opened for ``mode``, with the policies in use."""
-        store = self.store(mode)
-        if self._tracker is None or self._tracker.store is not store:
-            from slacli.tracker import Tracker
+        """The incident tracker over :meth:`store` opened for ``mode``, with the policies in use;
+        ``create`` opens (and makes) the database only when the tracker first writes."""
+        from slacli.tracker import Tracker
 
-            self._tracker = Tracker(store, self.policies(), holiday_cache(), recorder=login())
+        if mode == "create" and self._store is None:
+            self._tracker = Tracker(lambda: self.store(mode), self.policies(), holiday_cache(), recorder=login())
+        elif self._tracker is None or self._tracker.store is not self.store(mode):
+            self._tracker = Tracker(self.store(mode), self.policies(), holiday_cache(), recorder=login())
         return self._tracker
 
     def close(self) -> None:
