@@ -457,8 +457,7 @@ def test_a_database_another_user_has_open_is_read_through_its_log(other_user):
         ["open", "a\x1bb", "-p", "openweb", "-s", "1"],  # a control character
         ["open", "x", "-p", "openweb", "-s", "1", "--started", "2026-11-30T11:00", "--at", "2026-11-30T10:00"],
         ["maintenance", "add", "-p", "optimy", "--start", "2026-11-28T22:00", "--end", "2026-11-28T21:00"],
-        ["maintenance", "add", "-p", "optimy", "--start", "2026-11-28T22:00", "--end", "2026-11-29T01:00"]
-        + ["--kind", "weekly"],
+        ["maintenance", "add", "-p", "optimy", "--kind", "weekly", "--start", "2026-11-28", "--end", "2026-11-29"],
     ],
 )
 @time_machine.travel(datetime(2026, 12, 1, 17, 0, tzinfo=UTC), tick=False)
