@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from typer.testing import CliRunner
 
 from slacli.cli import app
@@ -58,6 +60,20 @@ class Cli:
 @pytest.fixture
 def cli() -> Cli:
     return Cli()
+
+
+FROZEN_NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)  # "now" of the `database` fixture's tests
+
+
+@pytest.fixture
+def database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
+    """$SLACLI_DB in the test's directory, the login bob, and now frozen at FROZEN_NOW
+    (files that need another database set-up define their own fixture of this name)."""
+    path = tmp_path / "incidents.db"
+    monkeypatch.setenv("SLACLI_DB", str(path))
+    monkeypatch.setenv("USER", "bob")
+    with time_machine.travel(FROZEN_NOW, tick=False):
+        yield path
 
 
 def user_error(result) -> str:

@@ -27,8 +27,7 @@ from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
-from conftest import OFFICE_CALENDARS, user_error
+from conftest import FROZEN_NOW, OFFICE_CALENDARS, user_error
 from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
@@ -48,7 +47,7 @@ from slacli.vocabulary import EventKind, PeriodKind, Status
 
 K = EventKind
 NY = ZoneInfo("America/New_York")
-FIXED = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)  # what every tracker's clock says
+FIXED = FROZEN_NOW  # what every tracker's clock says
 NOVEMBER = Period(PeriodKind.MONTH, "2026-11", 2026, 11)
 
 # The shipped presets and one office-hours policy of our own, in one policy set: the
@@ -587,15 +586,6 @@ def test_an_event_re_dated_after_a_recompute_counts_under_the_recomputed_policy(
 # openweb severity 1 opened in hours: response in 2 wall hours, resolution by the close
 # (17:00) of the next business day; a full outage. Now is frozen at FIXED (07:00 EST),
 # and the login is bob.
-
-
-@pytest.fixture
-def database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
-    path = tmp_path / "incidents.db"
-    monkeypatch.setenv("SLACLI_DB", str(path))
-    monkeypatch.setenv("USER", "bob")
-    with time_machine.travel(FIXED, tick=False):
-        yield path
 
 
 def as_json(cli: Any, *args: str, code: int = 0) -> Any:

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 import time_machine
-from conftest import user_error
+from conftest import FROZEN_NOW, user_error
 from test_sqlite_store import schema_4_file
 
 from slacli.holidaydata import HolidayCache
@@ -28,18 +28,9 @@ from slacli.storage.sqlite import MIGRATIONS, open_sqlite
 from slacli.tracker import Tracker
 from slacli.vocabulary import EventKind, WindowAction
 
-FIXED = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+FIXED = FROZEN_NOW
 LIMIT = "2026-11-30T12:05:00+00:00"  # now + CLOCK_SKEW: still allowed
 REFUSED = ("2026-11-30T12:05:01+00:00", "2062-11-30T07:00:00-05:00")  # a second more; a year mistyped
-
-
-@pytest.fixture
-def database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
-    path = tmp_path / "incidents.db"
-    monkeypatch.setenv("SLACLI_DB", str(path))
-    monkeypatch.setenv("USER", "bob")
-    with time_machine.travel(FIXED, tick=False):
-        yield path
 
 
 def connect(path: Path) -> closing[sqlite3.Connection]:
