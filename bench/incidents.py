@@ -80,7 +80,7 @@ class RecordingStore:
 
     def __init__(self) -> None:
         self.rows: dict[int, IncidentRow] = {}
-        self.log: dict[int, list[tuple[Any, ...]]] = {}  # (kind, at, author, details, recorded)
+        self.log: dict[int, list[tuple[Any, ...]]] = {}  # (kind, at, author, details, recorded, recorded_by)
         self.tables: dict[str, Any] = {}
         self.window_states: dict[int, tuple[str, datetime, datetime, dict[str, Any]]] = {}
         self.window_log: dict[int, list[tuple[Any, ...]]] = {}
@@ -121,9 +121,16 @@ class RecordingStore:
             self.rows[incident_id] = self.rows[incident_id]._replace(downtime=downtime)
 
     def append_event(
-        self, incident_id: int, kind: str, at: datetime, author: str, details: Mapping[str, Any], recorded: datetime
+        self,
+        incident_id: int,
+        kind: str,
+        at: datetime,
+        author: str,
+        details: Mapping[str, Any],
+        recorded: datetime,
+        recorded_by: str = "",
     ) -> None:
-        self.log[incident_id].append((kind, at, author, dict(details), recorded))
+        self.log[incident_id].append((kind, at, author, dict(details), recorded, recorded_by))
 
     def save_snapshot(self, digest: str, name: str, tables: Mapping[str, Any]) -> None:
         self.tables.setdefault(digest, json.loads(json.dumps(tables, default=str)))  # as SQLiteStore keeps them
@@ -139,9 +146,16 @@ class RecordingStore:
         self.window_states[window_id] = (policy, start, end, dict(state))
 
     def append_window_event(
-        self, window_id: int, kind: str, at: datetime, author: str, details: Mapping[str, Any], recorded: datetime
+        self,
+        window_id: int,
+        kind: str,
+        at: datetime,
+        author: str,
+        details: Mapping[str, Any],
+        recorded: datetime,
+        recorded_by: str = "",
     ) -> None:
-        self.window_log[window_id].append((kind, at, author, dict(details), recorded))
+        self.window_log[window_id].append((kind, at, author, dict(details), recorded, recorded_by))
 
     # reads
 
@@ -198,8 +212,11 @@ class RecordingStore:
         return [_stored_event(*event) for event in self.window_log.get(window_id, [])]
 
 
-def _stored_event(kind: str, at: datetime, author: str, details: dict[str, Any], recorded: datetime) -> StoredEvent:
-    return StoredEvent(str(kind), at.astimezone(UTC).isoformat(), author, details, recorded.astimezone(UTC).isoformat())
+def _stored_event(
+    kind: str, at: datetime, author: str, details: dict[str, Any], recorded: datetime, recorded_by: str
+) -> StoredEvent:
+    utc = (t.astimezone(UTC).isoformat() for t in (at, recorded))
+    return StoredEvent(str(kind), next(utc), author, details, next(utc), recorded_by)
 
 
 def lifecycle(rng: random.Random, kind: str, index: int, count: int, now: datetime) -> tuple[Any, ...]:
