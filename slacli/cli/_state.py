@@ -9,10 +9,9 @@ from typing import TYPE_CHECKING
 from slacli.holidaydata import HolidayCache
 from slacli.paths import cache_dir, database_file, policies_file
 from slacli.policy import PolicySet, load_policies
-from slacli.storage.base import OPEN_MODES, OpenMode
-from slacli.texts import replaced
 
 if TYPE_CHECKING:
+    from slacli.storage.base import OpenMode
     from slacli.storage.base import Store
     from slacli.tracker import Tracker
 
@@ -43,8 +42,10 @@ class AppState:
         ``read`` (list, show, due, ...) and ``write`` (ack, resolve, ...) need an existing
         database, so a mistyped --db never leaves a new, empty one behind; only ``create``
         (open, maintenance add) makes it. A database opened for more is reused."""
+        from slacli.storage.base import OPEN_MODES  # lazily, like the store: deadline never needs one
+
         if self._store is None or OPEN_MODES.index(self._mode) < OPEN_MODES.index(mode):
-            from slacli.storage import open_store  # lazily: deadline and policies never touch SQLite
+            from slacli.storage import open_store
 
             self.close()
             self._store, self._mode = open_store(database_file(self.db_option), mode), mode
@@ -71,6 +72,7 @@ class AppState:
 def login() -> str:
     """Who is running slacli: the author of what they record, unless --by says otherwise
     ($USER or $USERNAME, any byte that is not UTF-8 replaced by U+FFFD)."""
+    from slacli.texts import replaced  # lazily: only commands that record anything ask
     return replaced(os.environ.get("USER") or os.environ.get("USERNAME") or "unknown")
 
 
