@@ -11,8 +11,7 @@ from slacli.paths import cache_dir, database_file, policies_file
 from slacli.policy import PolicySet, load_policies
 
 if TYPE_CHECKING:
-    from slacli.storage.base import OpenMode
-    from slacli.storage.base import Store
+    from slacli.storage.base import OpenMode, Store
     from slacli.tracker import Tracker
 
 
@@ -73,6 +72,7 @@ def login() -> str:
     """Who is running slacli: the author of what they record, unless --by says otherwise
     ($USER or $USERNAME, any byte that is not UTF-8 replaced by U+FFFD)."""
     from slacli.texts import replaced  # lazily: only commands that record anything ask
+
     return replaced(os.environ.get("USER") or os.environ.get("USERNAME") or "unknown")
 
 
