@@ -297,3 +297,15 @@ def sqlite_snapshot(path: Path, incident: int) -> str:
     finally:
         db.close()
     return json.loads(state)["digest"]
+
+
+@pytest.mark.parametrize("log", ["-wal", "-shm"])
+def test_backup_does_not_replace_a_file_with_a_log_beside_it(cli, database, tmp_path, log):
+    # SQLite would replay a stale log into the copy (a crashed writer's, or a live one's).
+    cli(*OPEN)
+    copy = tmp_path / "copy.db"
+    copy.write_text("last week's")
+    Path(f"{copy}{log}").write_text("frames")
+    line = user_error(cli("backup", str(copy), "--force", code=2))
+    assert line == f"slacli: error: {copy}: in use, or left by a crash ({copy}{log} beside it): not replaced"
+    assert copy.read_text() == "last week's"

@@ -6,8 +6,10 @@ import csv
 import io
 import json
 import re
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
 from conftest import user_error
 
 from slacli.cli import COMMANDS, app
@@ -233,3 +235,11 @@ def test_a_damaged_holiday_cache_is_rebuilt(cli, holiday_cache_dir):
 def test_usage_errors_are_one_line_too(cli, args, message):
     line = user_error(cli(*args, code=2))
     assert line.startswith("slacli: error: ") and message in line and "--help" in line
+
+
+@pytest.mark.parametrize("monday", ["2026-11-30", "2027-06-07"])
+def test_demo_replays_a_week_that_has_not_happened_yet(cli, monday):
+    # Its events are recorded as the week ends, not refused as dated after now.
+    with time_machine.travel(datetime(2026, 12, 1, 12, 0, tzinfo=UTC), tick=False):
+        out = cli("demo", "--week-of", monday).stdout
+    assert "slacli list --all" in out

@@ -9,7 +9,7 @@ from slacli.cli._options import FormatOption
 from slacli.cli._state import AppState
 from slacli.errors import ExitCode
 from slacli.instants import now
-from slacli.output import Block, Document, Fields, Format, Table, render
+from slacli.output import Block, Document, Fields, Format, Table, escaped, render
 from slacli.views.doctor import CHECK_COLUMNS, STALE_COLUMNS, checkup
 
 
@@ -26,7 +26,8 @@ def backup(
     size = target.stat().st_size
     schema, _ = store.schema()
     counts = f"{_many(copied.incidents, 'incident')}, {_many(copied.events, 'event')}"
-    typer.echo(f"copied {store.location} to {target}: {size} bytes, {counts} (integrity ok, schema {schema})")
+    source, copy = escaped(store.location), escaped(str(target))
+    typer.echo(f"copied {source} to {copy}: {size} bytes, {counts} (integrity ok, schema {schema})")
 
 
 def _many(count: int, word: str) -> str:

@@ -458,6 +458,9 @@ class SQLiteStore:
                     raise StoreError(f"{target}: exists already (--force replaces it)")
                 if not os.path.isfile(target):
                     raise StoreError(f"{target}: not a regular file")
+                for log in (f"{target}-wal", f"{target}-shm"):
+                    if os.path.lexists(log):  # SQLite would replay it into the copy: a damaged file
+                        raise StoreError(f"{target}: in use, or left by a crash ({log} beside it): not replaced")
             else:  # reserve the name: a file made there meanwhile is not replaced either
                 flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY | NOFOLLOW | CLOEXEC
                 os.close(os.open(target, flags, 0o600))
