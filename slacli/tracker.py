@@ -160,7 +160,9 @@ class Tracker:
             optional_text(details.get(key), what, limit)
         with self.store.transaction():
             state = self._state(incident_id)
-            self._happened(at, kind.replace("_", " "), self.policy_of(state).calendar.zone)
+            zone = self.policy_of(state).calendar.zone
+            self._happened(at, kind.replace("_", " "), zone)
+            self._after_the_last(incident_id, state, _utc(at), kind, zone)
             if kind == EventKind.SEVERITY_CHANGED:
                 severity = self.policy_of(state).severity(details["severity"])
                 details = {"from": state.severity, "severity": severity.key}
@@ -239,6 +241,24 @@ class Tracker:
         """The incident its log says, corrections applied, and the events in force."""
         opening = log[0]
         return rerecord(in_force(log), lambda digest: self._policy(opening.details["policy"], digest))
+
+    def _after_the_last(self, incident_id: int, state: State, at: datetime, kind: EventKind, zone: ZoneInfo) -> None:
+        """Refuse an event before the incident's latest one, naming that one and how to
+        correct it when it is the mistake (a year typed wrong, say)."""
+        if state.last_event is None or at >= state.last_event:
+            return
+        log = self.history(incident_id)
+        fixes = corrections(log)
+        seq = max(
+            n
+            for n, e in enumerate(log, start=1)
+            if e.kind != EventKind.CORRECTED and (fixes[n].at if n in fixes else e.at) == state.last_event
+        )
+        raise InputError(
+            f"{kind.replace('_', ' ')} at {iso(at, zone)} is before the incident's previous event, number {seq} "
+            f"at {iso(state.last_event, zone)} (if that one is wrong: slacli correct {incident_id} {seq} --at T "
+            "--reason TEXT)"
+        )
 
     def _recorder(self) -> str:
         return checked_text(self.recorder, "the user name ($USER)", NAME_LIMIT)

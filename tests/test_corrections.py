@@ -516,7 +516,8 @@ def test_an_event_stored_in_the_future_by_an_old_version_is_unlocked_by_re_datin
     with tracker.store.transaction():  # as the old version wrote it: no check
         tracker.store.update_incident(first, _row(new, policy))
         tracker.store.append_event(first, K.ACKNOWLEDGED, event.at, "bob", event.details, FIXED, "bob")
-    with refused(tracker, first, r"before the incident's previous event \(2062-11-23T16:00:00\+00:00\)"):
+    locked = r"previous event, number 2 at 2062-11-23T11:00:00-05:00 \(if that one is wrong: slacli correct 1 2 --at T"
+    with refused(tracker, first, locked):
         tracker.act(first, K.UPDATE, at=ny(23, 12), author="bob", message="locked")
     with refused(tracker, first, "after now"):  # nor re-dated into another future
         fix(tracker, first, 2, typed + timedelta(hours=1))
