@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from slacli.errors import InputError
-from slacli.instants import format_duration
+from slacli.instants import format_duration, iso
 from slacli.policy import Policy
 from slacli.vocabulary import MaintenanceKind, WindowAction, WindowStatus
 
@@ -116,8 +117,9 @@ def _iso_week(t: datetime, policy: Policy) -> str:
     return f"{year}-W{week:02d}"
 
 
-def transition(window: Window, action: WindowAction, at: datetime) -> Window:
-    """The window after ``action`` done at ``at``; InputError when illegal."""
+def transition(window: Window, action: WindowAction, at: datetime, zone: ZoneInfo | None = None) -> Window:
+    """The window after ``action`` done at ``at``; InputError when illegal (instants in
+    its message shown in ``zone``)."""
     allowed, result = TRANSITIONS[action]
     if window.status not in allowed:
         raise InputError(f"cannot {action} maintenance that is {window.status}")
@@ -125,7 +127,8 @@ def transition(window: Window, action: WindowAction, at: datetime) -> Window:
     previous = [(when, f"its {done}") for when, done in window.changes[-1:]]
     for when, what in [*previous, *([(window.announced, "it was announced")] if window.announced else [])]:
         if at < when:
-            raise InputError(f"cannot {action} maintenance at {at.isoformat()}: before {what} ({when.isoformat()})")
+            hint = "; a window recorded after the fact needs its real --announced" if what.endswith("announced") else ""
+            raise InputError(f"cannot {action} maintenance at {iso(at, zone)}: before {what} ({iso(when, zone)}){hint}")
     return window._replace(status=result, changes=(*window.changes, (at, action)))
 
 

@@ -415,8 +415,9 @@ class Tracker:
         with self.store.transaction():
             window = self.window(window_id)
             known = self.policies.policies.get(window.policy)
-            self._happened(at, f"maintenance {action}", known.calendar.zone if known else None)
-            window = transition(window, action, _utc(at))
+            zone = known.calendar.zone if known else None
+            self._happened(at, f"maintenance {action}", zone)
+            window = transition(window, action, _utc(at), zone)
             self.store.update_window(window_id, dump_window(window))
             self.store.append_window_event(window_id, action, at, author, {}, self.clock(), self._recorder())
         return window
