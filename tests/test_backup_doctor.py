@@ -309,3 +309,17 @@ def test_backup_does_not_replace_a_file_with_a_log_beside_it(cli, database, tmp_
     line = user_error(cli("backup", str(copy), "--force", code=2))
     assert line == f"slacli: error: {copy}: in use, or left by a crash ({copy}{log} beside it): not replaced"
     assert copy.read_text() == "last week's"
+
+
+def test_a_damaged_database_is_one_line_and_exit_2_on_reads(cli, database):
+    for title in ("one", "two", "three"):
+        cli("open", title, "--policy", "openweb", "--severity", "2", "--at", "2026-11-30T09:00", "-q")
+    with sqlite3.connect(database) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    with database.open("r+b") as f:  # the second page and on: the tables, not the header
+        f.seek(4096)
+        f.write(b"\xde\xad" * 2048)
+    line = user_error(cli("list", code=2))
+    assert (
+        line == "slacli: error: the incident database: database disk image is malformed (slacli doctor checks the file)"
+    )

@@ -26,6 +26,7 @@ from slacli import __version__
 from slacli.cli._state import AppState
 from slacli.errors import ExitCode, InputError, SlacliError
 from slacli.output import diagnostic, error, escaped
+from slacli.storage import store_failure
 from slacli.texts import as_bytes_text, undecodable
 
 # Each top-level command, in help order, and the module whose COMMANDS defines it.
@@ -86,6 +87,9 @@ class ErrorBoundary(TyperGroup):
         except BrokenPipeError:
             raise typer.Exit(broken_pipe()) from None
         except Exception as crash:
+            if (damaged := store_failure(crash)) is not None:
+                error(str(damaged))
+                raise typer.Exit(int(damaged.exit_code)) from None
             raise typer.Exit(crashed(crash)) from None
 
     def main(self, *args: Any, **kwargs: Any) -> Any:

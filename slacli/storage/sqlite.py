@@ -801,3 +801,10 @@ def _same_file(target: Path, database: Path) -> bool:
         return os.path.samefile(target, database)
     except OSError:
         return False
+
+
+def store_failure(error: BaseException) -> StoreError | None:
+    """SQLite's error met while reading (a damaged file, say), as one line for the user."""
+    if isinstance(error, sqlite3.DatabaseError):
+        return StoreError(f"the incident database: {error} (slacli doctor checks the file)")
+    return None
