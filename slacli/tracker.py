@@ -310,10 +310,10 @@ class Tracker:
             return incident
         if state.opened > when:
             return None
-        events = self.in_force(self.history(incident.id) if history is None else history)
+        events = self.recorded_again(self.history(incident.id) if history is None else history)
         return Incident(incident.id, replay(e for e in events if e.at <= when))
 
-    def in_force(self, log: list[Event]) -> list[Event]:
+    def recorded_again(self, log: list[Event]) -> list[Event]:
         """The events of an incident's ``log`` as corrected, recorded again when any was."""
         if all(e.kind != EventKind.CORRECTED for e in log):
             return log

@@ -32,7 +32,7 @@ TIMELINE_COLUMNS = ("seq", "at", "event", "by", "details", "note")
 # A timeline row's keys: TIMELINE_COLUMNS and when and by whom it was recorded, and its
 # correction in force (``corrected_by``: that correction's seq; ``void``, ``redated_to``).
 TIMELINE_KEYS = (*TIMELINE_COLUMNS[:-1], "recorded_at", "recorded_by", "corrected_by", "void", "redated_to", "note")
-TIMELINE_STYLES = {"corrected": "strike dim"}
+TIMELINE_STYLES = {"corrected": "dim"}  # its note says how: the row stays readable
 BACKDATED = timedelta(minutes=1)  # recorded this long after it happened: the timeline says so
 
 
@@ -108,7 +108,7 @@ def timeline(log: list[Event], as_of: datetime, zone: ZoneInfo) -> list[dict[str
     happened = {
         seq
         for seq, e in enumerate(log, start=1)
-        if e.kind != EventKind.CORRECTED and (fix_at(fixes.get(seq)) or e.at) <= as_of
+        if e.kind != EventKind.CORRECTED and _shown_at(e, fixes.get(seq)) <= as_of
     }
     rows = []
     for seq, e in enumerate(log, start=1):
@@ -118,8 +118,9 @@ def timeline(log: list[Event], as_of: datetime, zone: ZoneInfo) -> list[dict[str
     return rows
 
 
-def fix_at(fix: Correction | None) -> datetime | None:
-    return fix.at if fix is not None else None
+def _shown_at(event: Event, fix: Correction | None) -> datetime:
+    """When ``event`` happened by its correction in force; a voided one when it was said to."""
+    return fix.at if fix is not None and fix.at is not None else event.at
 
 
 def _timeline_row(
@@ -150,13 +151,18 @@ def _timeline_row(
 
 def _correction_text(fix: Correction, zone: ZoneInfo) -> str:
     was = fix.event.details.get("was")
-    before = iso(datetime.fromisoformat(was), zone) if was else "void"
-    change = "voided" if fix.at is None else f"re-dated {before} -> {iso(fix.at, zone)}"
+    if fix.at is None:
+        change = "voided"
+    elif was:
+        change = f"re-dated {iso(datetime.fromisoformat(was), zone)} -> {iso(fix.at, zone)}"
+    else:
+        change = f"restored at {iso(fix.at, zone)}"
     return f"event {fix.seq} {change}: {fix.reason}"
 
 
 def _details(details: Any) -> str:
-    hidden = ("due", "policy", "title", "started", "service", "ref", "late_report")  # shown as fields
+    # Shown as fields, or worked out (the due instants an event was judged against).
+    hidden = ("due", "due_at_event", "policy", "title", "started", "service", "ref", "late_report")
     shown = {k: v for k, v in details.items() if k not in hidden and v not in (None, False)}
     return ", ".join(f"{k}={v}" for k, v in shown.items())
 
