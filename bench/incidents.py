@@ -49,6 +49,7 @@ from slacli.policy.snapshot import digest, standalone
 from slacli.storage.base import (
     IncidentFilter,
     IncidentRow,
+    LogEntry,
     StoredDowntime,
     StoredEvent,
     StoredIncident,
@@ -80,10 +81,10 @@ class RecordingStore:
 
     def __init__(self) -> None:
         self.rows: dict[int, IncidentRow] = {}
-        self.log: dict[int, list[tuple[Any, ...]]] = {}  # (kind, at, author, details, recorded, recorded_by)
+        self.log: dict[int, list[LogEntry]] = {}
         self.tables: dict[str, Any] = {}
         self.window_states: dict[int, tuple[str, datetime, datetime, dict[str, Any]]] = {}
-        self.window_log: dict[int, list[tuple[Any, ...]]] = {}
+        self.window_log: dict[int, list[LogEntry]] = {}
         self.next_id = 1
 
     @contextmanager
@@ -120,17 +121,8 @@ class RecordingStore:
         for incident_id, downtime in values:
             self.rows[incident_id] = self.rows[incident_id]._replace(downtime=downtime)
 
-    def append_event(
-        self,
-        incident_id: int,
-        kind: str,
-        at: datetime,
-        author: str,
-        details: Mapping[str, Any],
-        recorded: datetime,
-        recorded_by: str = "",
-    ) -> None:
-        self.log[incident_id].append((kind, at, author, dict(details), recorded, recorded_by))
+    def append_event(self, incident_id: int, entry: LogEntry) -> None:
+        self.log[incident_id].append(entry._replace(details=dict(entry.details)))
 
     def save_snapshot(self, digest: str, name: str, tables: Mapping[str, Any]) -> None:
         self.tables.setdefault(digest, json.loads(json.dumps(tables, default=str)))  # as SQLiteStore keeps them
@@ -145,17 +137,8 @@ class RecordingStore:
         policy, start, end, _ = self.window_states[window_id]
         self.window_states[window_id] = (policy, start, end, dict(state))
 
-    def append_window_event(
-        self,
-        window_id: int,
-        kind: str,
-        at: datetime,
-        author: str,
-        details: Mapping[str, Any],
-        recorded: datetime,
-        recorded_by: str = "",
-    ) -> None:
-        self.window_log[window_id].append((kind, at, author, dict(details), recorded, recorded_by))
+    def append_window_event(self, window_id: int, entry: LogEntry) -> None:
+        self.window_log[window_id].append(entry._replace(details=dict(entry.details)))
 
     # reads
 
@@ -178,7 +161,7 @@ class RecordingStore:
         return iter([StoredIncident(i, self.rows[i].state) for _, i in found])
 
     def events(self, incident_id: int) -> list[StoredEvent]:
-        return [_stored_event(*event) for event in self.log.get(incident_id, [])]
+        return [_stored_event(event) for event in self.log.get(incident_id, [])]
 
     def downtime(self, policy: str, unresolved_at: datetime, service: str | None = None) -> list[StoredDowntime]:
         return [
@@ -209,14 +192,12 @@ class RecordingStore:
         return [StoredWindow(i, state) for _, i, state in found]
 
     def window_events(self, window_id: int) -> list[StoredEvent]:
-        return [_stored_event(*event) for event in self.window_log.get(window_id, [])]
+        return [_stored_event(event) for event in self.window_log.get(window_id, [])]
 
 
-def _stored_event(
-    kind: str, at: datetime, author: str, details: dict[str, Any], recorded: datetime, recorded_by: str
-) -> StoredEvent:
-    utc = (t.astimezone(UTC).isoformat() for t in (at, recorded))
-    return StoredEvent(str(kind), next(utc), author, details, next(utc), recorded_by)
+def _stored_event(entry: LogEntry) -> StoredEvent:
+    at, recorded = (t.astimezone(UTC).isoformat() for t in (entry.at, entry.recorded))
+    return StoredEvent(str(entry.kind), at, entry.author, dict(entry.details), recorded, entry.recorded_by)
 
 
 def lifecycle(rng: random.Random, kind: str, index: int, count: int, now: datetime) -> tuple[Any, ...]:
@@ -323,7 +304,7 @@ def populate(
                 for row, events in produced:
                     incident_id = store.insert_incident(row)
                     for event in events:
-                        store.append_event(incident_id, *event)
+                        store.append_event(incident_id, event)
             written += len(produced)
             if total >= 100_000 and written % 100_000 < chunk:
                 print(f"  {written:,} / {total:,} incidents, {time.perf_counter() - start:.0f} s", flush=True)

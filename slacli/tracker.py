@@ -28,7 +28,7 @@ from slacli.instants import iso, now
 from slacli.maintenance import Window, new_window, transition
 from slacli.policy import Policy, PolicySet, policies_from_document
 from slacli.policy.snapshot import digest, standalone
-from slacli.storage.base import IncidentFilter, IncidentRow, Store
+from slacli.storage.base import IncidentFilter, IncidentRow, LogEntry, Store
 from slacli.storage.codec import (
     Stretch,
     downtime_stretches,
@@ -273,10 +273,8 @@ class Tracker:
             )
 
     def _append(self, incident_id: int, event: Event) -> None:
-        details = dict(event.details)
-        self.store.append_event(
-            incident_id, event.kind, event.at, event.author, details, self.clock(), self._recorder()
-        )
+        entry = LogEntry(event.kind, event.at, event.author, dict(event.details), self.clock(), self._recorder())
+        self.store.append_event(incident_id, entry)
 
     def _state(self, incident_id: int) -> State:
         found = self.store.incident(incident_id) if 1 <= incident_id <= LARGEST_ID else None
@@ -400,7 +398,7 @@ class Tracker:
             details = {"kind": window.kind, "warnings": list(window.warnings)}
             recorded = self.clock()
             at = window.announced or recorded
-            self.store.append_window_event(window_id, ADDED, at, author, details, recorded, self._recorder())
+            self.store.append_window_event(window_id, LogEntry(ADDED, at, author, details, recorded, self._recorder()))
         return window_id, window
 
     def window(self, window_id: int) -> Window:
@@ -419,7 +417,8 @@ class Tracker:
             self._happened(at, f"maintenance {action}", zone)
             window = transition(window, action, _utc(at), zone)
             self.store.update_window(window_id, dump_window(window))
-            self.store.append_window_event(window_id, action, at, author, {}, self.clock(), self._recorder())
+            entry = LogEntry(action, at, author, {}, self.clock(), self._recorder())
+            self.store.append_window_event(window_id, entry)
         return window
 
     def windows(

@@ -37,6 +37,7 @@ from slacli.incidents import Event, record
 from slacli.paths import SHIPPED_POLICIES
 from slacli.periods import Period
 from slacli.policy import policies_from_document
+from slacli.storage.base import LogEntry
 from slacli.storage.sqlite import open_sqlite
 from slacli.tracker import CLOCK_SKEW, Tracker, _row
 from slacli.views.availability import period_availability
@@ -515,7 +516,7 @@ def test_an_event_stored_in_the_future_by_an_old_version_is_unlocked_by_re_datin
     new, event = record(state, Event(K.ACKNOWLEDGED, typed.astimezone(UTC), "bob"), policy, state.digest)
     with tracker.store.transaction():  # as the old version wrote it: no check
         tracker.store.update_incident(first, _row(new, policy))
-        tracker.store.append_event(first, K.ACKNOWLEDGED, event.at, "bob", event.details, FIXED, "bob")
+        tracker.store.append_event(first, LogEntry(K.ACKNOWLEDGED, event.at, "bob", event.details, FIXED, "bob"))
     locked = r"previous event, number 2 at 2062-11-23T11:00:00-05:00 \(if that one is wrong: slacli correct 1 2 --at T"
     with refused(tracker, first, locked):
         tracker.act(first, K.UPDATE, at=ny(23, 12), author="bob", message="locked")

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from slacli.errors import StoreError
-from slacli.storage.base import Counts, IncidentFilter, IncidentRow, Store
+from slacli.storage.base import Counts, IncidentFilter, IncidentRow, LogEntry, Store
 
 NEW_YORK = ZoneInfo("America/New_York")
 T = datetime(2026, 11, 3, 14, 0, tzinfo=UTC)  # 09:00 in New York (EST)
@@ -96,11 +96,11 @@ def test_events_come_back_in_the_order_appended_with_every_field(store: Store) -
     one, two = add(store), add(store)
     recorded = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
     with store.transaction():
-        store.append_event(one, "opened", T, "ann", {"policy": "openweb", "nested": {"a": [1, 2]}}, recorded)
-        store.append_event(two, "opened", T, "bob", {}, recorded)
+        store.append_event(one, LogEntry("opened", T, "ann", {"policy": "openweb", "nested": {"a": [1, 2]}}, recorded))
+        store.append_event(two, LogEntry("opened", T, "bob", {}, recorded))
         # Given in New York time: the same instant must come back, whatever offset it is shown in.
-        store.append_event(one, "acknowledged", (T + HOUR).astimezone(NEW_YORK), "ann", {}, recorded + SECOND)
-        store.append_event(one, "update", T + HOUR, "cy", {"note": "same instant as the ack"}, recorded)
+        store.append_event(one, LogEntry("acknowledged", (T + HOUR).astimezone(NEW_YORK), "ann", {}, recorded + SECOND))
+        store.append_event(one, LogEntry("update", T + HOUR, "cy", {"note": "same instant as the ack"}, recorded))
     events = store.events(one)
     assert [e.kind for e in events] == ["opened", "acknowledged", "update"]  # a tie on `at` keeps its order
     assert [instant(e.at) for e in events] == [T, T + HOUR, T + HOUR]
@@ -116,12 +116,12 @@ def test_a_transaction_that_raises_writes_nothing(store: Store) -> None:
     kept = add(store, state=json.dumps({"v": "before"}))
     with pytest.raises(RuntimeError), store.transaction():
         new = store.insert_incident(row())
-        store.append_event(new, "opened", T, "ann", {}, T)
+        store.append_event(new, LogEntry("opened", T, "ann", {}, T))
         store.update_incident(kept, row(state=json.dumps({"v": "after"})))
-        store.append_event(kept, "update", T, "ann", {}, T)
+        store.append_event(kept, LogEntry("update", T, "ann", {}, T))
         store.save_snapshot("d1", "openweb", {"x": 1})
         window = store.insert_window("openweb", T, T + HOUR, {"title": "w"})
-        store.append_window_event(window, "added", T, "ann", {}, T)
+        store.append_window_event(window, LogEntry("added", T, "ann", {}, T))
         raise RuntimeError("boom")
     assert store.incident(new) is None
     assert store.events(new) == [] and store.events(kept) == []
@@ -280,10 +280,12 @@ def test_window_events_read_back_what_was_appended(store: Store) -> None:
     first, second = window(store, T, T + HOUR), window(store, T, T + HOUR)
     recorded = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
     with store.transaction():
-        store.append_window_event(first, "added", T - HOUR, "ann", {"kind": "scheduled", "warnings": []}, recorded)
-        store.append_window_event(second, "added", T - HOUR, "bob", {}, recorded)
-        store.append_window_event(first, "start", T.astimezone(NEW_YORK), "ann", {}, recorded + SECOND)
-        store.append_window_event(first, "complete", T + HOUR, "cy", {}, recorded + 2 * SECOND)
+        store.append_window_event(
+            first, LogEntry("added", T - HOUR, "ann", {"kind": "scheduled", "warnings": []}, recorded)
+        )
+        store.append_window_event(second, LogEntry("added", T - HOUR, "bob", {}, recorded))
+        store.append_window_event(first, LogEntry("start", T.astimezone(NEW_YORK), "ann", {}, recorded + SECOND))
+        store.append_window_event(first, LogEntry("complete", T + HOUR, "cy", {}, recorded + 2 * SECOND))
     events = store.window_events(first)
     assert [e.kind for e in events] == ["added", "start", "complete"]
     assert [instant(e.at) for e in events] == [T - HOUR, T, T + HOUR]
@@ -301,9 +303,9 @@ def filled(store: Store) -> Counts:
     """Two incidents with three events, one window: what the counts should say."""
     one, two = add(store), add(store)
     with store.transaction():
-        store.append_event(one, "opened", T, "ann", {}, T)
-        store.append_event(one, "acknowledged", T + HOUR, "ann", {}, T + HOUR)
-        store.append_event(two, "opened", T, "bob", {}, T)
+        store.append_event(one, LogEntry("opened", T, "ann", {}, T))
+        store.append_event(one, LogEntry("acknowledged", T + HOUR, "ann", {}, T + HOUR))
+        store.append_event(two, LogEntry("opened", T, "bob", {}, T))
     window(store, T, T + HOUR)
     return Counts(incidents=2, events=3, windows=1)
 

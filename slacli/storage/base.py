@@ -51,6 +51,17 @@ class StoredDowntime(NamedTuple):
     last_event: str  # ISO text
 
 
+class LogEntry(NamedTuple):
+    """One entry of an incident's or a window's log, as a store is given it."""
+
+    kind: str
+    at: datetime  # when it happened
+    author: str  # who did it
+    details: Mapping[str, Any]
+    recorded: datetime  # when it was written down
+    recorded_by: str = ""  # who wrote it down
+
+
 class StoredEvent(NamedTuple):
     kind: str
     at: str  # ISO text
@@ -109,29 +120,11 @@ class Store(Protocol):
         """Keep (id, downtime) worked out for rows whose downtime was not yet known."""
         ...
 
-    def append_event(
-        self,
-        incident_id: int,
-        kind: str,
-        at: datetime,
-        author: str,
-        details: Mapping[str, Any],
-        recorded: datetime,
-        recorded_by: str = "",
-    ) -> None: ...
+    def append_event(self, incident_id: int, entry: LogEntry) -> None: ...
     def save_snapshot(self, digest: str, name: str, tables: Mapping[str, Any]) -> None: ...
     def insert_window(self, policy: str, start: datetime, end: datetime, state: Mapping[str, Any]) -> int: ...
     def update_window(self, window_id: int, state: Mapping[str, Any]) -> None: ...
-    def append_window_event(
-        self,
-        window_id: int,
-        kind: str,
-        at: datetime,
-        author: str,
-        details: Mapping[str, Any],
-        recorded: datetime,
-        recorded_by: str = "",
-    ) -> None: ...
+    def append_window_event(self, window_id: int, entry: LogEntry) -> None: ...
 
     # reads
     def incident(self, incident_id: int) -> StoredIncident | None: ...

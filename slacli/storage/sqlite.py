@@ -38,6 +38,7 @@ from slacli.storage.base import (
     Counts,
     IncidentFilter,
     IncidentRow,
+    LogEntry,
     OpenMode,
     StoredDowntime,
     StoredEvent,
@@ -271,17 +272,8 @@ class SQLiteStore:
         except sqlite3.OperationalError as error:  # a read-only file, say
             raise StoreError(f"{self.path}: {error}") from None
 
-    def append_event(
-        self,
-        incident_id: int,
-        kind: str,
-        at: datetime,
-        author: str,
-        details: Mapping[str, Any],
-        recorded: datetime,
-        recorded_by: str = "",
-    ) -> None:
-        self._log("events", "incident_id", incident_id, kind, at, author, details, recorded, recorded_by)
+    def append_event(self, incident_id: int, entry: LogEntry) -> None:
+        self._log("events", "incident_id", incident_id, entry)
 
     def insert_window(self, policy: str, start: datetime, end: datetime, state: Mapping[str, Any]) -> int:
         cursor = self.db.execute(
@@ -294,35 +286,23 @@ class SQLiteStore:
     def update_window(self, window_id: int, state: Mapping[str, Any]) -> None:
         self.db.execute("UPDATE maintenance SET state = ? WHERE id = ?", (json.dumps(state), window_id))
 
-    def append_window_event(
-        self,
-        window_id: int,
-        kind: str,
-        at: datetime,
-        author: str,
-        details: Mapping[str, Any],
-        recorded: datetime,
-        recorded_by: str = "",
-    ) -> None:
-        self._log("maintenance_events", "window_id", window_id, kind, at, author, details, recorded, recorded_by)
+    def append_window_event(self, window_id: int, entry: LogEntry) -> None:
+        self._log("maintenance_events", "window_id", window_id, entry)
 
-    def _log(
-        self,
-        table: str,
-        owner: str,
-        owner_id: int,
-        kind: str,
-        at: datetime,
-        author: str,
-        details: Mapping[str, Any],
-        recorded: datetime,
-        recorded_by: str,
-    ) -> None:
+    def _log(self, table: str, owner: str, owner_id: int, entry: LogEntry) -> None:
         # Both logs have the same columns; table and owner names are fixed by the callers above.
         self.db.execute(
             f"INSERT INTO {table} ({owner}, kind, at, recorded, recorded_by, author, details) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (owner_id, str(kind), _utc_text(at), _utc_text(recorded), recorded_by, author, json.dumps(details)),
+            (
+                owner_id,
+                str(entry.kind),
+                _utc_text(entry.at),
+                _utc_text(entry.recorded),
+                entry.recorded_by,
+                entry.author,
+                json.dumps(entry.details),
+            ),
         )
 
     def save_snapshot(self, digest: str, name: str, tables: Mapping[str, Any]) -> None:
