@@ -110,13 +110,12 @@ def compute_dues(policy: Policy, state: State, digest: str) -> dict[str, Any]:
     severity = policy.severity(state.severity)
     calendar = severity.calendar
     due: dict[str, Any] = {"digest": digest}
-    response, resolution = policy.deadlines(severity, state.opened, state.acked)
+    response = policy.deadlines(severity, state.opened)[0]
     response_due = _shifted(response, state.pauses, calendar, state.opened)
-    since = state.acked if resolution.anchor == Anchor.ACKED else state.opened
-    if resolution.provisional and response_due is not None:
-        # Counted from the latest allowed acknowledgement: the response due, pauses included.
-        resolution = policy.deadlines(severity, state.opened, response_due)[1]._replace(provisional=True)
-        since = response_due
+    # Acked-anchored: from the acknowledgement or the response due, pauses included,
+    # whichever is earlier (SPEC 2.9).
+    resolution = policy.deadlines(severity, state.opened, state.acked, response_due)[1]
+    since = resolution.anchor_at if resolution.anchor == Anchor.ACKED else state.opened
     for target, at in ((response, response_due), (resolution, _shifted(resolution, state.pauses, calendar, since))):
         due[target.name] = _iso(at) if at else None
         due[f"{target.name}_clock"] = target.rule.clock if target.rule else None

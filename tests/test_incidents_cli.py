@@ -52,13 +52,35 @@ def test_openweb_lifecycle(cli):
 
 def test_opencraft_provisional_resolution_becomes_actual_on_ack(cli):
     number = opened(cli, "LMS 502", "--policy", "opencraft", "--severity", "critical", "--at", "2026-11-21T12:00")
-    before = record(cli, "show", str(number))
+    before = record(cli, "show", str(number), "--at", "2026-11-22T12:00")
     assert before["provisional"] is True
     assert before["resolution_due"] == "2026-11-23T17:00:00-05:00"
+    # SPEC 2.9: once the response due (Mon 09:00) has passed unacknowledged, it is fixed.
+    for at in ("2026-11-23T09:00", "2026-11-23T09:01"):
+        fixed = record(cli, "show", str(number), "--at", at)
+        assert (fixed["provisional"], fixed["resolution_due"]) == (False, "2026-11-23T17:00:00-05:00")
     after = record(cli, "ack", str(number), "--at", "2026-11-23T17:30")
     assert after["provisional"] is False
     assert after["response_met"] is False  # due Mon 09:00
-    assert after["resolution_due"] == "2026-11-24T17:00:00-05:00"  # acked after the close
+    # SPEC 2.9: acknowledged late, so counted from the response due (Mon 09:00), not from
+    # the acknowledgement: end of that business day, as it was while provisional.
+    assert after["resolution_due"] == "2026-11-23T17:00:00-05:00"
+
+
+@pytest.mark.parametrize(
+    ("acked", "due"),
+    [
+        ("2026-11-23T15:00", "2026-11-23T17:00:00-05:00"),  # in time: end of the day it was acked
+        ("2026-11-24T09:00", "2026-11-24T17:00:00-05:00"),  # exactly at the response due: the same
+        ("2026-11-25T15:00", "2026-11-24T17:00:00-05:00"),  # a day late: still Tuesday's close
+    ],
+)
+def test_a_late_acknowledgement_does_not_extend_the_restoration(cli, acked, due):
+    # opencraft critical opened Monday 10:00: response due Tuesday 09:00 (next business day).
+    number = opened(cli, "LMS down", "--policy", "opencraft", "--severity", "critical", "--at", "2026-11-23T10:00")
+    assert record(cli, "show", str(number), "--at", "2026-11-23T10:00")["response_due"] == "2026-11-24T09:00:00-05:00"
+    after = record(cli, "ack", str(number), "--at", acked)
+    assert (after["resolution_due"], after["provisional"]) == (due, False)
 
 
 def test_pause_moves_business_and_wall_clocks(cli):

@@ -98,7 +98,8 @@ def test_urgency_style_at_the_due_instant(tracker: Tracker, at: datetime, style:
 
 def test_breach_rows(tracker: Tracker) -> None:
     # L: acked Mon 13:00, an hour after its response due (12:00): met late. Resolution from
-    # 13:00: 4h to 17:00 and 4h on Tuesday: Tue 13:00; still open Wed 12:00: 23h late.
+    # the response due, not the late ack (SPEC 2.9): 5h to 17:00 and 3h on Tuesday: Tue 12:00;
+    # still open Wed 12:00: 24h late.
     late = incident(tracker, "L", ny(11, 23, 10), (K.ACKNOWLEDGED, ny(11, 23, 13)))
     # N: acked 10:30 (met); resolution 6h30m to 17:00, 1h30m Tuesday: Tue 10:30; 25h30m late.
     missed = incident(tracker, "N", ny(11, 23, 10), (K.ACKNOWLEDGED, ny(11, 23, 10, 30)))
@@ -110,8 +111,8 @@ def test_breach_rows(tracker: Tracker) -> None:
     assert rows == [
         {"id": late, **common, "title": "L", "target": "response", "due": "2026-11-23T12:00:00-05:00",
          "done": "2026-11-23T13:00:00-05:00", "late_by": "1h", "late_minutes": 60, "status": "met late"},
-        {"id": late, **common, "title": "L", "target": "resolution", "due": "2026-11-24T13:00:00-05:00",
-         "done": None, "late_by": "23h", "late_minutes": 1380, "status": "breached"},
+        {"id": late, **common, "title": "L", "target": "resolution", "due": "2026-11-24T12:00:00-05:00",
+         "done": None, "late_by": "24h", "late_minutes": 1440, "status": "breached"},
         {"id": missed, **common, "title": "N", "target": "resolution", "due": "2026-11-24T10:30:00-05:00",
          "done": None, "late_by": "25h30m", "late_minutes": 1530, "status": "breached"},
     ]  # fmt: skip

@@ -124,26 +124,31 @@ class Policy(NamedTuple):
         known = ", ".join(s.key for s in self.severities)
         raise InputError(f"unknown severity {text!r} for policy {self.name} (known: {known})")
 
-    def deadlines(self, severity: Severity, opened: datetime, acked: datetime | None = None) -> tuple[Due, Due]:
-        """Response and resolution due instants of an incident (SPEC 2.2-2.9)."""
+    def deadlines(
+        self, severity: Severity, opened: datetime, acked: datetime | None = None, response_due: datetime | None = None
+    ) -> tuple[Due, Due]:
+        """Response and resolution due instants of an incident (SPEC 2.2-2.9); ``response_due``:
+        the response due instant as pauses moved it, when they did."""
         response = _due(TargetName.RESPONSE, severity.response, severity.calendar, opened, None)
         if severity.resolution and severity.resolution.anchor == Anchor.ACKED:
-            resolution = _due(TargetName.RESOLUTION, severity.resolution, severity.calendar, acked, response)
+            latest = response_due or response.at  # SPEC 2.9: a late acknowledgement does not extend it
+            anchor = acked if acked is None or latest is None else min(acked, latest)
+            resolution = _due(TargetName.RESOLUTION, severity.resolution, severity.calendar, anchor, latest)
         else:
             resolution = _due(TargetName.RESOLUTION, severity.resolution, severity.calendar, opened, None)
         return response, resolution
 
 
 def _due(
-    name: TargetName, target: Target | None, calendar: Calendar, anchor_at: datetime | None, response: Due | None
+    name: TargetName, target: Target | None, calendar: Calendar, anchor_at: datetime | None, response: datetime | None
 ) -> Due:
     if target is None:
         return Due(name, None, None, Anchor.OPENED, anchor_at, None, False, calendar)
     provisional = False
     if anchor_at is None:  # acked-anchored and not acknowledged yet (SPEC 2.9)
-        if response is None or response.at is None:
+        if response is None:
             return Due(name, None, None, target.anchor, None, None, False, calendar)
-        anchor_at, provisional = response.at, True
+        anchor_at, provisional = response, True
     in_hours = calendar.is_open(anchor_at)
     rule = target.rule_for(in_hours)
     at = rule.due(anchor_at, calendar) if rule else None

@@ -47,7 +47,12 @@ def clocks(state: State, now: datetime, calendar: Calendar) -> dict[TargetName, 
                 due = shift(due, [(state.paused_since, now)], clock, calendar)
             paused = ClockStatus.PAUSED if state.paused_since else ClockStatus.PENDING
             status = ClockStatus.BREACHED if now > due else paused
+        # SPEC 2.9: counted from the response due until the acknowledgement comes or that
+        # instant passes; from then on it is fixed, whenever the acknowledgement comes.
         provisional = name == TargetName.RESOLUTION and state.provisional and state.acked is None
+        if provisional:
+            response = result[TargetName.RESPONSE].due
+            provisional = response is not None and now < response
         result[name] = Clock(name, due, status, done_at, provisional, clock)
     return result
 
