@@ -109,6 +109,25 @@ def test_a_deadline_acked_at_the_opening_instant_counts_from_it():
     )
 
 
+@pytest.mark.parametrize(
+    ("acked", "due", "lead"),
+    [
+        # Acked at the response due (Mon 12:00): from it, 8 business hours = Tue 12:00.
+        (ny(23, 12), "2026-11-24T12:00:00-05:00", "acked Mon 23 Nov 12:00 EST"),
+        # A second later, or a day later: still from Mon 12:00 (SPEC 2.9), and it says so.
+        (ny(23, 12, 0) + timedelta(seconds=1), "2026-11-24T12:00:00-05:00", "acked late (Mon 23 Nov 12:00 EST)"),
+        (ny(24, 15), "2026-11-24T12:00:00-05:00", "acked late (Tue 24 Nov 15:00 EST)"),
+        # Earlier than the response due: from the acknowledgement, Mon 11:00 -> Tue 11:00.
+        (ny(23, 11), "2026-11-24T11:00:00-05:00", "acked Mon 23 Nov 11:00 EST"),
+    ],
+)
+def test_a_late_acknowledgement_does_not_extend_the_resolution(acked, due, lead):
+    found = deadline(P, P.severity("1"), ny(23, 10), acked, NY)
+    record = shown(found.record)
+    assert (record["resolution_due"], record["resolution_provisional"]) == (due, False)
+    assert record["resolution_explanation"].startswith(lead)
+
+
 def test_a_deadline_acked_before_it_opened_is_refused():
     with pytest.raises(InputError) as refused:
         deadline(P, P.severity("1"), ny(23, 10), ny(23, 9, 59), NY)

@@ -46,6 +46,7 @@ class Due(NamedTuple):
     anchor_in_hours: bool | None
     provisional: bool
     calendar: Calendar
+    late_ack: datetime | None = None  # an acknowledgement after the response due: counted from that
 
     @property
     def explanation(self) -> str:
@@ -57,6 +58,8 @@ class Due(NamedTuple):
             return "counts from acked; not acknowledged yet and no response due to count from"
         if self.provisional:
             lead = f"not acked yet, so from the response due {short(self.anchor_at, zone)} (provisional)"
+        elif self.late_ack is not None:
+            lead = f"acked late ({short(self.late_ack, zone)}), so from the response due {short(self.anchor_at, zone)}"
         else:
             lead = f"{self.anchor} {short(self.anchor_at, zone)}"
         lead += ", in hours" if self.anchor_in_hours else ", out of hours"
@@ -134,6 +137,8 @@ class Policy(NamedTuple):
             latest = response_due or response.at  # SPEC 2.9: a late acknowledgement does not extend it
             anchor = acked if acked is None or latest is None else min(acked, latest)
             resolution = _due(TargetName.RESOLUTION, severity.resolution, severity.calendar, anchor, latest)
+            if acked is not None and anchor != acked:
+                resolution = resolution._replace(late_ack=acked)
         else:
             resolution = _due(TargetName.RESOLUTION, severity.resolution, severity.calendar, opened, None)
         return response, resolution
