@@ -10,7 +10,7 @@ Every instant here is UTC, which keeps comparisons exact across DST folds.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
 from slacli.calendars import Calendar
@@ -173,8 +173,20 @@ def record(state: State | None, event: Event, policy: Policy, digest: str) -> tu
 
 
 def reported_late(policy: Policy, opened: datetime, started: datetime) -> bool:
-    """Whether an incident opened at ``opened`` was reported later than the policy asks."""
-    return policy.report_within is not None and opened - started > policy.report_within
+    """Whether an incident opened at ``opened`` was reported later than the policy asks: a
+    whole number of days is calendar days on the policy's local clock, so a DST change in
+    between neither shortens nor lengthens it (SPEC 3, optimy); hours are real time."""
+    allowed = policy.report_within
+    if allowed is None:
+        return False
+    if allowed % timedelta(days=1):
+        return opened - started > allowed
+    zone = policy.calendar.zone
+    try:
+        last = (started.astimezone(zone).replace(tzinfo=None) + allowed).replace(tzinfo=zone)
+    except OverflowError:  # beyond the year 9999: no report can be that late
+        return False
+    return opened > last
 
 
 def _clock(state: State, name: TargetName) -> ClockKind | None:

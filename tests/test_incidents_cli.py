@@ -358,3 +358,19 @@ def test_commands_on_a_missing_database_do_not_create_it(cli, database):
 def test_empty_texts_are_refused(cli, args):
     opened(cli, "A", "--policy", "openweb", "--severity", "1", "--at", "2026-11-23T10:00")
     assert "is empty" in user_error(cli(*args, code=2))
+
+
+@pytest.mark.parametrize(
+    ("opened_at", "late"),
+    [
+        ("2026-11-14T10:00:00-05:00", False),  # 30 calendar days after, to the minute: 721 real hours
+        ("2026-11-14T10:00:01-05:00", True),  # a second more
+        ("2026-11-14T09:30:00-05:00", False),  # 720.5 real hours: late by real time, not by the calendar
+    ],
+)
+def test_optimy_counts_its_30_days_on_the_local_calendar_across_dst(cli, opened_at, late):
+    # Impact began Thu 15 Oct 10:00 EDT; Toronto falls back on 1 Nov: the 30th day ends
+    # Sat 14 Nov 10:00 EST (SPEC 3), an hour later in real time than 720 hours.
+    args = ("open", "Form builder down", "--policy", "optimy", "--severity", "high", "--at", opened_at)
+    result = cli(*args, "--started", "2026-10-15T10:00", "-q")
+    assert record(cli, "show", result.stdout.strip())["late_report"] is late
