@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 from slacli.calendars import Calendar
 from slacli.errors import InputError
-from slacli.policy import Due, Policy, Severity
+from slacli.policy import Due, Policy
 from slacli.vocabulary import Anchor, ClockKind, EventKind, Status, TargetName
 
 K = EventKind
@@ -120,7 +120,7 @@ def compute_dues(policy: Policy, state: State, digest: str) -> dict[str, Any]:
         due[target.name] = _iso(at) if at else None
         due[f"{target.name}_clock"] = target.rule.clock if target.rule else None
     due["provisional"] = resolution.provisional
-    due[TargetName.UPDATE] = _iso(_update_due(severity, state)) if severity.update_every and state.is_open else None
+    due[TargetName.UPDATE] = _iso(_update_due(policy, state)) if severity.update_every and state.is_open else None
     return due
 
 
@@ -130,11 +130,24 @@ def _shifted(target: Due, pauses: Iterable[Pause], calendar: Calendar, since: da
     return shift(target.at.astimezone(UTC), pauses, target.rule.clock if target.rule else None, calendar, since)
 
 
-def _update_due(severity: Severity, state: State) -> datetime:
-    """SPEC 2.12: the last update (or the opening) plus the cadence, moved by later pauses."""
+def _update_due(policy: Policy, state: State) -> datetime:
+    """SPEC 2.12: the later of the last update and the instant the cadence came into force
+    (or the reopening), plus the cadence, moved by later pauses."""
+    severity = policy.severity(state.severity)
     assert severity.update_every is not None
-    since = max(t for t in (state.opened, state.last_update, state.reopened) if t is not None)
+    since = max(t for t in (_cadence_since(policy, state), state.last_update, state.reopened) if t is not None)
     return shift(since + severity.update_every, state.pauses, ClockKind.WALL, severity.calendar, since)
+
+
+def _cadence_since(policy: Policy, state: State) -> datetime:
+    """When the cadence in force began: the opening, or the last severity change that
+    brought a different cadence (a change between two severities of one cadence does not)."""
+    since, changes = state.opened, state.severity_changes
+    afters = [*(before for _, before in changes[1:]), state.severity][: len(changes)]  # each change's new one
+    for (at, before), after in zip(changes, afters, strict=True):
+        if policy.severity(before).update_every != policy.severity(after).update_every:
+            since = at
+    return since
 
 
 def _iso(t: datetime) -> str:

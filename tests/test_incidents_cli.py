@@ -112,7 +112,8 @@ def test_severity_up_and_down_recomputes_from_the_original_anchor(cli):
     number = opened(cli, "Agents", "--policy", "openmethods", "--severity", "3", "--at", "2026-11-23T10:00")
     assert record(cli, "show", str(number))["response_due"] == "2026-11-23T16:00:00-05:00"
     up = record(cli, "severity", str(number), "1", "--at", "2026-11-23T10:10")
-    assert up["response_due"] == "2026-11-23T10:30:00-05:00" and up["next_update_due"] == "2026-11-23T11:00:00-05:00"
+    # The hourly cadence came with severity 1 at 10:10 (SPEC 2.12): the first update is due 11:10.
+    assert up["response_due"] == "2026-11-23T10:30:00-05:00" and up["next_update_due"] == "2026-11-23T11:10:00-05:00"
     record(cli, "ack", str(number), "--at", "2026-11-23T10:25")
     down = record(cli, "severity", str(number), "4", "--at", "2026-11-23T10:40")
     # Met stays met, judged against the due instant in force when it was met.
@@ -374,3 +375,22 @@ def test_optimy_counts_its_30_days_on_the_local_calendar_across_dst(cli, opened_
     args = ("open", "Form builder down", "--policy", "optimy", "--severity", "high", "--at", opened_at)
     result = cli(*args, "--started", "2026-10-15T10:00", "-q")
     assert record(cli, "show", result.stdout.strip())["late_report"] is late
+
+
+def test_a_cadence_counts_from_the_severity_change_that_brought_it(cli):
+    # openmethods: opened as 2 at 09:00 (no cadence), raised to 1 at 12:00 (hourly updates).
+    number = str(opened(cli, "Agents", "--policy", "openmethods", "--severity", "2", "--at", "2026-11-23T09:00"))
+    cli("ack", number, "--at", "2026-11-23T09:05")
+    assert record(cli, "severity", number, "1", "--at", "2026-11-23T12:00")["next_update_due"] == (
+        "2026-11-23T13:00:00-05:00"
+    )
+    cli("breaches", "--policy", "openmethods", "--at", "2026-11-23T12:30")  # exit 0: nothing due yet
+    cli("update", number, "on it", "--at", "2026-11-23T12:40")
+    # Lowered at 13:00: the cadence ends; raised back at 15:00: it starts afresh, due 16:00
+    # (not 13:40 from the last update).
+    assert record(cli, "severity", number, "2", "--at", "2026-11-23T13:00")["next_update_due"] is None
+    assert record(cli, "severity", number, "1", "--at", "2026-11-23T15:00")["next_update_due"] == (
+        "2026-11-23T16:00:00-05:00"
+    )
+    cli("breaches", "--policy", "openmethods", "--at", "2026-11-23T15:30")
+    assert cli("breaches", "--policy", "openmethods", "--at", "2026-11-23T16:01", code=1).stdout
