@@ -644,7 +644,8 @@ def _access(path: Path, found: _Found, mode: OpenMode) -> str:
     wal, shm = Path(f"{real}-wal"), Path(f"{real}-shm")
     beside = wal.exists() and shm.exists()
     folder = os.access(real.parent, os.W_OK | os.X_OK)
-    companions = all(os.access(f, os.W_OK) for f in (wal, shm) if f.exists())
+    # One that is gone by the time it is asked about was removed by the last connection closing.
+    companions = all(os.access(f, os.W_OK) or not os.path.lexists(f) for f in (wal, shm))
     if os.access(real, os.W_OK) and companions and (folder or beside):
         return "rw"
     if mode != "read":
