@@ -467,3 +467,26 @@ def test_a_refused_first_write_leaves_no_database_behind(cli, tmp_path, args):
     assert not database.parent.exists()  # neither the file nor its directory
     cli("--db", str(database), "open", "x", "-p", "openweb", "-s", "1", "--at", "2026-11-30T10:00", "-q")
     assert database.is_file()
+
+
+def test_a_log_that_vanishes_while_it_is_looked_at_is_not_read_only(tmp_path, monkeypatch):
+    # The last connection of another process closing removes -wal and -shm: between seeing
+    # them and asking whether they are writable, they may be gone. That is a writable file.
+    from slacli.storage import sqlite as store_module
+
+    path = tmp_path / "x.db"
+    open_sqlite(path).close()
+    for log in ("-wal", "-shm"):
+        Path(f"{path}{log}").write_bytes(b"")
+    real_access = os.access
+
+    def vanishing(target, flags, **kwargs):
+        if str(target).endswith(("-wal", "-shm")):
+            Path(target).unlink(missing_ok=True)
+            return False
+        return real_access(target, flags, **kwargs)
+
+    monkeypatch.setattr(os, "access", vanishing)
+    found = store_module._inspect(path, "write")
+    assert found is not None
+    assert store_module._access(path, found, "write") == "rw"
