@@ -133,10 +133,21 @@ def transition(window: Window, action: WindowAction, at: datetime, zone: ZoneInf
 
 
 def excluded(windows: Iterable[Window], kinds: Iterable[MaintenanceKind]) -> list[tuple[float, float]]:
-    """The intervals the availability formula takes out of T: the kinds the policy excludes."""
+    """The intervals the availability formula takes out of T: the kinds the policy excludes,
+    each as it ran (SPEC 4)."""
     wanted = set(kinds)
-    return [
-        (w.start.timestamp(), w.end.timestamp())
-        for w in windows
-        if w.kind in wanted and w.status != WindowStatus.CANCELLED
-    ]
+    spans = (as_run(w) for w in windows if w.kind in wanted and w.status != WindowStatus.CANCELLED)
+    return [(start.timestamp(), end.timestamp()) for start, end in spans if end > start]
+
+
+def as_run(window: Window) -> tuple[datetime, datetime]:
+    """The planned span narrowed to when the window really ran, where that was recorded: a
+    late start or an early completion gives the unused time back, and an overrun past the
+    planned end is not maintenance."""
+    start, end = window.start, window.end
+    for at, action in window.changes:
+        if action == WindowAction.START:
+            start = max(start, at)
+        elif action == WindowAction.COMPLETE:
+            end = min(end, at)
+    return start, end

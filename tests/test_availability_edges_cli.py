@@ -177,3 +177,15 @@ def test_credit_tiers_are_strictly_below_and_do_not_add_up(pct, credit):
     tiers = '[{"below": 99.0, "credit": 25}, {"below": 99.9, "credit": 10}, {"below": 95.0, "credit": 50}]'
     policy = policy_with_tiers(tiers)
     assert policy.availability.credit_pct(pct) == credit
+
+
+def test_maintenance_counts_as_it_ran_so_an_outage_after_an_early_completion_is_downtime(cli, database):
+    # optimy, planned Sat 22:00 - Sun 01:00, done at 23:00; the forms are down 23:30-00:30.
+    window = ("maintenance", "add", "-p", "optimy", "--start", "2026-11-28T22:00", "--end", "2026-11-29T01:00")
+    cli(*window, "--announced", "2026-11-10T09:00", "-q")
+    cli("maintenance", "start", "1", "--at", "2026-11-28T22:00")
+    cli("maintenance", "complete", "1", "--at", "2026-11-28T23:00")
+    cli("open", "Forms down", "-p", "optimy", "-s", "high", "--at", "2026-11-28T23:30", "-q")
+    cli("resolve", "1", "--at", "2026-11-29T00:30")
+    result = json.loads(cli("uptime", "-p", "optimy", "--month", "2026-11", "-f", "json", code=1).stdout)
+    assert (result["maintenance_minutes"], result["downtime_minutes"], result["met"]) == (60, 60, False)

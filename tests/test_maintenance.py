@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -10,9 +10,10 @@ import pytest
 
 from slacli.errors import InputError
 from slacli.holidaydata import HolidayCache
-from slacli.maintenance import classify, excluded, new_window, transition
+from slacli.maintenance import Window, as_run, classify, excluded, new_window, transition
 from slacli.paths import SHIPPED_POLICIES
 from slacli.policy import load_policies
+from slacli.vocabulary import MaintenanceKind, WindowAction, WindowStatus
 
 TORONTO = ZoneInfo("America/Toronto")
 
@@ -83,3 +84,36 @@ def test_an_explicit_kind_against_the_notice_rule_is_warned(optimy):
     )  # fmt: skip
     assert window.kind == "scheduled"
     assert window.warnings[0].startswith("announced with less notice than policy optimy asks")
+
+
+def _window(*changes: tuple[int, int, str]) -> Window:
+    """A scheduled window planned Sat 28 Nov 22:00 - Sun 01:00 UTC, with its actions."""
+    planned = Window("optimy", MaintenanceKind.SCHEDULED, WindowStatus.SCHEDULED, utc(28, 22), utc(29, 1))
+    for day, hour, action in changes:
+        planned = transition(planned, WindowAction(action), utc(day, hour))
+    return planned
+
+
+def utc(day: int, hour: int) -> datetime:
+    return datetime(2026, 11, day, hour, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("changes", "span"),
+    [
+        ((), (utc(28, 22), utc(29, 1))),  # nothing recorded: as planned
+        (((28, 23, "start"),), (utc(28, 23), utc(29, 1))),  # started an hour late
+        (((28, 21, "start"),), (utc(28, 22), utc(29, 1))),  # started early: not before the plan
+        (((28, 22, "start"), (28, 23, "complete")), (utc(28, 22), utc(28, 23))),  # done early
+        (((28, 22, "start"), (29, 3, "complete")), (utc(28, 22), utc(29, 1))),  # an overrun is not maintenance
+        (((28, 23, "complete"),), (utc(28, 22), utc(28, 23))),  # completed without a recorded start
+    ],
+)
+def test_a_window_counts_as_it_ran(changes, span):
+    window = _window(*changes)
+    assert as_run(window) == span
+    assert excluded([window], [MaintenanceKind.SCHEDULED]) == [(span[0].timestamp(), span[1].timestamp())]
+
+
+def test_a_window_started_after_its_planned_end_excludes_nothing():
+    assert excluded([_window((29, 2, "start"))], [MaintenanceKind.SCHEDULED]) == []
