@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 import time_machine
 
 from slacli.cli import app
@@ -49,18 +50,17 @@ def test_the_report_section_replays(cli, monkeypatch, tmp_path):
         replay(cli, block)
 
 
-def test_the_correction_section_replays(cli, monkeypatch, tmp_path):
+@pytest.mark.parametrize(
+    ("section", "recorded"),
+    [
+        # Recorded at 16:30 that day: the timeline says so, and the README's error message too.
+        ("### Corrections", datetime(2026, 11, 23, 16, 30, tzinfo=ZoneInfo("America/New_York"))),
+        ("### Incidents: a shift", datetime(2026, 11, 24, 15, 0, tzinfo=ZoneInfo("America/New_York"))),
+    ],
+)
+def test_a_section_recorded_by_dana_replays(cli, monkeypatch, tmp_path, section, recorded):
     monkeypatch.setenv("SLACLI_DB", str(tmp_path / "incidents.db"))
     monkeypatch.setenv("USER", "dana")
-    [block] = console_blocks("### Corrections")
-    # Recorded at 16:30 that day: the timeline says so, and the README's error message too.
-    with time_machine.travel(datetime(2026, 11, 23, 16, 30, tzinfo=ZoneInfo("America/New_York")), tick=False):
-        replay(cli, block)
-
-
-def test_the_shift_section_replays(cli, monkeypatch, tmp_path):
-    monkeypatch.setenv("SLACLI_DB", str(tmp_path / "incidents.db"))
-    monkeypatch.setenv("USER", "dana")
-    [block] = console_blocks("### Incidents: a shift")
-    with time_machine.travel(datetime(2026, 11, 24, 15, 0, tzinfo=ZoneInfo("America/New_York")), tick=False):
+    [block] = console_blocks(section)
+    with time_machine.travel(recorded, tick=False):  # when the README's events were written down
         replay(cli, block)
