@@ -143,7 +143,8 @@ def test_demo_replays_the_week(cli, tmp_path):
     out = cli("demo").stdout
     for name in ("opencraft", "openweb", "protecto", "openmethods", "optimy"):
         assert name in out
-    assert "slacli due, as of Wed 25 Nov 12:00 EST" in out
+    assert "\nslacli due, as of Wed 25 Nov 12:00 EST\n" in out  # a title on a line of its own
+    assert "\\n" not in out  # titles are text: no escaped newline shows
     # The unacknowledged opencraft critical is on the board and among the breaches.
     assert "LMS returns 502 for all learners  response    2026-11-23T09:00:00-05:00" in out
     # Two days' notice over Thanksgiving makes optimy's storage migration emergency maintenance.

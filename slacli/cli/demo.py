@@ -94,8 +94,9 @@ def demo(
         _maintenance(tracker, when)
         _week(tracker, when)
         rows = listing(tracker, Which(status=None), end)
-        title = f"\nslacli list --all: each incident's deadlines, as of {short(end, NEW_YORK)}"
-        render(Document([Table(rows, LIST_COLUMNS, title), *_month(tracker, end)], None), Format.table)
+        title = f"slacli list --all: each incident's deadlines, as of {short(end, NEW_YORK)}"
+        typer.echo()  # each look at the week stands apart (titles are text: a newline in one is escaped)
+        render(Document([Table(rows, LIST_COLUMNS, title), *_month(tracker, end)], None, spaced=True), Format.table)
         tracker.store.close()
 
 
@@ -135,23 +136,24 @@ def _week(tracker: Tracker, when: Clock) -> None:
 
 def _month(tracker: Tracker, end: datetime) -> list[Block]:
     """The maintenance windows, and each targeted policy's availability of the month, as of ``end``."""
-    windows = Table(window_list(tracker, end), WINDOW_COLUMNS, "\nslacli maintenance list")
+    windows = Table(window_list(tracker, end), WINDOW_COLUMNS, "slacli maintenance list")
     rows = []
     for policy in tracker.policies:
         if policy.availability.target_pct is not None:
             lo, hi = month(end.year, end.month, policy.calendar.zone)
             rows.append(period_availability(tracker, policy, lo, hi, end))
-    title = f"\nslacli uptime --month {end:%Y-%m} for the policies with a target, as of {short(end, NEW_YORK)}"
+    title = f"slacli uptime --month {end:%Y-%m} for the policies with a target, as of {short(end, NEW_YORK)}"
     return [windows, Table(rows, UPTIME_COLUMNS, title, shown=AVAILABILITY_SHOWN)]
 
 
 def _look(tracker: Tracker, at: datetime, what: str) -> None:
     shown = short(at, NEW_YORK)
     if what == "Due board":
-        table = Table(due_board(tracker, at, None, None), DUE_COLUMNS, f"\nslacli due, as of {shown}", empty="none")
+        table = Table(due_board(tracker, at, None, None), DUE_COLUMNS, f"slacli due, as of {shown}", empty="none")
     else:
         found = breaches(tracker, at, None, None, None)
-        table = Table(found, BREACH_COLUMNS, f"\nslacli breaches, as of {shown}", empty="none")
+        table = Table(found, BREACH_COLUMNS, f"slacli breaches, as of {shown}", empty="none")
+    typer.echo()
     render(Document([table], None), Format.table)
 
 
