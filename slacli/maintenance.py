@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 from slacli.errors import InputError
 from slacli.instants import format_duration, iso
 from slacli.policy import Policy
-from slacli.vocabulary import MaintenanceKind, WindowAction, WindowStatus
+from slacli.uptime import Weighted
+from slacli.vocabulary import MaintenanceImpact, MaintenanceKind, WindowAction, WindowStatus
 
 # action: (the states it may start from, the state it leads to)
 TRANSITIONS = {
@@ -39,6 +40,7 @@ class Window(NamedTuple):
     warnings: tuple[str, ...] = ()
     # When each action happened (its --at), in order: what as-of reads undo (SPEC 2.14).
     changes: tuple[tuple[datetime, WindowAction], ...] = ()
+    impact: MaintenanceImpact = MaintenanceImpact.FULL
 
     def as_of(self, when: datetime) -> Window | None:
         """The window as it stood at ``when``: None before it was announced, and any
@@ -68,6 +70,7 @@ def new_window(
     *,
     kind: str | None,
     announced: datetime | None,
+    impact: str | None = None,
     title: str,
     service: str | None,
     others: Iterable[Window],
@@ -77,8 +80,11 @@ def new_window(
         raise InputError("the maintenance ends before it starts")
     if kind is not None and kind not in list(MaintenanceKind):
         raise InputError(f"unknown maintenance kind {kind!r} (known: {', '.join(MaintenanceKind)})")
+    if impact is not None and impact not in list(MaintenanceImpact):
+        raise InputError(f"unknown maintenance impact {impact!r} (known: {', '.join(MaintenanceImpact)})")
     chosen = MaintenanceKind(kind) if kind else classify(policy, start, announced)
     window = Window(policy.name, chosen, WindowStatus.SCHEDULED, start, end, announced, title, service)
+    window = window._replace(impact=MaintenanceImpact(impact or MaintenanceImpact.FULL))
     found = warnings(policy, window, others)
     if (
         kind not in (None, MaintenanceKind.EMERGENCY)
@@ -140,14 +146,36 @@ def excluded(windows: Iterable[Window], kinds: Iterable[MaintenanceKind]) -> lis
     return [(start.timestamp(), end.timestamp()) for start, end in spans if end > start]
 
 
+def downtime(window: Window, kinds: Iterable[MaintenanceKind], partial_weight: float) -> list[Weighted]:
+    """The stretches of ``window`` that are downtime (SPEC 4), at the weight of its impact:
+    all of the time it ran when the policy does not exclude its kind, else only what ran
+    outside its planned span (an early start or an overrun is not announced maintenance)."""
+    weight = {MaintenanceImpact.FULL: 1.0, MaintenanceImpact.PARTIAL: partial_weight}.get(window.impact, 0.0)
+    if window.status == WindowStatus.CANCELLED or weight == 0:
+        return []
+    start, end = ran(window)
+    if window.kind not in set(kinds):
+        parts = [(start, end)]
+    else:
+        parts = [(start, min(end, window.start)), (max(start, window.end), end)]
+    return [Weighted(a.timestamp(), b.timestamp(), weight) for a, b in parts if b > a]
+
+
+def ran(window: Window) -> tuple[datetime, datetime]:
+    """When the window really ran: from its recorded start and to its recorded completion,
+    either side of the planned span; the planned instants where none was recorded."""
+    start, end = window.start, window.end
+    for at, action in window.changes:
+        if action == WindowAction.START:
+            start = at
+        elif action == WindowAction.COMPLETE:
+            end = max(at, start)
+    return start, end
+
+
 def as_run(window: Window) -> tuple[datetime, datetime]:
     """The planned span narrowed to when the window really ran, where that was recorded: a
     late start or an early completion gives the unused time back, and an overrun past the
     planned end is not maintenance."""
-    start, end = window.start, window.end
-    for at, action in window.changes:
-        if action == WindowAction.START:
-            start = max(start, at)
-        elif action == WindowAction.COMPLETE:
-            end = min(end, at)
-    return start, end
+    start, end = ran(window)
+    return max(start, window.start), min(end, window.end)

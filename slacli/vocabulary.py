@@ -76,6 +76,14 @@ class MaintenanceKind(StrEnum):
     EMERGENCY = "emergency"
 
 
+class MaintenanceImpact(StrEnum):
+    """What a maintenance window does to the service while it runs (SPEC 4)."""
+
+    FULL = "full"  # unavailable: downtime at weight 1 where not excluded
+    PARTIAL = "partial"  # degraded: the policy's partial weight
+    NONE = "none"  # no downtime at all (a hotfix)
+
+
 class WindowStatus(StrEnum):
     SCHEDULED = "scheduled"
     IN_PROGRESS = "in progress"

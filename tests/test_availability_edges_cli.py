@@ -89,11 +89,6 @@ def test_a_cancelled_window_across_the_boundary_is_not_maintenance(cli):
         assert uptime(cli, "uptime", "--policy", "optimy", "--month", month)["maintenance_minutes"] == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="SPEC 4: a window of a kind the policy does not exclude is downtime (full outage by default); "
-    "openweb does not exclude emergency maintenance, yet its windows count neither as M nor as D",
-)
 def test_an_emergency_window_on_openweb_is_downtime(cli):
     cli("maintenance", "add", "--policy", "openweb", "--start", "2026-10-31T23:00", "--end", "2026-11-01T00:30",
         "--kind", "emergency", "--announced", "2026-10-31T22:00", "-q")  # fmt: skip

@@ -100,12 +100,13 @@ def test_explain_lists_every_interval_and_why(cli):
         "--kind", "scheduled", "-q")  # fmt: skip
     cli("maintenance", "add", "--policy", "openweb", "--start", "2026-11-12T11:15", "--end", "2026-11-12T12:00",
         "--kind", "emergency", "-q")  # fmt: skip
-    data = uptime(cli, "--policy", "openweb", "--month", "2026-11", "--explain", code=1)  # 75 min > 43 allowed
+    data = uptime(cli, "--policy", "openweb", "--month", "2026-11", "--explain", code=1)  # 120 min > 43 allowed
     why = {(r["source"], r["minutes"]): r["why"] for r in data["explain"]}
     assert why[("maintenance 1", 45)] == "scheduled: excluded from T"
-    assert why[("maintenance 2", 0)] == "emergency: the policy does not exclude it"
+    assert why[("maintenance 2", 45)] == "emergency, impact full: downtime, the policy does not exclude it; weight 1"
     assert "15 min inside maintenance" in why[("incident 2", 45)]
-    assert data["downtime_minutes"] == 75  # 10:00-11:15 once, though the stretches sum to 105
+    # 10:00-11:15 once, though the stretches sum to 105; and the emergency window's 45.
+    assert data["downtime_minutes"] == 120
 
 
 def test_an_incident_reported_after_the_month_counts_in_it(cli):

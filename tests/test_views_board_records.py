@@ -133,7 +133,7 @@ def test_window_records_of_one_policy(tracker: Tracker) -> None:
     first, _ = tracker.add_window("p", ny(11, 21, 2), ny(11, 21, 3), announced=ny(11, 16, 9), **options)
     tracker.add_window("q", ny(11, 21, 4), ny(11, 21, 5), announced=ny(11, 16, 9), **options)
     assert [iso_record(r) for r in window_list(tracker, ny(11, 20, 0), "p")] == [
-        {"id": first, "policy": "p", "kind": "scheduled", "status": "scheduled",
+        {"id": first, "policy": "p", "kind": "scheduled", "impact": "full", "status": "scheduled",
          "start": "2026-11-21T02:00:00-05:00", "end": "2026-11-21T03:00:00-05:00",
          "announced": "2026-11-16T09:00:00-05:00", "title": "upgrade", "service": "web", "warnings": []},
     ]  # fmt: skip

@@ -234,8 +234,8 @@ def test_explain_says_why_each_interval_counts(tracker: Tracker) -> None:
          "scheduled: excluded from T; clipped to the period"),
         (f"maintenance {cancelled}", "2026-11-23T01:00:00-05:00", "2026-11-23T02:00:00-05:00", 0,
          "cancelled: not maintenance"),
-        (f"maintenance {emergency}", "2026-11-23T03:00:00-05:00", "2026-11-23T04:00:00-05:00", 0,
-         "emergency: the policy does not exclude it"),
+        (f"maintenance {emergency}", "2026-11-23T03:00:00-05:00", "2026-11-23T04:00:00-05:00", 60,
+         "emergency, impact full: downtime, the policy does not exclude it; weight 1"),
         # From the first stretch's start to the period's end (the last has no end), clipped.
         (f"incident {isp}", "2026-11-23T00:00:00-05:00", "2026-11-24T00:00:00-05:00", 0, "excluded: customer ISP"),
         (f"incident {test}", "2026-11-23T08:00:00-05:00", "2026-11-23T09:00:00-05:00", 0, "excluded: test"),

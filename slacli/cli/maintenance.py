@@ -23,7 +23,7 @@ from slacli.instants import parse_instant
 from slacli.maintenance import TRANSITIONS
 from slacli.output import Document, Format, Table, render, warn
 from slacli.views.maintenance import COLUMNS, window_list, window_record
-from slacli.vocabulary import MaintenanceKind, WindowAction
+from slacli.vocabulary import MaintenanceImpact, MaintenanceKind, WindowAction
 
 app = typer.Typer(
     help="Maintenance windows: scheduled, regular and emergency.",
@@ -47,6 +47,13 @@ def add(
     kind: Annotated[
         str | None, typer.Option(help=f"{', '.join(MaintenanceKind)} (default: by the policy's notice rule).")
     ] = None,
+    impact: Annotated[
+        str,
+        typer.Option(
+            help="full, partial or none: what the service suffers while it runs; where the policy does "
+            "not exclude the kind, downtime at that weight (partial: the policy's partial_weight)."
+        ),
+    ] = MaintenanceImpact.FULL,
     title: Annotated[str, typer.Option(help="What is done.")] = "",
     service: ServiceOption = None,
     by: ByOption = None,
@@ -64,6 +71,7 @@ def add(
         author=author(by),
         kind=kind,
         announced=instant(announced, zone, "--announced"),
+        impact=impact,
         title=title,
         service=service,
     )

@@ -19,7 +19,15 @@ from slacli.calendars import WEEKDAYS, Calendar, WeeklyHours, always_open
 from slacli.errors import InputError, PolicyError
 from slacli.holidaydata import HolidayCache
 from slacli.instants import parse_duration, zone
-from slacli.policy.model import AvailabilityTarget, MaintenanceRules, Policy, PolicySet, Severity, Target
+from slacli.policy.model import (
+    PARTIAL_WEIGHT,
+    AvailabilityTarget,
+    MaintenanceRules,
+    Policy,
+    PolicySet,
+    Severity,
+    Target,
+)
 from slacli.rules import Rule, parse_rule
 from slacli.vocabulary import Anchor, MaintenanceKind
 
@@ -356,13 +364,20 @@ class _Loader:
         return value
 
     def availability(self, value: Any, key: str) -> AvailabilityTarget:
-        raw = self.table(value, key, ("target", "exclude_maintenance", "credits"))
+        raw = self.table(value, key, ("target", "exclude_maintenance", "credits", "partial_weight"))
         target = self.percentage(raw["target"], f"{key}.target") if "target" in raw else None
         excluded = raw.get("exclude_maintenance", [MaintenanceKind.SCHEDULED, MaintenanceKind.REGULAR])
         if not isinstance(excluded, list) or any(k not in list(MaintenanceKind) for k in excluded):
             raise self.error(f"{key}.exclude_maintenance", f"expected a list of {', '.join(MaintenanceKind)}")
         kinds = tuple(MaintenanceKind(k) for k in excluded)
-        return AvailabilityTarget(target, kinds, self.credits(raw.get("credits", []), f"{key}.credits"))
+        credits = self.credits(raw.get("credits", []), f"{key}.credits")
+        partial = self.fraction(raw.get("partial_weight", PARTIAL_WEIGHT), f"{key}.partial_weight")
+        return AvailabilityTarget(target, kinds, credits, partial)
+
+    def fraction(self, value: Any, key: str) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
+            raise self.error(key, f"expected a fraction above 0 and at most 1 such as 0.3, got {value!r}")
+        return float(value)
 
     def credits(self, value: Any, key: str) -> tuple[tuple[float, float], ...]:
         """Tiers such as [{below = 99.9, credit = 10}, {below = 99.0, credit = 25}]."""

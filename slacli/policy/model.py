@@ -85,12 +85,17 @@ class Severity(NamedTuple):
         return (self.key, self.name, *self.aliases)
 
 
+# Atlassian Statuspage counts a partial outage at 30% of its time (SPEC 4).
+PARTIAL_WEIGHT = 0.3
+
+
 class AvailabilityTarget(NamedTuple):
     """What a policy promises of availability (measured by :mod:`slacli.uptime`)."""
 
     target_pct: float | None
     excluded_maintenance: tuple[MaintenanceKind, ...]
     credits: tuple[tuple[float, float], ...] = ()  # (below %, credit %), highest threshold first
+    partial_weight: float = PARTIAL_WEIGHT  # how much of a partial outage's time counts
 
     def credit_pct(self, availability_pct: float | None) -> float | None:
         """The service credit earned by a period's A: the tier of the lowest threshold A is

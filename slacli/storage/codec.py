@@ -16,7 +16,7 @@ from slacli.impact import impact
 from slacli.incidents import State
 from slacli.maintenance import Window
 from slacli.policy import Policy
-from slacli.vocabulary import ClockKind, MaintenanceKind, Status, WindowAction, WindowStatus
+from slacli.vocabulary import ClockKind, MaintenanceImpact, MaintenanceKind, Status, WindowAction, WindowStatus
 
 
 class Field(NamedTuple):
@@ -61,6 +61,7 @@ _WINDOW_FIELDS: dict[str, Field] = {
     "changes": WINDOW_CHANGES,
     "kind": enum(MaintenanceKind),
     "status": enum(WindowStatus),
+    "impact": enum(MaintenanceImpact),
 }
 
 

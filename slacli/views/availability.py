@@ -9,16 +9,18 @@ maintenance), target_pct, allowed_downtime_minutes, remaining_downtime_minutes, 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
-from slacli.maintenance import Window, excluded
+from slacli.maintenance import Window, as_run, excluded
+from slacli.maintenance import downtime as window_downtime
 from slacli.periods import months_back
 from slacli.policy import Policy
 from slacli.tracker import Downtime, Tracker
 from slacli.uptime import Interval, Measurement, Weighted, clip, length, measure, union
 from slacli.views import local, number
-from slacli.vocabulary import WindowStatus
+from slacli.vocabulary import MaintenanceImpact, WindowStatus
 
 COLUMNS = (
     *("policy", "month", "from", "to", "total_minutes", "maintenance_minutes", "downtime_minutes"),
@@ -34,10 +36,12 @@ class Inputs(NamedTuple):
     excluded_incidents: list[Downtime]
     windows: list[tuple[int, Window]]
     maintenance: list[Interval]  # the windows the policy excludes, as intervals
+    window_downtime: list[tuple[int, Weighted]]  # windows, or parts, that are downtime (SPEC 4)
 
     def measure(self, policy: Policy, start: datetime, end: datetime) -> Measurement:
         """T, M and D over [start, end), which lies within the span gathered."""
-        return measure([s for _, s in self.stretches], self.maintenance, start.timestamp(), end.timestamp())
+        stretches = [s for _, s in self.stretches] + [s for _, s in self.window_downtime]
+        return measure(stretches, self.maintenance, start.timestamp(), end.timestamp())
 
 
 def gather(
@@ -59,8 +63,10 @@ def gather(
         for i, w in tracker.windows(as_of, policy.name, (start, end))
         if service is None or w.service in (None, service)
     ]
-    maintenance = excluded([w for _, w in windows], policy.availability.excluded_maintenance)
-    return Inputs(stretches, left_out, windows, maintenance)
+    rules = policy.availability
+    maintenance = excluded([w for _, w in windows], rules.excluded_maintenance)
+    down = [(i, s) for i, w in windows for s in window_downtime(w, rules.excluded_maintenance, rules.partial_weight)]
+    return Inputs(stretches, left_out, windows, maintenance, down)
 
 
 def availability_record(
@@ -108,33 +114,54 @@ def explain(found: Inputs, policy: Policy, start: datetime, end: datetime) -> li
         start, end = (datetime.fromtimestamp(x, UTC).astimezone(zone) for x in (a, b))
         rows.append({"source": source, "start": start, "end": end, "minutes": number(minutes), "why": note})
 
+    by_id = dict(found.windows)
     for window_id, window in found.windows:
-        a, b = window.start.timestamp(), window.end.timestamp()
-        counted = length(clip([(a, b)], lo, hi))
+        a, b = (t.timestamp() for t in as_run(window))
         if window.status == WindowStatus.CANCELLED:
             row(f"maintenance {window_id}", a, b, 0, "cancelled: not maintenance")
-        elif window.kind not in kinds:
-            row(f"maintenance {window_id}", a, b, 0, f"{window.kind}: the policy does not exclude it")
-        else:
+        elif window.kind in kinds and b > a:
+            counted = length(clip([(a, b)], lo, hi))
+            narrowed = "; as it ran" if (a, b) != (window.start.timestamp(), window.end.timestamp()) else ""
             clipped = "; clipped to the period" if counted < b - a else ""
-            row(f"maintenance {window_id}", a, b, counted / 60, f"{window.kind}: excluded from T{clipped}")
+            row(f"maintenance {window_id}", a, b, counted / 60, f"{window.kind}: excluded from T{narrowed}{clipped}")
+        elif window.kind not in kinds and window.impact == MaintenanceImpact.NONE:
+            row(f"maintenance {window_id}", a, b, 0, f"{window.kind}, impact none: not downtime")
+    for window_id, stretch in found.window_downtime:
+        window = by_id[window_id]
+        why = "the policy does not exclude it" if window.kind not in kinds else "outside its planned span"
+        note = f"{window.kind}, impact {window.impact}: downtime, {why}; weight {stretch.weight:g}"
+        _downtime_row(row, f"maintenance {window_id}", stretch, holes, lo, hi, note)
     for incident in found.excluded_incidents:
         first, last = incident.stretches[0][0], incident.stretches[-1][1]
         for a, b in clip([(first, hi if last is None else last)], lo, hi):
             row(f"incident {incident.incident_id}", a, b, 0, f"excluded: {incident.excluded}")
     for incident, stretch in found.stretches:
-        part = clip([(stretch.start, stretch.end)], lo, hi)
-        if not part:
-            continue
-        a, b = part[0]
-        inside = length(clip(holes, a, b))
-        notes = [f"weight {stretch.weight:g} (severity {incident.severity} as of the read)"]
-        if (a, b) != (stretch.start, stretch.end):
-            notes.append("clipped to the period")
-        if inside:
-            notes.append(f"{number(inside / 60)} min inside maintenance")
-        row(f"incident {incident.incident_id}", a, b, stretch.weight * (b - a - inside) / 60, "; ".join(notes))
+        note = f"weight {stretch.weight:g} (severity {incident.severity} as of the read)"
+        _downtime_row(row, f"incident {incident.incident_id}", stretch, holes, lo, hi, note)
     return rows
+
+
+def _downtime_row(
+    row: Callable[[str, float, float, float, str], None],
+    source: str,
+    stretch: Weighted,
+    holes: list[Interval],
+    lo: float,
+    hi: float,
+    note: str,
+) -> None:
+    """The part of ``stretch`` in [lo, hi), counted at its weight outside maintenance."""
+    part = clip([(stretch.start, stretch.end)], lo, hi)
+    if not part:
+        return
+    a, b = part[0]
+    inside = length(clip(holes, a, b))
+    notes = [note]
+    if (a, b) != (stretch.start, stretch.end):
+        notes.append("clipped to the period")
+    if inside:
+        notes.append(f"{number(inside / 60)} min inside maintenance")
+    row(source, a, b, stretch.weight * (b - a - inside) / 60, "; ".join(notes))
 
 
 class Trend(NamedTuple):

@@ -1,6 +1,6 @@
 """Maintenance windows as records, as of an instant.
 
-Keys (COLUMNS): id, policy, kind, status, start, end, announced, title, service,
+Keys (COLUMNS): id, policy, kind, impact (full, partial or none), status, start, end, announced, title, service,
 warnings (a list of texts). Instants are in the policy's zone.
 """
 
@@ -14,7 +14,7 @@ from slacli.policy import PolicySet
 from slacli.tracker import Tracker
 from slacli.views import local
 
-COLUMNS = ("id", "policy", "kind", "status", "start", "end", "announced", "title", "service", "warnings")
+COLUMNS = ("id", "policy", "kind", "impact", "status", "start", "end", "announced", "title", "service", "warnings")
 
 
 def window_record(policies: PolicySet, window_id: int, window: Window) -> dict[str, Any]:
@@ -23,6 +23,7 @@ def window_record(policies: PolicySet, window_id: int, window: Window) -> dict[s
         "id": window_id,
         "policy": window.policy,
         "kind": window.kind,
+        "impact": window.impact,
         "status": window.status,
         "start": local(window.start, zone),
         "end": local(window.end, zone),
