@@ -60,8 +60,10 @@ def test_the_due_board_and_breaches_agree_with_show(cli):
 
 def test_availability_counts_the_incident_as_open_then(cli):
     then = data(cli, "uptime", "--policy", "openweb", "--month", "2026-11", code=1)
-    # Open at 12:00, it counts to the end of the month (SPEC 4): Mon 23 Nov 09:00 to Tue 1 Dec 00:00 EST.
-    assert then["downtime_minutes"] == (7 * 24 + 15) * 60
+    # Open at 12:00, the month in progress counts it to then, 09:00 to 12:00 (SPEC 4), beyond the month's
+    # whole budget (43.26 min): missed already. The projection runs it to Tue 1 Dec 00:00 EST.
+    assert (then["complete"], then["downtime_minutes"], then["met"]) == (False, 180, False)
+    assert then["projected_downtime_minutes"] == (7 * 24 + 15) * 60
     assert then["maintenance_minutes"] == 0  # the window was announced at 12:45
     now = json.loads(
         cli("uptime", "-p", "openweb", "--month", "2026-11", "--at", "2026-12-01T00:00", "-f", "json", code=1).stdout
@@ -99,5 +101,5 @@ def test_reads_asked_about_an_instant_say_so(cli):
     assert cli("list", "-p", "openweb", "--at", AS_OF).stdout.startswith(f"Incidents as of {MONDAY}T12:00:00-05:00\n")
     assert cli("show", "1", "--at", AS_OF).stdout.startswith(f"Incident 1 as of {MONDAY}T12:00:00-05:00\n")
     out = cli("uptime", "-p", "openweb", "--month", "2026-11", "--at", AS_OF, code=1).stdout
-    assert out.startswith(f"As of {MONDAY}T12:00:00-05:00\nAvailability of openweb\n")
+    assert out.startswith(f"As of {MONDAY}T12:00:00-05:00\nAvailability of openweb, so far\n")
     assert cli("list", "-p", "openweb").stdout.startswith("Incidents\n")  # now goes unsaid

@@ -746,10 +746,11 @@ def test_voiding_a_wrong_resolution_brings_back_its_clocks_and_its_downtime(cli:
     assert as_json(cli, *uptime)["downtime_minutes"] == 20
     assert as_json(cli, "due") == []
     cli("correct", "1", "3", "--void", "--reason", "resolved the wrong incident")
-    # Open again: down from Monday 10:00 to the end of the month (SPEC 4: to the period end while open)...
+    # Open again: down from Monday 10:00 to now (Monday 30th 07:00) in the month so far, projected to its end...
     figures = as_json(cli, *uptime, code=1)
-    assert (figures["downtime_minutes"], figures["met"]) == ((7 * 24 + 14) * 60, False)
-    # ... and, over a period ending now, to now (Monday 30th 07:00).
+    assert (figures["downtime_minutes"], figures["met"]) == ((6 * 24 + 21) * 60, False)
+    assert figures["projected_downtime_minutes"] == (7 * 24 + 14) * 60
+    # ... and the same over a period ending now.
     until_now = as_json(
         cli, "uptime", "--policy", "openweb", "--from", "2026-11-01", "--to", "2026-11-30T07:00", code=1
     )

@@ -5,15 +5,12 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import user_error
 
 from slacli.cli import app
 from slacli.paths import SHIPPED_POLICIES
-from slacli.periods import month
 from slacli.storage.sqlite import MIGRATIONS, open_sqlite
 
 
@@ -150,26 +147,6 @@ def test_markdown_is_for_people_like_the_table(cli):
     markdown = cli("uptime", "--policy", "openweb", "--month", "2026-10", "--explain", "-f", "markdown").stdout
     assert "| availability_pct | 99.99996% |" in markdown and "| 100 |" not in markdown
     assert "### Explained" in markdown and "| incident 1 |" in markdown
-
-
-def test_the_current_month_counts_open_incidents_to_its_end_and_every_view_agrees(cli):
-    def data(*args: str) -> dict:
-        result = cli.runner.invoke(app, [*args, "-f", "json"])
-        assert result.exit_code in (0, 1), result.stderr  # 1: the target missed
-        return json.loads(result.stdout)
-
-    cli("open", "Down", "--policy", "openweb", "--severity", "1", "--at", "now", "-q")
-    opened = datetime.fromisoformat(data("show", "1")["opened"])  # shown in New York, openweb's zone
-    label, end = f"{opened:%Y-%m}", month(opened.year, opened.month, ZoneInfo("America/New_York"))[1]
-    shown = data("uptime", "--policy", "openweb", "--month", label)
-    # SPEC 4: "to the end of the period while still open", the current period too.
-    assert shown["downtime_minutes"] == pytest.approx((end - opened).total_seconds() / 60, abs=0.01)
-    reported = data("report", "--month", label, "--policy", "openweb")["policies"][0]
-    trend = data("uptime", "--policy", "openweb", "--months", "1")["months"][0]
-    assert reported["availability_pct"] == trend["availability_pct"] == shown["availability_pct"] < 100
-    later = f"{end:%Y-%m}"
-    assert "has not begun" in user_error(cli("uptime", "--policy", "openweb", "--month", later, code=2))
-    assert "has not begun" in user_error(cli("report", "--month", later, code=2))
 
 
 def test_every_event_keeps_the_stored_downtime_in_step(cli, tmp_path, monkeypatch):

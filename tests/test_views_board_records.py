@@ -156,14 +156,17 @@ def test_trend_of_one_service_with_the_burn_rate_early_in_a_month(tracker: Track
         "total_minutes": 43260, "maintenance_minutes": 0, "downtime_minutes": 60,
         "availability_pct": pytest.approx(100 * 43200 / 43260), "target_pct": 99.9,
         "allowed_downtime_minutes": 43.26, "remaining_downtime_minutes": -16.74, "met": False, "credit_pct": None,
-        "bar": "#" * 6 + "." * 14,
+        "complete": True, "as_of": None, "period_allowed_downtime_minutes": 43.26,
+        "projected_downtime_minutes": None, "projected_availability_pct": None, "bar": "#" * 6 + "." * 14,
     }  # fmt: skip
-    assert (december["from"], december["to"], december["downtime_minutes"], december["bar"]) == (
+    # December is in progress: measured to the as-of instant, 500 s (8.33 min) in; met waits for its end.
+    assert (december["from"], december["to"], december["total_minutes"], december["downtime_minutes"]) == (
         "2026-12-01T00:00:00-05:00",
-        "2027-01-01T00:00:00-05:00",
+        "2026-12-01T00:08:20-05:00",
+        8.33,
         0,
-        "#" * 20,
     )
+    assert (december["complete"], december["met"], december["bar"]) == (False, None, "#" * 20)
 
 
 def test_trend_months_are_the_policys_not_utcs(tracker: Tracker) -> None:

@@ -184,11 +184,11 @@ def test_left_text():
     ],
 )
 def test_bar(policy, downtime, expected):
-    assert bar(Measurement(1000, 0, downtime), POLICIES.get(policy)) == expected
+    assert bar(Measurement(1000, 0, downtime).percent, POLICIES.get(policy)) == expected
 
 
 def test_bar_is_empty_when_the_whole_period_is_maintenance():
-    assert bar(Measurement(1000, 1000, 0), P) == ""
+    assert bar(Measurement(1000, 1000, 0).percent, P) == ""
 
 
 @pytest.fixture
@@ -229,7 +229,15 @@ def test_explain_says_why_each_interval_counts(tracker: Tracker) -> None:
     incident(ny(24, 0), (EventKind.RESOLVED, ny(24, 1), {}))
     lo, hi = ny(23, 0), ny(24, 0)
     rows = explain(gather(tracker, P, lo, hi, ny(24, 12)), P, lo, hi)
-    assert [tuple(shown(r).values()) for r in rows] == [
+    assert [r["counts_as"] for r in rows] == [
+        "maintenance",
+        "nothing",
+        "downtime",
+        *["nothing"] * 3,
+        "downtime",
+        "nothing",
+    ]
+    assert [tuple(v for k, v in shown(r).items() if k != "counts_as") for r in rows] == [
         (f"maintenance {across}", "2026-11-22T23:00:00-05:00", "2026-11-23T01:30:00-05:00", 90,
          "scheduled: excluded from T; clipped to the period"),
         (f"maintenance {cancelled}", "2026-11-23T01:00:00-05:00", "2026-11-23T02:00:00-05:00", 0,
@@ -249,4 +257,4 @@ def test_explain_says_why_each_interval_counts(tracker: Tracker) -> None:
         (f"incident {touching}", "2026-11-23T00:00:00-05:00", "2026-11-23T00:30:00-05:00", 0,
          f"weight 0.5 ({SEVERITY_NOTE.format('2')}); 30 min inside maintenance"),
     ]  # fmt: skip
-    assert [list(r) for r in rows] == [["source", "start", "end", "minutes", "why"]] * 8
+    assert [list(r) for r in rows] == [["source", "start", "end", "minutes", "counts_as", "why"]] * 8

@@ -8,13 +8,13 @@ import typer
 from slacli.cli._options import AsOfOption, FormatOption, as_of_note, complete_policy, instant
 from slacli.cli._state import AppState
 from slacli.errors import ExitCode, InputError
-from slacli.instants import parse_instant
-from slacli.output import AVAILABILITY_SHOWN, Block, Document, Fields, Format, Note, Table, render
+from slacli.instants import parse_instant, short
+from slacli.output import AVAILABILITY_SHOWN, Block, Document, Fields, Format, Note, Table, percent_text, render
 from slacli.periods import parse_period, refuse_future
 from slacli.policy import Policy
 from slacli.tracker import Tracker
 from slacli.views import number
-from slacli.views.availability import COLUMNS, EXPLAIN_COLUMNS, availability_record, explain, gather, trend
+from slacli.views.availability import COLUMNS, DOWNTIME, EXPLAIN_COLUMNS, explain, gather, period_record, trend
 
 TREND_COLUMNS = ("month", "downtime_minutes", "maintenance_minutes", "availability_pct", "met", "bar")
 
@@ -72,6 +72,10 @@ def _trend(
     found = trend(tracker, policy, months, as_of, service)
     title = f"Availability of {policy.name}, target {policy.availability.target_pct}%"
     blocks: list[Block] = [Table(found.months, TREND_COLUMNS, title, [*COLUMNS, "bar"], shown=AVAILABILITY_SHOWN)]
+    current = found.months[-1]
+    if not current["complete"]:
+        end = parse_period(current["month"]).bounds(policy.calendar.zone)[1]
+        blocks.append(Note(projection(current, end, policy)))
     if found.burn_rate is not None:
         burn = f"budget burn this month: {found.burn_rate:.2f} (above 1 spends the budget faster than allowed)"
         blocks.append(Note(burn))
@@ -89,17 +93,38 @@ def _period_document(
 ) -> tuple[Document, bool]:
     lo, hi = bounds
     inputs = gather(tracker, policy, lo, hi, as_of, service)
-    record = availability_record(policy, inputs.measure(policy, lo, hi), lo, hi, month_text)
-    shown = {k: v for k, v in record.items() if k != "credit_pct" or v is not None}  # no tiers: no column
-    blocks: list[Block] = [Fields(shown, f"Availability of {policy.name}", AVAILABILITY_SHOWN)]
+    record = period_record(inputs, policy, lo, hi, as_of, month_text)
+    hidden = (*NOT_SHOWN, "period_allowed_downtime_minutes") if record["complete"] else NOT_SHOWN
+    shown = {k: v for k, v in record.items() if k not in hidden and (k not in OPTIONAL or v is not None)}
+    so_far = "" if record["complete"] else ", so far"
+    blocks: list[Block] = [Fields(shown, f"Availability of {policy.name}{so_far}", AVAILABILITY_SHOWN)]
+    if not record["complete"]:
+        blocks.append(Note(projection(record, hi, policy)))
     data: dict[str, Any] = record
     if explained:
-        reasons = explain(inputs, policy, lo, hi)
-        total = sum(r["minutes"] for r in reasons if r["source"].startswith("incident"))
+        reasons = explain(inputs, policy, lo, min(hi, as_of))
+        total = sum(r["minutes"] for r in reasons if r["counts_as"] == DOWNTIME)
         sums = f"stretches sum to {number(total)} min; overlaps counted once give D = {record['downtime_minutes']} min"
         blocks += [Table(reasons, EXPLAIN_COLUMNS, "Explained"), Note(sums)]
         data = {**record, "explain": reasons}
     return Document(blocks, data, Table([record], COLUMNS)), record["met"] is False
+
+
+# Said in the title and the projection note instead.
+NOT_SHOWN = ("complete", "projected_downtime_minutes", "projected_availability_pct")
+OPTIONAL = ("credit_pct", "as_of")  # rows only where there is a value
+
+
+def projection(record: dict[str, Any], end: datetime, policy: Policy) -> str:
+    """The projection of a period in progress, labelled as such (SPEC 4)."""
+    zone = policy.calendar.zone
+    pct = percent_text(record["projected_availability_pct"], record["projected_downtime_minutes"] > 0)
+    verdict = "; the budget is already spent: missed" if record["met"] is False else ""
+    return (
+        f"{record['month'] or 'the period'} is in progress, measured up to {short(record['to'], zone)}. "
+        f"Projected to {short(end, zone)} if what is open stays open: {pct}, "
+        f"{record['projected_downtime_minutes']} min of downtime{verdict}."
+    )
 
 
 EXAMPLES = "Examples: slacli uptime --policy optimy --month 2026-11 | slacli uptime -p openweb --month 2026-11 -f csv"

@@ -142,7 +142,7 @@ def _month(tracker: Tracker, end: datetime) -> list[Block]:
         if policy.availability.target_pct is not None:
             lo, hi = month(end.year, end.month, policy.calendar.zone)
             rows.append(period_availability(tracker, policy, lo, hi, end))
-    title = f"slacli uptime --month {end:%Y-%m} for the policies with a target, as of {short(end, NEW_YORK)}"
+    title = f"slacli uptime --month {end:%Y-%m} for the policies with a target, so far: as of {short(end, NEW_YORK)}"
     return [windows, Table(rows, UPTIME_COLUMNS, title, shown=AVAILABILITY_SHOWN)]
 
 

@@ -4,7 +4,10 @@ counted (``--explain``), and the month-by-month trend with the error budget's bu
 Keys of :func:`availability_record`: policy, month, from, to, total_minutes,
 maintenance_minutes, downtime_minutes, availability_pct (None when the whole period is
 maintenance), target_pct, allowed_downtime_minutes, remaining_downtime_minutes, met
-(None without a target), credit_pct (None without credit tiers).
+(None without a target), credit_pct (None without credit tiers). :func:`period_record`
+adds complete, as_of, period_allowed_downtime_minutes, projected_downtime_minutes and
+projected_availability_pct: a period still in progress is measured over [from, as_of),
+``to`` being as_of, and its projection is the whole period if what is open stays open.
 """
 
 from __future__ import annotations
@@ -25,8 +28,11 @@ from slacli.vocabulary import MaintenanceImpact, WindowStatus
 COLUMNS = (
     *("policy", "month", "from", "to", "total_minutes", "maintenance_minutes", "downtime_minutes"),
     *("availability_pct", "target_pct", "allowed_downtime_minutes", "remaining_downtime_minutes", "met", "credit_pct"),
+    *("complete", "as_of", "period_allowed_downtime_minutes", "projected_downtime_minutes"),
+    "projected_availability_pct",
 )
-EXPLAIN_COLUMNS = ("source", "start", "end", "minutes", "why")
+EXPLAIN_COLUMNS = ("source", "start", "end", "minutes", "counts_as", "why")
+MAINTENANCE, DOWNTIME, NOTHING = "maintenance", "downtime", "nothing"  # what an explained interval is in A
 
 
 class Inputs(NamedTuple):
@@ -86,33 +92,68 @@ def availability_record(
         "downtime_minutes": number(result.downtime_seconds / 60),
         "availability_pct": pct,
         "target_pct": target,
-        "allowed_downtime_minutes": number(allowed) if allowed is not None else None,
+        "allowed_downtime_minutes": _number(allowed),
         "remaining_downtime_minutes": number(allowed - result.downtime_seconds / 60) if allowed is not None else None,
         "met": None if target is None or pct is None else pct >= target,
         "credit_pct": policy.availability.credit_pct(pct),
     }
 
 
+def period_record(
+    inputs: Inputs, policy: Policy, start: datetime, end: datetime, as_of: datetime, label: str | None
+) -> dict[str, Any]:
+    """[start, end) as of ``as_of`` (SPEC 4). A finished period as measured, whenever asked
+    (its as_of is None, so the record is the same at every later read). One in progress
+    is measured so far, over [start, as_of); met is None then, unless the downtime so far is
+    beyond the whole period's budget (False: nothing can bring it back); the projection reads
+    the whole period with what is open staying open. No credit is earned before the end."""
+    whole = inputs.measure(policy, start, end)
+    zone = policy.calendar.zone
+    target = policy.availability.target_pct
+    budget = whole.allowed_downtime_seconds(target) / 60 if target is not None else None
+    if as_of >= end:
+        return {
+            **availability_record(policy, whole, start, end, label),
+            **{"complete": True, "as_of": None, "period_allowed_downtime_minutes": _number(budget)},
+            **{"projected_downtime_minutes": None, "projected_availability_pct": None},
+        }
+    so_far = inputs.measure(policy, start, as_of)
+    spent = budget is not None and so_far.downtime_seconds / 60 > budget
+    return {
+        **availability_record(policy, so_far, start, as_of, label),
+        **{"met": False if spent else None, "credit_pct": None, "complete": False, "as_of": local(as_of, zone)},
+        "period_allowed_downtime_minutes": _number(budget),
+        "projected_downtime_minutes": number(whole.downtime_seconds / 60),
+        "projected_availability_pct": whole.percent,
+    }
+
+
+def _number(value: float | None) -> float | int | None:
+    return None if value is None else number(value)
+
+
 def period_availability(
     tracker: Tracker, policy: Policy, start: datetime, end: datetime, as_of: datetime, **options: Any
 ) -> dict[str, Any]:
-    """:func:`availability_record` of [start, end) as of ``as_of``; ``month``, ``service``."""
-    result = gather(tracker, policy, start, end, as_of, options.get("service")).measure(policy, start, end)
-    return availability_record(policy, result, start, end, options.get("month"))
+    """:func:`period_record` of [start, end) as of ``as_of``; ``month``, ``service``."""
+    inputs = gather(tracker, policy, start, end, as_of, options.get("service"))
+    return period_record(inputs, policy, start, end, as_of, options.get("month"))
 
 
 def explain(found: Inputs, policy: Policy, start: datetime, end: datetime) -> list[dict[str, Any]]:
     """Every interval of ``found`` counted, clipped or excluded over [start, end), and why.
-    Keys: source, start, end, minutes, why."""
+    Keys: source, start, end, minutes, counts_as (maintenance, downtime or nothing), why."""
     lo, hi = start.timestamp(), end.timestamp()
     zone = policy.calendar.zone
     kinds = policy.availability.excluded_maintenance
     holes = union(clip(found.maintenance, lo, hi))
     rows = []
 
-    def row(source: str, a: float, b: float, minutes: float, note: str) -> None:
+    def row(source: str, a: float, b: float, minutes: float, note: str, counts: str = NOTHING) -> None:
         start, end = (datetime.fromtimestamp(x, UTC).astimezone(zone) for x in (a, b))
-        rows.append({"source": source, "start": start, "end": end, "minutes": number(minutes), "why": note})
+        rows.append(
+            {"source": source, "start": start, "end": end, "minutes": number(minutes), "counts_as": counts, "why": note}
+        )
 
     by_id = dict(found.windows)
     for window_id, window in found.windows:
@@ -123,7 +164,8 @@ def explain(found: Inputs, policy: Policy, start: datetime, end: datetime) -> li
             counted = length(clip([(a, b)], lo, hi))
             narrowed = "; as it ran" if (a, b) != (window.start.timestamp(), window.end.timestamp()) else ""
             clipped = "; clipped to the period" if counted < b - a else ""
-            row(f"maintenance {window_id}", a, b, counted / 60, f"{window.kind}: excluded from T{narrowed}{clipped}")
+            note = f"{window.kind}: excluded from T{narrowed}{clipped}"
+            row(f"maintenance {window_id}", a, b, counted / 60, note, MAINTENANCE)
         elif window.kind not in kinds and window.impact == MaintenanceImpact.NONE:
             row(f"maintenance {window_id}", a, b, 0, f"{window.kind}, impact none: not downtime")
     for window_id, stretch in found.window_downtime:
@@ -142,7 +184,7 @@ def explain(found: Inputs, policy: Policy, start: datetime, end: datetime) -> li
 
 
 def _downtime_row(
-    row: Callable[[str, float, float, float, str], None],
+    row: Callable[[str, float, float, float, str, str], None],
     source: str,
     stretch: Weighted,
     holes: list[Interval],
@@ -161,7 +203,8 @@ def _downtime_row(
         notes.append("clipped to the period")
     if inside:
         notes.append(f"{number(inside / 60)} min inside maintenance")
-    row(source, a, b, stretch.weight * (b - a - inside) / 60, "; ".join(notes))
+    minutes = stretch.weight * (b - a - inside) / 60
+    row(source, a, b, minutes, "; ".join(notes), DOWNTIME if minutes else NOTHING)
 
 
 class Trend(NamedTuple):
@@ -183,17 +226,16 @@ def trend(tracker: Tracker, policy: Policy, count: int, as_of: datetime, service
     inputs = gather(tracker, policy, periods[0][1], periods[-1][2], as_of, service)  # read once for all months
     rows = []
     for label, lo, hi in periods:
-        result = inputs.measure(policy, lo, hi)
-        rows.append({**availability_record(policy, result, lo, hi, label), "bar": bar(result, policy)})
+        record = period_record(inputs, policy, lo, hi, as_of, label)
+        rows.append({**record, "bar": bar(record["availability_pct"], policy)})
     target = policy.availability.target_pct
     so_far = inputs.measure(policy, periods[-1][1], as_of)
     budget_so_far = so_far.allowed_downtime_seconds(target) if target is not None else 0
     return Trend(rows, so_far.downtime_seconds / budget_so_far if budget_so_far > 0 else None)
 
 
-def bar(result: Measurement, policy: Policy, width: int = 20) -> str:
+def bar(pct: float | None, policy: Policy, width: int = 20) -> str:
     """A text bar: full at 100%, empty at the target minus its own budget (or at 99%)."""
-    pct = result.percent
     if pct is None:
         return ""
     target = policy.availability.target_pct or 99.9

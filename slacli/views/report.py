@@ -7,7 +7,8 @@ MTTA and MTTR count the incidents opened in the period (PagerDuty's attribution)
 time from opening, whenever they were acknowledged or resolved. Rows carry
 REPORT_COLUMNS (an incident record plus update_met, minutes_to_ack, minutes_to_resolve;
 postmortem reads MISSING when one is required and none is linked); summaries carry
-SUMMARY_COLUMNS.
+SUMMARY_COLUMNS. A period still in progress is measured so far (SPEC 4): ``complete`` is
+false, availability is up to the as-of instant and ``projected_availability_pct`` beside it.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ REPORT_COLUMNS = (
 SUMMARY_COLUMNS = (
     *("policy", "period", "from", "to", "incidents", "opened", "resolved", "still_open", "by_severity"),
     *("availability_pct", "target_pct", "availability_met", "credit_pct", "downtime_minutes"),
+    *("complete", "projected_availability_pct"),
     *("mtta_minutes", "mttr_minutes", "median_tta_minutes", "median_ttr_minutes"),
     *("breaches", "escalations", "missing_postmortems"),
 )
@@ -136,6 +138,8 @@ def _summary(
         "availability_met": figures["met"],
         "credit_pct": figures["credit_pct"],
         "downtime_minutes": figures["downtime_minutes"],
+        "complete": figures["complete"],
+        "projected_availability_pct": figures["projected_availability_pct"],
         "mtta_minutes": number(mean(to_ack)) if to_ack else None,
         "mttr_minutes": number(mean(to_resolve)) if to_resolve else None,
         "median_tta_minutes": number(median(to_ack)) if to_ack else None,
