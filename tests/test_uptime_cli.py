@@ -200,3 +200,30 @@ def test_service_counts_its_incidents_and_its_own_or_everyones_maintenance(cli):
     assert (api["maintenance_minutes"], api["downtime_minutes"]) == (120, 30)
     everything = uptime(cli, "--policy", "openweb", "--month", "2026-10", code=1)
     assert (everything["maintenance_minutes"], everything["downtime_minutes"]) == (135, 30 + 15 + 20)
+
+
+def test_a_rolling_window_ends_at_the_read_instant_in_real_time(cli):
+    # 30d before Tue 1 Dec 00:00 EST is 720 hours: Sun 1 Nov 01:00 EDT, though the clocks fell back in between.
+    cli("open", "Down", "--policy", "openweb", "--severity", "1", "--at", "2026-11-01T00:30-04:00", "-q")
+    cli("resolve", "1", "--at", "2026-11-01T01:30-04:00")
+    found = uptime(cli, "--policy", "openweb", "--last", "30d", "--at", "2026-12-01T00:00")
+    assert (found["from"], found["to"]) == ("2026-11-01T01:00:00-04:00", "2026-12-01T00:00:00-05:00")
+    assert (found["total_minutes"], found["downtime_minutes"], found["complete"]) == (30 * 24 * 60, 30, True)
+    # 7 x 24 hours back from Thu 5 Nov 12:00 EST, across the fall-back, is Thu 29 Oct 13:00 EDT.
+    week = uptime(cli, "--policy", "openweb", "--last", "7d", "--at", "2026-11-05T12:00", code=1)
+    same = uptime(cli, "--policy", "openweb", "--from", "2026-10-29T13:00", "--to", "2026-11-05T12:00", code=1)
+    assert week == same and week["total_minutes"] == 7 * 24 * 60
+    shown = cli("uptime", "--policy", "openweb", "--last", "7d", "--at", "2026-11-05T12:00", code=1).stdout
+    assert "\nmonth " not in shown  # a rolling window is no month
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--last", "0d"), "--last: '0d' is not a positive duration"),
+        (("--last", "a month"), "--last: malformed duration"),
+        (("--last", "7d", "--month", "2026-11"), "give one of --month, --from and --to, --months or --last"),
+    ],
+)
+def test_a_rolling_window_refuses_what_is_not_one(cli, args, message):
+    assert message in user_error(cli("uptime", "--policy", "openweb", *args, code=2))

@@ -1,6 +1,6 @@
 """``slacli uptime``: a period's availability (SPEC 4)."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import typer
@@ -8,7 +8,7 @@ import typer
 from slacli.cli._options import AsOfOption, FormatOption, as_of_note, complete_policy, instant
 from slacli.cli._state import AppState
 from slacli.errors import ExitCode, InputError
-from slacli.instants import parse_instant, short
+from slacli.instants import parse_duration, parse_instant, short
 from slacli.output import AVAILABILITY_SHOWN, Block, Document, Fields, Format, Note, Table, percent_text, render
 from slacli.periods import parse_period, refuse_future
 from slacli.policy import Policy
@@ -28,6 +28,10 @@ def uptime(
     months: Annotated[
         int | None, typer.Option("--months", min=1, max=120, help="A trend: this many months up to this one.")
     ] = None,
+    last: Annotated[
+        str | None,
+        typer.Option("--last", metavar="DURATION", help="A rolling window ending now (or --at): 7d, 28d, 30d, 24h."),
+    ] = None,
     service: Annotated[str | None, typer.Option(help="Only incidents and maintenance of this service.")] = None,
     explained: Annotated[
         bool, typer.Option("--explain", help="List every interval counted, clipped or excluded, and why.")
@@ -39,12 +43,12 @@ def uptime(
     state: AppState = ctx.obj
     chosen = state.policies().get(policy)
     as_of = instant(at, chosen.calendar.zone)
-    if sum(bool(x) for x in (month_text, start or end, months)) > 1:
-        raise InputError("give one of --month, --from and --to, or --months")
+    if sum(bool(x) for x in (month_text, start or end, months, last)) > 1:
+        raise InputError("give one of --month, --from and --to, --months or --last")
     if months:
         document, missed = _trend(state.tracker("read"), chosen, months, as_of, service)
     else:
-        lo, hi = _period(chosen, month_text, start, end)
+        lo, hi = (_rolling(last, as_of), as_of) if last else _period(chosen, month_text, start, end)
         refuse_future(lo, as_of, month_text or "--from")
         document, missed = _period_document(
             state.tracker("read"), chosen, (lo, hi), as_of, service, month_text, explained
@@ -64,6 +68,17 @@ def _period(policy: Policy, month_text: str | None, start: str | None, end: str 
             raise InputError("--to is not after --from")
         return lo, hi
     raise InputError("give --month YYYY-MM, or --from T --to T")
+
+
+def _rolling(text: str, as_of: datetime) -> datetime:
+    """The start of the rolling window ``--last`` that ends at ``as_of`` (days are 24 hours)."""
+    try:
+        length = parse_duration(text)
+    except ValueError as error:
+        raise InputError(f"--last: {error} (expected a duration such as 30d, 7d or 24h)") from None
+    if length.total_seconds() <= 0:
+        raise InputError(f"--last: {text!r} is not a positive duration")
+    return as_of.astimezone(UTC) - length  # real time: across a DST change 30d is still 720 hours
 
 
 def _trend(
@@ -112,7 +127,7 @@ def _period_document(
 
 # Said in the title and the projection note instead.
 NOT_SHOWN = ("complete", "projected_downtime_minutes", "projected_availability_pct")
-OPTIONAL = ("credit_pct", "as_of")  # rows only where there is a value
+OPTIONAL = ("month", "credit_pct", "as_of")  # rows only where there is a value
 
 
 def projection(record: dict[str, Any], end: datetime, policy: Policy) -> str:
