@@ -1,0 +1,141 @@
+"""The rules issue 10 corrected, on random cases against references built another way:
+SPEC 2.9 (a late acknowledgement never extends an acked-anchored resolution), SPEC 2.12 (a cadence
+counts from the severity change that brought it) and SPEC 3 optimy (30 days are calendar days in the
+policy's zone, checked against pendulum's calendar arithmetic).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pendulum
+import pytest
+from conftest import OFFICE_CALENDARS
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from slacli.incidents import Event, record, reported_late
+from slacli.paths import SHIPPED_POLICIES
+from slacli.policy import load_policies, policies_from_document
+from slacli.vocabulary import EventKind
+
+PRESETS = load_policies(SHIPPED_POLICIES)
+START = datetime(2026, 1, 1, tzinfo=UTC)
+instants = st.integers(0, 2 * 365 * 24 * 60).map(lambda m: START + timedelta(minutes=m))
+
+
+# -- SPEC 2.9 ------------------------------------------------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(["critical", "major"]),
+    instants,
+    st.integers(0, 14 * 24 * 60),
+    st.integers(0, 14 * 24 * 60),
+)
+def test_a_late_acknowledgement_never_moves_the_resolution_later(severity_key, opened, delay, other_delay):
+    policy = PRESETS.get("opencraft")
+    severity = policy.severity(severity_key)
+    response_due = policy.deadlines(severity, opened)[0].at
+    assert response_due is not None
+
+    def resolution(acked: datetime) -> datetime:
+        due = policy.deadlines(severity, opened, acked)[1].at
+        assert due is not None
+        return due
+
+    acked, other = opened + timedelta(minutes=delay), opened + timedelta(minutes=other_delay)
+    # The anchor is the acknowledgement or the response due, whichever is earlier.
+    assert resolution(acked) == resolution(min(acked, response_due))
+    assert resolution(acked) <= resolution(response_due)  # never later than an on-time acknowledgement
+    if acked <= other:
+        assert resolution(acked) <= resolution(other)  # an earlier acknowledgement is never due later
+
+
+# -- SPEC 2.12 -----------------------------------------------------------------------------------------
+
+CADENCES = {"1": "30m", "2": "1h", "3": "1h", "4": None}  # 2 and 3 share a cadence; 4 has none
+CADENCE_POLICY = policies_from_document(
+    {
+        "calendars": OFFICE_CALENDARS,
+        "policies": {
+            "c": {
+                "calendar": "office",
+                "severities": {
+                    key: {"response": "1h", **({"update_every": every} if every else {})}
+                    for key, every in CADENCES.items()
+                },
+            }
+        },
+    },
+    Path("policies.toml"),
+).get("c")
+MINUTES = {"1": 30, "2": 60, "3": 60, "4": None}
+
+
+@st.composite
+def histories(draw: st.DrawFn) -> tuple[str, list[tuple[int, str, str | None]]]:
+    """The opening severity, then (minutes after the previous step, 'severity' or 'update', new one)."""
+    first = draw(st.sampled_from(list(CADENCES)))
+    steps, current = [], first
+    for _ in range(draw(st.integers(0, 8))):
+        gap = draw(st.integers(1, 200))
+        if draw(st.booleans()):
+            new = draw(st.sampled_from([k for k in CADENCES if k != current]))
+            steps.append((gap, "severity", new))
+            current = new
+        else:
+            steps.append((gap, "update", None))
+    return first, steps
+
+
+@settings(max_examples=300, deadline=None)
+@given(histories())
+def test_the_update_due_counts_from_the_change_that_brought_the_cadence(history):
+    first, steps = history
+    at = datetime(2026, 11, 23, 15, tzinfo=UTC)
+    opening = Event(EventKind.OPENED, at, details={"policy": "c", "title": "t", "severity": first})
+    state, _ = record(None, opening, CADENCE_POLICY, "d")
+    # The reference, forward: the cadence starts at the opening, again at every change to another
+    # cadence, and after every update posted under it.
+    since, current = at, first
+    for gap, kind, new in steps:
+        at += timedelta(minutes=gap)
+        if kind == "severity":
+            event = Event(EventKind.SEVERITY_CHANGED, at, details={"severity": new})
+            if MINUTES[new] != MINUTES[current]:
+                since = at
+            current = new
+        else:
+            event = Event(EventKind.UPDATE, at, details={"message": "still on it"})
+            since = at
+        state, _ = record(state, event, CADENCE_POLICY, "d")
+    every = MINUTES[current]
+    assert state.update_due == (None if every is None else since + timedelta(minutes=every))
+
+
+# -- SPEC 3, optimy: 30 calendar days -----------------------------------------------------------------
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.integers(0, 8 * 365 * 24 * 60), st.integers(-180, 180))
+def test_optimys_reporting_window_is_thirty_calendar_days_in_its_zone(started_minutes, offset_minutes):
+    policy = PRESETS.get("optimy")
+    zone = policy.calendar.zone
+    started = datetime(2024, 1, 1, tzinfo=UTC) + timedelta(minutes=started_minutes)
+    last = pendulum.instance(started).in_timezone(str(zone)).add(days=30)  # pendulum's calendar days
+    opened = datetime.fromtimestamp(last.timestamp(), UTC) + timedelta(minutes=offset_minutes)
+    assert reported_late(policy, opened, started) == (offset_minutes > 0)
+
+
+@pytest.mark.parametrize("started", ["2026-10-04T10:00", "2026-10-31T23:30", "2027-02-20T12:00"])
+def test_exactly_thirty_days_later_is_on_time_across_a_dst_change(started):
+    policy = PRESETS.get("optimy")
+    zone = policy.calendar.zone
+    begun = datetime.fromisoformat(started).replace(tzinfo=zone)
+    last = (begun.replace(tzinfo=None) + timedelta(days=30)).replace(tzinfo=zone)
+    assert last.utcoffset() != begun.utcoffset()  # a DST change in between: 30 days are not 720 hours
+    assert not reported_late(policy, last, begun)
+    assert reported_late(policy, last + timedelta(seconds=1), begun)
