@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
 from slacli.calendars import Calendar
+from slacli.casework import Recovery, Work
 from slacli.errors import InputError
 from slacli.policy import Due, Policy
 from slacli.vocabulary import Anchor, ClockKind, EventKind, Status, TargetName
@@ -70,6 +71,9 @@ class State(NamedTuple):
     late_report: bool = False
     digest: str = ""
     last_event: datetime | None = None
+    fields: Mapping[str, str] = {}  # case fields given: name -> value
+    recoveries: tuple[Recovery, ...] = ()
+    work: tuple[Work, ...] = ()
 
     @property
     def is_open(self) -> bool:
@@ -196,9 +200,12 @@ def reported_late(policy: Policy, opened: datetime, started: datetime) -> bool:
         return opened - started > allowed
     zone = policy.calendar.zone
     try:
-        last = (started.astimezone(zone).replace(tzinfo=None) + allowed).replace(tzinfo=zone)
+        wall = (started.astimezone(zone).replace(tzinfo=None) + allowed).replace(tzinfo=zone)
     except OverflowError:  # beyond the year 9999: no report can be that late
         return False
+    # A wall time the clocks skip or repeat that night: the later instant it can mean, so the
+    # reporter has the benefit of the doubt (as pendulum's calendar arithmetic does).
+    last = max(wall.replace(fold=0).astimezone(UTC), wall.replace(fold=1).astimezone(UTC))
     return opened > last
 
 
@@ -275,6 +282,7 @@ def _opened(event: Event) -> State:
         ref=d.get("ref"),
         late_report=bool(d.get("late_report")),
         last_event=event.at,
+        fields=dict(d.get("fields") or {}),
     )
 
 
@@ -373,6 +381,29 @@ def _recomputed(state: State, event: Event) -> State:
     return state
 
 
+# Case work may be recorded on a resolved incident too: fields and work often come after.
+
+
+def _field(state: State, event: Event) -> State:
+    return state._replace(fields={**state.fields, event.details["key"]: event.details["value"]})
+
+
+def _recovery(state: State, event: Event) -> State:
+    d = event.details
+    snapshot = datetime.fromisoformat(d["snapshot"])
+    if snapshot > event.at:
+        raise InputError("the snapshot is after the recovery: a backup is restored once it was taken")
+    notified = datetime.fromisoformat(d["notified"]) if d.get("notified") else None
+    return state._replace(recoveries=(*state.recoveries, Recovery(event.at, snapshot, notified)))
+
+
+def _worklog(state: State, event: Event) -> State:
+    minutes = float(event.details["minutes"])
+    if not minutes > 0:
+        raise InputError("the time worked must be longer than zero")
+    return state._replace(work=(*state.work, Work(event.at, minutes, state.severity)))
+
+
 _HANDLERS: dict[EventKind, Callable[[State, Event], State]] = {
     K.ACKNOWLEDGED: _acknowledged,
     K.SEVERITY_CHANGED: _severity_changed,
@@ -384,4 +415,7 @@ _HANDLERS: dict[EventKind, Callable[[State, Event], State]] = {
     K.EXCLUDED: _excluded,
     K.POSTMORTEM: _postmortem,
     K.RECOMPUTED: _recomputed,
+    K.FIELD: _field,
+    K.RECOVERY: _recovery,
+    K.WORKLOG: _worklog,
 }

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
+from slacli.casework import checked_field
 from slacli.corrections import corrections, in_force, rerecord
 from slacli.errors import InputError, StoreError
 from slacli.holidaydata import HolidayCache
@@ -51,6 +52,8 @@ DETAIL_TEXTS = {
     "message": ("MESSAGE", MESSAGE_LIMIT),
     "reason": ("the reason", MESSAGE_LIMIT),
     "url": ("--link", URL_LIMIT),
+    "value": ("the field's value", MESSAGE_LIMIT),
+    "note": ("--note", MESSAGE_LIMIT),
 }
 ADDED = "added"  # the first entry of a window's log; then its actions (start, complete, cancel)
 
@@ -122,6 +125,7 @@ class Tracker:
         started: datetime | None = None,
         service: str | None = None,
         ref: str | None = None,
+        fields: Iterable[tuple[str, str]] = (),
     ) -> Opened:
         if not checked_text(title, "the title", TITLE_LIMIT).strip():
             raise InputError("the title is empty")
@@ -131,7 +135,7 @@ class Tracker:
         severity = policy.severity(severity_name)
         at, started = _utc(at), _utc(started or at)
         self._happened(at, "the open instant", policy.calendar.zone)
-        details = {
+        details: dict[str, Any] = {
             "policy": policy.name,
             "title": title,
             "severity": severity.key,
@@ -139,6 +143,8 @@ class Tracker:
             "service": service,
             "ref": ref,
         }
+        if given := _case_fields(fields):
+            details["fields"] = given
         snapshot = digest(self.policies, policy.name)
         state, event = record(None, Event(EventKind.OPENED, at, author, details), policy, snapshot)
         warnings = []
@@ -166,6 +172,11 @@ class Tracker:
             if kind == EventKind.SEVERITY_CHANGED:
                 severity = self.policy_of(state).severity(details["severity"])
                 details = {"from": state.severity, "severity": severity.key}
+            elif kind == EventKind.FIELD:
+                key, value = checked_field(details["key"], details["value"])
+                details = {"key": key, "value": value}
+            elif kind == EventKind.RECOVERY and details.get("notified"):
+                self._happened(datetime.fromisoformat(details["notified"]), "the customer notification", zone)
             new, event = record(state, Event(kind, _utc(at), author, details), self.policy_of(state), state.digest)
             self.store.update_incident(incident_id, _row(new, self.policy_of(new)))
             self._append(incident_id, event)
@@ -446,6 +457,17 @@ def _row(state: State, policy: Policy) -> IncidentRow:
         state=state_text(state),
         downtime=downtime_text(state, policy),
     )
+
+
+def _case_fields(fields: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Fields given at the opening, checked; a field given twice is refused."""
+    given: dict[str, str] = {}
+    for key, value in fields:
+        name, text = checked_field(key, checked_text(value, "the field's value", MESSAGE_LIMIT))
+        if name in given:
+            raise InputError(f"field {name} is given twice")
+        given[name] = text
+    return given
 
 
 def _utc(t: datetime) -> datetime:

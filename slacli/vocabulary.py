@@ -22,6 +22,9 @@ class EventKind(StrEnum):
     POSTMORTEM = "postmortem"
     RECOMPUTED = "recomputed"
     CORRECTED = "corrected"  # voids or re-dates an earlier event (SPEC 2.13)
+    FIELD = "field"  # a case field given (optimy 4.2, openweb's case prerequisites)
+    RECOVERY = "recovery"  # restored from a backup snapshot (optimy 2.3)
+    WORKLOG = "worklog"  # time worked on the incident (opencraft: minor incidents are billed)
 
 
 class Status(StrEnum):

@@ -139,3 +139,12 @@ def test_exactly_thirty_days_later_is_on_time_across_a_dst_change(started):
     assert last.utcoffset() != begun.utcoffset()  # a DST change in between: 30 days are not 720 hours
     assert not reported_late(policy, last, begun)
     assert reported_late(policy, last + timedelta(seconds=1), begun)
+
+
+def test_a_window_ending_in_the_repeated_hour_runs_to_its_second_occurrence():
+    # 30 days after Fri 4 Oct 2024 01:00 EDT is Sun 3 Nov 01:00, which Toronto lives twice: the later one counts.
+    policy = PRESETS.get("optimy")
+    started = datetime(2024, 10, 4, 5, 0, tzinfo=UTC)  # 01:00 EDT
+    second = datetime(2024, 11, 3, 6, 0, tzinfo=UTC)  # 01:00 EST
+    assert not reported_late(policy, second, started)
+    assert reported_late(policy, second + timedelta(seconds=1), started)

@@ -37,6 +37,7 @@ COMMANDS = {
         "incidents",
     ),
     **dict.fromkeys(("correct", "list", "show", "recompute"), "incidents"),
+    **dict.fromkeys(("field", "recovery", "worklog"), "casework"),
     "due": "board",
     "breaches": "board",
     "maintenance": "maintenance",

@@ -44,7 +44,8 @@ def breach_list(
     at: AsOfOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """Every target breached (open past due) or met late; exit 1 when there is one."""
+    """Every target breached (open past due) or met late, and every recovery from backup past
+    the recovery point; exit 1 when there is one."""
     state: AppState = ctx.obj
     tz = reading_zone(state, policy)
     as_of = instant(at, tz)

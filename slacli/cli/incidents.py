@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
+from slacli.casework import parse_field
 from slacli.cli._options import (
     AsOfOption,
     AtOption,
@@ -27,6 +28,7 @@ from slacli.output import Block, Document, Fields, Format, Table, render, warn
 from slacli.storage.base import IncidentFilter
 from slacli.tracker import Incident
 from slacli.views import public
+from slacli.views.casework import CASE_FIELD_COLUMNS, RECOVERY_COLUMNS
 from slacli.views.incidents import (
     ALL_COLUMNS,
     CLOCK_COLUMNS,
@@ -68,6 +70,10 @@ def open_incident(
     ] = None,
     service: ServiceOption = None,
     ref: Annotated[str | None, typer.Option(help="External id (ticket, page).")] = None,
+    fields: Annotated[
+        list[str] | None,
+        typer.Option("--field", metavar="KEY=VALUE", help="A case field (repeatable); see the policy's required ones."),
+    ] = None,
     by: ByOption = None,
     quiet: QuietOption = False,
     fmt: FormatOption = Format.table,
@@ -77,8 +83,17 @@ def open_incident(
     chosen = state.policies().get(policy)
     opened_at = instant(at, chosen.calendar.zone)
     started_at = parse_instant(started, chosen.calendar.zone, what="--started") if started else None
+    given = [parse_field(text) for text in fields or []]
     result = state.tracker("create").open(
-        title, chosen.name, severity, at=opened_at, author=author(by), started=started_at, service=service, ref=ref
+        title,
+        chosen.name,
+        severity,
+        at=opened_at,
+        author=author(by),
+        started=started_at,
+        service=service,
+        ref=ref,
+        fields=given,
     )
     for warning in result.warnings:
         warn(warning)
@@ -271,7 +286,8 @@ def list_incidents(
     )
     as_of = instant(at, tz)
     rows = listing(state.tracker("read"), which, as_of)
-    render(Document([Table(rows, RECORD_COLUMNS, as_of_title("Incidents", at, as_of, tz), ALL_COLUMNS)], rows), fmt)
+    columns = [*RECORD_COLUMNS, *(["missing_fields"] if any(r["incomplete"] for r in rows) else [])]
+    render(Document([Table(rows, columns, as_of_title("Incidents", at, as_of, tz), ALL_COLUMNS)], rows), fmt)
 
 
 def show(
@@ -292,7 +308,21 @@ def show(
         Table(found.clocks, CLOCK_COLUMNS, "Clocks"),
         Table(found.events, TIMELINE_COLUMNS, "Timeline", styles=TIMELINE_STYLES),
     ]
-    data = {**found.record, "clocks": found.clocks, "timeline": [public(e) for e in found.events]}
+    # Case work, when the incident has any (or its policy asks for case fields).
+    if found.fields:
+        blocks.append(Table(found.fields, CASE_FIELD_COLUMNS, "Case fields"))
+    if found.recoveries:
+        blocks.append(Table(found.recoveries, RECOVERY_COLUMNS, "Recoveries"))
+    if any(found.work.values()):
+        blocks.append(Fields(found.work, "Work"))
+    data = {
+        **found.record,
+        "clocks": found.clocks,
+        "timeline": [public(e) for e in found.events],
+        "fields": {row["field"]: row["value"] for row in found.fields if row["value"] is not None},
+        "recoveries": found.recoveries,
+        **found.work,
+    }
     render(Document(blocks, data, Table([found.record], list(found.record))), fmt)
 
 

@@ -94,6 +94,7 @@ def _summary(policy: Policy) -> dict[str, Any]:
         "maintenance_notice": policy.maintenance.notice.text if policy.maintenance.notice else None,
         "report_within": format_duration(policy.report_within) if policy.report_within else None,
         "recovery_point": format_duration(policy.recovery_point) if policy.recovery_point else None,
+        "required_fields": ", ".join(policy.required_fields) or None,
     }
 
 
@@ -108,6 +109,7 @@ def _severity(severity: Severity) -> dict[str, Any]:
         "downtime": severity.downtime,
         "update_every": format_duration(severity.update_every) if severity.update_every else None,
         "postmortem": severity.postmortem,
+        "billable": severity.billable,
     }
 
 

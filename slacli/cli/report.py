@@ -55,10 +55,12 @@ def _document(found: Report, summary_only: bool) -> Document:
     columns = list(TERMINAL_SUMMARY_COLUMNS)
     if any(s["credit_pct"] is not None for s in found.summaries):
         columns.insert(columns.index("availability_met") + 1, "credit_pct")
+    columns += _case_work(found.summaries, summary=True)
     summaries = Table(
         found.summaries, columns, f"Per policy, {label}", SUMMARY_COLUMNS, shown=AVAILABILITY_SHOWN, empty="none"
     )
-    incidents = Table(found.incidents, TERMINAL_INCIDENT_COLUMNS, f"Incidents, {label}", REPORT_COLUMNS, empty="none")
+    shown = [*TERMINAL_INCIDENT_COLUMNS, *_case_work(found.incidents, summary=False)]
+    incidents = Table(found.incidents, shown, f"Incidents, {label}", REPORT_COLUMNS, empty="none")
     if summary_only:
         return Document([summaries], found.summaries, summaries, spaced=True)
     cadence = {PeriodKind.MONTH: "Monthly", PeriodKind.WEEK: "Weekly"}[found.period.kind]
@@ -69,6 +71,18 @@ def _document(found: Report, summary_only: bool) -> Document:
     ]
     blocks = [incidents, summaries, *(Table(rows, SHORT_COLUMNS, title, empty="none") for title, rows in sections)]
     return Document(blocks, _data(found), incidents, spaced=True)
+
+
+def _case_work(rows: list[dict[str, Any]], *, summary: bool) -> list[str]:
+    """The case work columns for people, each only when some row has something to say in it."""
+    shown = []
+    if any(row["incomplete"] for row in rows):
+        shown.append("incomplete" if summary else "missing_fields")
+    if not summary and any(row["data_lost_minutes"] is not None for row in rows):
+        shown += ["data_lost_minutes", "recovery_point_met"]
+    if any(row["billable_minutes"] or row["included_minutes"] for row in rows):
+        shown += ["billable_minutes", "included_minutes"]
+    return shown
 
 
 def _data(found: Report) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from slacli.calendars import WEEKDAYS, Calendar, WeeklyHours, always_open
+from slacli.casework import field_key
 from slacli.errors import InputError, PolicyError
 from slacli.holidaydata import HolidayCache
 from slacli.instants import parse_duration, zone
@@ -225,6 +226,7 @@ class _Loader:
                 "maintenance",
                 "report_within",
                 "recovery_point",
+                "required_fields",
             ),
         )
         calendar = self.calendar_ref(raw.get("calendar"), f"{key}.calendar", calendars, None)
@@ -244,7 +246,21 @@ class _Loader:
             maintenance=self.maintenance(raw.get("maintenance", {}), f"{key}.maintenance"),
             report_within=self.duration(raw.get("report_within"), f"{key}.report_within"),
             recovery_point=self.duration(raw.get("recovery_point"), f"{key}.recovery_point"),
+            required_fields=self.field_keys(raw.get("required_fields", []), f"{key}.required_fields"),
         )
+
+    def field_keys(self, value: Any, key: str) -> tuple[str, ...]:
+        if not isinstance(value, list):
+            raise self.error(key, f"expected a list of field names, got {_kind(value)}")
+        names = []
+        for item in value:
+            try:
+                names.append(field_key(self.string(item, key)))
+            except InputError as error:
+                raise self.error(key, str(error)) from None
+        if len(set(names)) < len(names):
+            raise self.error(key, "a field is named twice")
+        return tuple(names)
 
     def calendar_ref(
         self, value: Any, key: str, calendars: Mapping[str, Calendar], default: Calendar | None
@@ -278,6 +294,7 @@ class _Loader:
                 "postmortem",
                 "status_reports",
                 "escalate",
+                "billable",
             ),
         )
         aliases = raw.get("aliases", [])
@@ -306,6 +323,7 @@ class _Loader:
             postmortem=self.boolean(raw.get("postmortem", False), f"{key}.postmortem"),
             status_reports=reports,
             escalate=self.boolean(raw.get("escalate", False), f"{key}.escalate"),
+            billable=self.boolean(raw.get("billable", False), f"{key}.billable"),
         )
 
     def check_unique_names(self, severities: tuple[Severity, ...], key: str) -> None:

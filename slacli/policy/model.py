@@ -80,6 +80,7 @@ class Severity(NamedTuple):
     postmortem: bool
     status_reports: str | None
     escalate: bool
+    billable: bool = False  # work on it is charged by the hour, not included in the contract
 
     def names(self) -> tuple[str, ...]:
         return (self.key, self.name, *self.aliases)
@@ -121,7 +122,8 @@ class Policy(NamedTuple):
     availability: AvailabilityTarget
     maintenance: MaintenanceRules
     report_within: timedelta | None
-    recovery_point: timedelta | None
+    recovery_point: timedelta | None  # the most data a recovery from backup may lose
+    required_fields: tuple[str, ...] = ()  # case fields an incident needs to be complete
 
     def severity(self, text: str) -> Severity:
         """The severity whose key, name or alias is ``text``, case-insensitively."""

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from slacli.casework import Recovery, Work
 from slacli.impact import impact
 from slacli.incidents import State
 from slacli.maintenance import Window
@@ -27,6 +28,16 @@ class Field(NamedTuple):
 
 
 INSTANT = Field(datetime.isoformat, datetime.fromisoformat)
+
+
+def _text(t: datetime | None) -> str | None:
+    return t.isoformat() if t else None
+
+
+def _instant(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
 INSTANT_PAIRS = Field(
     lambda pairs: [[a.isoformat(), b.isoformat()] for a, b in pairs],
     lambda pairs: tuple((datetime.fromisoformat(a), datetime.fromisoformat(b)) for a, b in pairs),
@@ -40,6 +51,17 @@ WINDOW_CHANGES = Field(  # (when, the action done)
     lambda changes: tuple((datetime.fromisoformat(at), WindowAction(action)) for at, action in changes),
 )
 TEXTS = Field(list, tuple)
+RECOVERIES = Field(  # (restored, snapshot, customer notified or None)
+    lambda recoveries: [[r.at.isoformat(), r.snapshot.isoformat(), _text(r.notified)] for r in recoveries],
+    lambda recoveries: tuple(
+        Recovery(datetime.fromisoformat(at), datetime.fromisoformat(snapshot), _instant(notified))
+        for at, snapshot, notified in recoveries
+    ),
+)
+WORK = Field(  # (when, minutes, the severity then)
+    lambda work: [[w.at.isoformat(), w.minutes, w.severity] for w in work],
+    lambda work: tuple(Work(datetime.fromisoformat(at), minutes, severity) for at, minutes, severity in work),
+)
 
 
 def enum(kind: type[Any]) -> Field:
@@ -51,6 +73,8 @@ _STATE_FIELDS: dict[str, Field] = {
     **dict.fromkeys((*_INSTANT_FIELDS, "response_due", "resolution_due", "update_due"), INSTANT),
     **dict.fromkeys(("pauses", "late_updates", "resolved_gaps"), INSTANT_PAIRS),
     "severity_changes": SEVERITY_CHANGES,
+    "recoveries": RECOVERIES,
+    "work": WORK,
     "status": enum(Status),
     "response_clock": enum(ClockKind),
     "resolution_clock": enum(ClockKind),

@@ -3,15 +3,19 @@
 Keys of a due row (DUE_COLUMNS and ``left_minutes``; ``_style`` is red when overdue and
 yellow when due within the hour): id, policy, severity, title, clock, due, left,
 left_minutes, status. Keys of a breach row (BREACH_COLUMNS and ``late_minutes``): id,
-policy, severity, title, target, due, done, late_by, late_minutes, status.
+policy, severity, title, target, due, done, late_by, late_minutes, status; a recovery
+from backup past the recovery point is a row with target ``recovery_point``.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from slacli.casework import data_lost, within_recovery_point
+from slacli.incidents import State
 from slacli.instants import format_duration
+from slacli.policy import Policy
 from slacli.storage.base import IncidentFilter
 from slacli.tracker import Tracker
 from slacli.views import local, number
@@ -23,6 +27,7 @@ SOON_SECONDS = 3600  # due within the hour: shown as urgent
 DUE_COLUMNS = ("id", "policy", "severity", "title", "clock", "due", "left", "status")
 BREACH_COLUMNS = ("id", "policy", "severity", "title", "target", "due", "done", "late_by", "status")
 STYLES = {"red": "bold red", "yellow": "yellow"}
+RECOVERY_POINT = "recovery_point"  # the target of a recovery that lost more data than the policy allows
 
 
 def due_board(tracker: Tracker, as_of: datetime, horizon: float | None, policy: str | None) -> list[dict[str, Any]]:
@@ -58,7 +63,8 @@ def due_board(tracker: Tracker, as_of: datetime, horizon: float | None, policy: 
 def breaches(
     tracker: Tracker, as_of: datetime, lower: datetime | None, upper: datetime | None, policy: str | None
 ) -> list[dict[str, Any]]:
-    """Every target breached or met late as of ``as_of``, due in [lower, upper)."""
+    """Every target breached or met late as of ``as_of``, due in [lower, upper); and every
+    recovery from backup that lost more data than the recovery point allows."""
     rows = []
     for incident in tracker.find(IncidentFilter(policy=policy, until=upper), as_of):
         state = incident.state
@@ -67,12 +73,15 @@ def breaches(
         calendar = rules.severity(state.severity).calendar
         late = [(c.name, c.due, c.done_at, c.status) for c in clocks(state, as_of, calendar).values()]
         late += [(TargetName.UPDATE, d, posted, ClockStatus.MET_LATE) for d, posted in state.late_updates]
-        for target, due_at, done_at, status in late:
-            if due_at is None or not status.missed:
-                continue
+        missed: list[tuple[str, datetime, datetime | None, ClockStatus, timedelta]] = [
+            (target, due_at, done_at, status, (done_at or as_of) - due_at)
+            for target, due_at, done_at, status in late
+            if due_at is not None and status.missed
+        ]
+        missed += _lost_too_much(state, rules)
+        for target, due_at, done_at, status, late_by in missed:
             if (lower and due_at < lower) or (upper and due_at >= upper):
                 continue
-            end = done_at or as_of
             rows.append(
                 {
                     "id": incident.id,
@@ -82,9 +91,23 @@ def breaches(
                     "target": target,
                     "due": local(due_at, zone),
                     "done": local(done_at, zone),
-                    "late_by": format_duration(end - due_at),
-                    "late_minutes": number((end - due_at).total_seconds() / 60),
+                    "late_by": format_duration(late_by),
+                    "late_minutes": number(late_by.total_seconds() / 60),
                     "status": status,
                 }
             )
     return rows
+
+
+def _lost_too_much(state: State, policy: Policy) -> list[tuple[str, datetime, datetime, ClockStatus, timedelta]]:
+    """Recoveries past the recovery point, as breaches: due the oldest snapshot it allows
+    (the failure minus the recovery point), done the snapshot restored, late by the excess."""
+    allowed = policy.recovery_point
+    if allowed is None:
+        return []
+    lost = [(r.snapshot, data_lost(state.started, r.snapshot)) for r in state.recoveries]
+    return [
+        (RECOVERY_POINT, state.started - allowed, snapshot, ClockStatus.BREACHED, amount - allowed)
+        for snapshot, amount in lost
+        if within_recovery_point(amount, allowed) is False
+    ]

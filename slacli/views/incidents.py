@@ -3,7 +3,8 @@
 Keys of :func:`incident_record` (ALL_COLUMNS): id, title, policy, severity, status,
 service, ref, opened, started, acked, resolved, response_due, response_met,
 resolution_due, resolution_met, next_update_due, late_updates (a count), paused_minutes,
-excluded, postmortem, provisional, late_report. Instants are in the policy's zone.
+excluded, postmortem, provisional, late_report, incomplete (a required case field is
+missing), missing_fields (their names). Instants are in the policy's zone.
 """
 
 from __future__ import annotations
@@ -19,13 +20,14 @@ from slacli.instants import format_duration, iso
 from slacli.storage.base import IncidentFilter
 from slacli.tracker import Incident, Tracker
 from slacli.views import local, number
+from slacli.views.casework import case_fields, missing, recoveries, worked
 from slacli.views.clocks import clocks, remaining
 from slacli.vocabulary import ClockKind, ClockStatus, EventKind, Status, TargetName
 
 ALL_COLUMNS = (
     *("id", "title", "policy", "severity", "status", "service", "ref", "opened", "started", "acked", "resolved"),
     *("response_due", "response_met", "resolution_due", "resolution_met", "next_update_due", "late_updates"),
-    *("paused_minutes", "excluded", "postmortem", "provisional", "late_report"),
+    *("paused_minutes", "excluded", "postmortem", "provisional", "late_report", "incomplete", "missing_fields"),
 )
 CLOCK_COLUMNS = ("clock", "due", "status", "left")
 TIMELINE_COLUMNS = ("seq", "at", "event", "by", "details", "note")
@@ -33,6 +35,7 @@ TIMELINE_COLUMNS = ("seq", "at", "event", "by", "details", "note")
 # correction in force (``corrected_by``: that correction's seq; ``void``, ``redated_to``).
 TIMELINE_KEYS = (*TIMELINE_COLUMNS[:-1], "recorded_at", "recorded_by", "corrected_by", "void", "redated_to", "note")
 TIMELINE_STYLES = {"corrected": "dim"}  # its note says how: the row stays readable
+INSTANT_DETAILS = frozenset({"snapshot", "notified"})  # details that are instants: shown in the policy's zone
 BACKDATED = timedelta(minutes=1)  # recorded this long after it happened: the timeline says so
 
 
@@ -43,6 +46,7 @@ def incident_record(tracker: Tracker, incident: Incident, as_of: datetime) -> di
     zone = policy.calendar.zone
     by_name = clocks(state, as_of, policy.severity(state.severity).calendar)
     update = by_name.get(TargetName.UPDATE)
+    lacking = missing(state, policy)
     return {
         "id": incident.id,
         "title": state.title,
@@ -66,16 +70,22 @@ def incident_record(tracker: Tracker, incident: Incident, as_of: datetime) -> di
         "postmortem": state.postmortem,
         "provisional": by_name[TargetName.RESOLUTION].provisional,
         "late_report": state.late_report,
+        "incomplete": bool(lacking),
+        "missing_fields": lacking,
     }
 
 
 class Detail(NamedTuple):
     """``slacli show``: the record, each clock (CLOCK_COLUMNS), the timeline (TIMELINE_KEYS,
-    with a ``_style`` for corrected events)."""
+    with a ``_style`` for corrected events), and the case work (:mod:`slacli.views.casework`):
+    its case fields, recoveries from backup and time worked."""
 
     record: dict[str, Any]
     clocks: list[dict[str, Any]]
     events: list[dict[str, Any]]
+    fields: list[dict[str, Any]]
+    recoveries: list[dict[str, Any]]
+    work: dict[str, Any]
 
 
 def detail(tracker: Tracker, incident_id: int, as_of: datetime) -> Detail:
@@ -97,7 +107,15 @@ def detail(tracker: Tracker, incident_id: int, as_of: datetime) -> Detail:
         }
         for c in clocks(incident.state, as_of, calendar).values()
     ]
-    return Detail(incident_record(tracker, incident, as_of), clock_rows, timeline(history, as_of, zone))
+    then, policy = incident.state, tracker.policy_of(incident.state)
+    return Detail(
+        incident_record(tracker, incident, as_of),
+        clock_rows,
+        timeline(history, as_of, zone),
+        case_fields(then, policy),
+        recoveries(then, policy, as_of),
+        worked(then, policy),
+    )
 
 
 def timeline(log: list[Event], as_of: datetime, zone: ZoneInfo) -> list[dict[str, Any]]:
@@ -138,7 +156,7 @@ def _timeline_row(
         "at": local(e.at, zone),
         "event": e.kind.replace("_", " "),
         "by": e.author,
-        "details": _correction_text(fix, zone) if fix is not None else _details(e.details),
+        "details": _correction_text(fix, zone) if fix is not None else _details(e, zone),
         "recorded_at": local(e.recorded, zone),
         "recorded_by": e.recorded_by,
         "corrected_by": fixed.number if fixed else None,
@@ -160,10 +178,15 @@ def _correction_text(fix: Correction, zone: ZoneInfo) -> str:
     return f"event {fix.seq} {change}: {fix.reason}"
 
 
-def _details(details: Any) -> str:
+def _details(event: Event, zone: ZoneInfo) -> str:
     # Shown as fields, or worked out (the due instants an event was judged against).
     hidden = ("due", "due_at_event", "policy", "title", "started", "service", "ref", "late_report")
-    shown = {k: v for k, v in details.items() if k not in hidden and v not in (None, False)}
+    shown = {k: v for k, v in event.details.items() if k not in hidden and v not in (None, False)}
+    shown |= shown.pop("fields", {})  # the case fields given at the opening, each as itself
+    if event.kind == EventKind.FIELD:
+        shown = {shown["key"]: shown["value"]}
+    for key in INSTANT_DETAILS.intersection(shown):
+        shown[key] = iso(datetime.fromisoformat(shown[key]), zone)
     return ", ".join(f"{k}={v}" for k, v in shown.items())
 
 

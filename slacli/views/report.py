@@ -5,10 +5,13 @@ before its start), each as it stands at the as-of instant: a post-mortem linked 
 exclusion decided after the month counts, and escalations are what is unresolved then.
 MTTA and MTTR count the incidents opened in the period (PagerDuty's attribution), in wall
 time from opening, whenever they were acknowledged or resolved. Rows carry
-REPORT_COLUMNS (an incident record plus update_met, minutes_to_ack, minutes_to_resolve;
-postmortem reads MISSING when one is required and none is linked); summaries carry
-SUMMARY_COLUMNS. A period still in progress is measured so far (SPEC 4): ``complete`` is
-false, availability is up to the as-of instant and ``projected_availability_pct`` beside it.
+REPORT_COLUMNS (an incident record plus update_met, minutes_to_ack, minutes_to_resolve,
+data_lost_minutes (the most any recovery from backup lost), recovery_point_met,
+billable_minutes and included_minutes (all the work logged on it); postmortem reads
+MISSING when one is required and none is linked); summaries carry SUMMARY_COLUMNS, whose
+billable and included minutes are those of the incidents opened in the period. A period
+still in progress is measured so far (SPEC 4): ``complete`` is false, availability is up
+to the as-of instant and ``projected_availability_pct`` beside it.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from slacli.storage.base import IncidentFilter
 from slacli.tracker import Incident, Tracker
 from slacli.views import local, number
 from slacli.views.availability import period_availability
+from slacli.views.casework import recoveries, worked
 from slacli.views.clocks import clocks
 from slacli.views.incidents import incident_record
 from slacli.vocabulary import ClockStatus, PeriodKind, TargetName
@@ -33,6 +37,8 @@ REPORT_COLUMNS = (
     *("response_due", "response_met", "resolution_due", "resolution_met", "update_met"),
     *("minutes_to_ack", "minutes_to_resolve"),
     *("paused_minutes", "excluded", "postmortem"),
+    *("incomplete", "missing_fields", "data_lost_minutes", "recovery_point_met"),
+    *("billable_minutes", "included_minutes"),
 )
 SUMMARY_COLUMNS = (
     *("policy", "period", "from", "to", "incidents", "opened", "resolved", "still_open", "by_severity"),
@@ -40,6 +46,7 @@ SUMMARY_COLUMNS = (
     *("complete", "projected_availability_pct"),
     *("mtta_minutes", "mttr_minutes", "median_tta_minutes", "median_ttr_minutes"),
     *("breaches", "escalations", "missing_postmortems"),
+    *("incomplete", "billable_minutes", "included_minutes"),
 )
 MISSING = "missing"  # the post-mortem cell of a resolved incident that needs one and has none
 CADENCE = {PeriodKind.MONTH: "monthly", PeriodKind.WEEK: "weekly"}  # the status_reports a period selects
@@ -97,12 +104,19 @@ def _report_row(tracker: Tracker, incident: Incident, as_of: datetime, severity:
     row["update_met"] = False if state.late_updates or overdue else True if severity.update_every else None
     if severity.postmortem and not state.postmortem and not state.is_open:
         row["postmortem"] = MISSING
+    policy = tracker.policy_of(state)
+    restored = recoveries(state, policy, as_of)
+    row["data_lost_minutes"] = max((r["data_lost_minutes"] for r in restored), default=None)
+    judged = [r["recovery_point_met"] for r in restored if r["recovery_point_met"] is not None]
+    row["recovery_point_met"] = all(judged) if judged else None
+    row.update(worked(state, policy))
     return row
 
 
 def _missed(row: dict[str, Any]) -> bool:
-    """A target missed: a response, a resolution or a status update, late or overdue."""
-    return False in (row["response_met"], row["resolution_met"], row["update_met"])
+    """A target missed: a response, a resolution or a status update, late or overdue, or a
+    recovery from backup that lost more data than the recovery point allows."""
+    return False in (row["response_met"], row["resolution_met"], row["update_met"], row["recovery_point_met"])
 
 
 def _minutes(start: datetime, end: datetime | None) -> float | int | None:
@@ -145,4 +159,8 @@ def _summary(
         "median_tta_minutes": number(median(to_ack)) if to_ack else None,
         "median_ttr_minutes": number(median(to_resolve)) if to_resolve else None,
         "breaches": sum(_missed(r) for r in rows),
+        "incomplete": sum(r["incomplete"] for r in rows),
+        # Work is counted with the incident it was logged on, in the period it was opened in (as MTTA).
+        "billable_minutes": number(sum(r["billable_minutes"] for r in opened)),
+        "included_minutes": number(sum(r["included_minutes"] for r in opened)),
     }

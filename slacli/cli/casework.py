@@ -1,0 +1,121 @@
+"""Case work commands: case fields, recovery from backup, time worked."""
+
+from datetime import datetime
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+import typer
+
+from slacli.casework import parse_field
+from slacli.cli._options import AtOption, ByOption, FormatOption, author, instant
+from slacli.cli._state import AppState
+from slacli.errors import InputError
+from slacli.instants import parse_duration, parse_instant
+from slacli.output import Document, Fields, Format, Table, render, warn
+from slacli.policy import Policy
+from slacli.tracker import Incident, Tracker
+from slacli.views import number
+from slacli.views.casework import CASE_FIELD_COLUMNS, RECOVERY_COLUMNS, case_fields, missing, recoveries, worked
+from slacli.vocabulary import EventKind
+
+IdArgument = Annotated[int, typer.Argument(help="Incident id.", min=1)]
+
+
+def _opened(ctx: typer.Context, incident_id: int) -> tuple[Tracker, ZoneInfo]:
+    """The tracker, and the zone where the incident's instants without an offset are read."""
+    state: AppState = ctx.obj
+    tracker = state.tracker("write")
+    return tracker, tracker.policy_of(tracker.get(incident_id).state).calendar.zone
+
+
+def _act(
+    ctx: typer.Context, incident_id: int, kind: EventKind, at: str | None, by: str | None, **details: Any
+) -> tuple[Incident, Policy, datetime]:
+    """Record one event: the incident after it, its policy, the event's instant."""
+    tracker, zone = _opened(ctx, incident_id)
+    when = instant(at, zone)
+    texts = {key: value.isoformat() if isinstance(value, datetime) else value for key, value in details.items()}
+    incident = tracker.act(incident_id, kind, at=when, author=author(by), **texts)
+    return incident, tracker.policy_of(incident.state), when
+
+
+def field(
+    ctx: typer.Context,
+    incident_id: IdArgument,
+    assignment: Annotated[str, typer.Argument(metavar="KEY=VALUE", help="The field and its value.")],
+    at: AtOption = None,
+    by: ByOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Give a case field (a later one replaces it); prints the case fields and what is missing."""
+    key, value = parse_field(assignment)
+    incident, policy, _ = _act(ctx, incident_id, EventKind.FIELD, at, by, key=key, value=value)
+    rows = case_fields(incident.state, policy)
+    lacking = missing(incident.state, policy)
+    title = f"Case fields of incident {incident_id}" + (f" (incomplete: {', '.join(lacking)})" if lacking else "")
+    data = {"id": incident_id, "incomplete": bool(lacking), "missing_fields": lacking, "fields": rows}
+    render(Document([Table(rows, CASE_FIELD_COLUMNS, title)], data), fmt)
+
+
+def recovery(
+    ctx: typer.Context,
+    incident_id: IdArgument,
+    snapshot: Annotated[str, typer.Option("--snapshot", metavar="T", help="When the restored snapshot was taken.")],
+    at: Annotated[
+        str | None,
+        typer.Option("--at", metavar="T", help="When it was restored (default: now; no offset: policy zone)."),
+    ] = None,
+    notified: Annotated[
+        str | None, typer.Option("--customer-notified", metavar="T", help="When the customer was told of it.")
+    ] = None,
+    by: ByOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Record a recovery from a backup snapshot: the data lost (snapshot to failure) is
+    judged against the policy's recovery point."""
+    _, zone = _opened(ctx, incident_id)
+    taken = parse_instant(snapshot, zone, what="--snapshot")
+    told = parse_instant(notified, zone, what="--customer-notified") if notified else None
+    incident, policy, when = _act(ctx, incident_id, EventKind.RECOVERY, at, by, snapshot=taken, notified=told)
+    rows = recoveries(incident.state, policy, max(when, told or when))  # the notification given shows
+    latest = rows[-1]
+    if latest["recovery_point_met"] is False:
+        lost, allowed = latest["data_lost"], latest["recovery_point"]
+        warn(f"the recovery lost {lost} of data, more than policy {policy.name}'s recovery point of {allowed}")
+    render(Document([Table(rows, RECOVERY_COLUMNS, f"Recoveries of incident {incident_id}")], rows), fmt)
+
+
+def worklog(
+    ctx: typer.Context,
+    incident_id: IdArgument,
+    duration: Annotated[str, typer.Argument(metavar="DURATION", help="Time worked (90m, 1h30m).")],
+    note: Annotated[str | None, typer.Option("--note", help="What was done.")] = None,
+    at: AtOption = None,
+    by: ByOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Log time worked on an incident: billable when its severity is, else included."""
+    try:
+        spent = parse_duration(duration, allow_days=False)
+    except ValueError as error:
+        raise InputError(f"DURATION: {error}") from None
+    if note is not None and not note.strip():
+        raise InputError("--note is empty")
+    minutes = number(spent.total_seconds() / 60)  # as the timeline shows it: 90, not 90.0
+    incident, policy, _ = _act(ctx, incident_id, EventKind.WORKLOG, at, by, minutes=minutes, note=note)
+    entry = incident.state.work[-1]
+    record = {
+        "id": incident.id,
+        "severity": entry.severity,
+        "logged_minutes": number(entry.minutes),
+        "billable": policy.severity(entry.severity).billable,
+        **worked(incident.state, policy),  # all the work on it so far
+    }
+    render(Document([Fields(record, f"Work on incident {incident_id}")], record), fmt)
+
+
+COMMANDS = {
+    "field": (field, "Example: slacli field 12 project=P-1042"),
+    "recovery": (recovery, "Example: slacli recovery 12 --snapshot 2026-11-23T02:00 --at 2026-11-23T11:00"),
+    "worklog": (worklog, "Example: slacli worklog 12 1h30m --note 'patched the theme'"),
+}
