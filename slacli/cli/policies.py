@@ -108,6 +108,7 @@ def _severity(severity: Severity) -> dict[str, Any]:
         "downtime": severity.downtime,
         "update_every": format_duration(severity.update_every) if severity.update_every else None,
         "postmortem": severity.postmortem,
+        "hint": f"{severity.hint.text} ({severity.hint.describe()})" if severity.hint else None,
     }
 
 
