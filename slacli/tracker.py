@@ -122,6 +122,7 @@ class Tracker:
         started: datetime | None = None,
         service: str | None = None,
         ref: str | None = None,
+        premium: bool = False,
     ) -> Opened:
         if not checked_text(title, "the title", TITLE_LIMIT).strip():
             raise InputError("the title is empty")
@@ -138,6 +139,7 @@ class Tracker:
             "started": started.isoformat(),
             "service": service,
             "ref": ref,
+            "premium": premium,
         }
         snapshot = digest(self.policies, policy.name)
         state, event = record(None, Event(EventKind.OPENED, at, author, details), policy, snapshot)

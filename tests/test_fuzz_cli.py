@@ -299,6 +299,7 @@ COMMANDS: dict[str, st.SearchStrategy[list[Value]]] = {
         opt("--started", INSTANTS),
         opt("--service", TEXTS, stored=True),
         opt("--ref", TEXTS, stored=True),
+        flag("--premium"),
         BY,
         flag("--quiet"),
         FMT,

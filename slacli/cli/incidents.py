@@ -68,6 +68,9 @@ def open_incident(
     ] = None,
     service: ServiceOption = None,
     ref: Annotated[str | None, typer.Option(help="External id (ticket, page).")] = None,
+    premium: Annotated[
+        bool, typer.Option("--premium", help="The client has Premium Support: first on the due board among equals.")
+    ] = False,
     by: ByOption = None,
     quiet: QuietOption = False,
     fmt: FormatOption = Format.table,
@@ -78,7 +81,15 @@ def open_incident(
     opened_at = instant(at, chosen.calendar.zone)
     started_at = parse_instant(started, chosen.calendar.zone, what="--started") if started else None
     result = state.tracker("create").open(
-        title, chosen.name, severity, at=opened_at, author=author(by), started=started_at, service=service, ref=ref
+        title,
+        chosen.name,
+        severity,
+        at=opened_at,
+        author=author(by),
+        started=started_at,
+        service=service,
+        ref=ref,
+        premium=premium,
     )
     for warning in result.warnings:
         warn(warning)

@@ -3,7 +3,7 @@
 Keys of :func:`incident_record` (ALL_COLUMNS): id, title, policy, severity, status,
 service, ref, opened, started, acked, resolved, response_due, response_met,
 resolution_due, resolution_met, next_update_due, late_updates (a count), paused_minutes,
-excluded, postmortem, provisional, late_report. Instants are in the policy's zone.
+excluded, postmortem, provisional, late_report, premium. Instants are in the policy's zone.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from slacli.vocabulary import ClockKind, ClockStatus, EventKind, Status, TargetN
 ALL_COLUMNS = (
     *("id", "title", "policy", "severity", "status", "service", "ref", "opened", "started", "acked", "resolved"),
     *("response_due", "response_met", "resolution_due", "resolution_met", "next_update_due", "late_updates"),
-    *("paused_minutes", "excluded", "postmortem", "provisional", "late_report"),
+    *("paused_minutes", "excluded", "postmortem", "provisional", "late_report", "premium"),
 )
 CLOCK_COLUMNS = ("clock", "due", "status", "left")
 TIMELINE_COLUMNS = ("seq", "at", "event", "by", "details", "note")
@@ -66,6 +66,7 @@ def incident_record(tracker: Tracker, incident: Incident, as_of: datetime) -> di
         "postmortem": state.postmortem,
         "provisional": by_name[TargetName.RESOLUTION].provisional,
         "late_report": state.late_report,
+        "premium": state.premium,
     }
 
 
@@ -162,7 +163,7 @@ def _correction_text(fix: Correction, zone: ZoneInfo) -> str:
 
 def _details(details: Any) -> str:
     # Shown as fields, or worked out (the due instants an event was judged against).
-    hidden = ("due", "due_at_event", "policy", "title", "started", "service", "ref", "late_report")
+    hidden = ("due", "due_at_event", "policy", "title", "started", "service", "ref", "late_report", "premium")
     shown = {k: v for k, v in details.items() if k not in hidden and v not in (None, False)}
     return ", ".join(f"{k}={v}" for k, v in shown.items())
 
