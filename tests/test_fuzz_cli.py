@@ -225,6 +225,7 @@ ZONES = mostly(
         ]
     ),
 )
+REPEATS = mostly(["daily", "weekly", "monthly"], st.sampled_from(["yearly", "Weekly", "", "\x00"]))
 KINDS = mostly(["scheduled", "regular", "emergency"], st.sampled_from(["Emergency", "", "\x1b", "unplanned"]))
 SHARES = mostly(["0", "29.99", "30", "100"], st.sampled_from(["-0.1", "100.01", "nan", "inf", "-inf", "1e309", ""]))
 MONTH_COUNTS = mostly(["1", "3", "12"], st.sampled_from(["0", "120", "121", "-1", str(2**63), "1e3", ""]))
@@ -339,6 +340,9 @@ COMMANDS: dict[str, st.SearchStrategy[list[Value]]] = {
         opt("--kind", KINDS),
         opt("--title", TEXTS, stored=True),
         opt("--service", TEXTS, stored=True),
+        opt("--repeat", REPEATS),
+        opt("--count", IDS),
+        opt("--until", INSTANTS),
         BY,
         flag("--quiet"),
         FMT,
