@@ -164,12 +164,12 @@ class Series(NamedTuple):
     """A window's repeats: RFC 5545 FREQ with COUNT (occurrences, the first included) or
     UNTIL (the last start, inclusive)."""
 
-    repeat: Repeat
+    every: Repeat  # FREQ
     times: int | None = None  # COUNT
     until: datetime | None = None
 
 
-def series(repeat: str | None, count: int | None, until: datetime | None) -> Series | None:
+def parse_series(repeat: str | None, count: int | None, until: datetime | None) -> Series | None:
     """The series asked for (None: one window); InputError when it is unbounded, absurd or
     half given."""
     if repeat is None:
@@ -185,31 +185,31 @@ def series(repeat: str | None, count: int | None, until: datetime | None) -> Ser
     return Series(Repeat(repeat), count, until)
 
 
-def occurrences(start: datetime, end: datetime, zone: ZoneInfo, repeat: Series | None) -> list[Span]:
+def occurrences(start: datetime, end: datetime, zone: ZoneInfo, repeats: Series | None) -> list[Span]:
     """The spans of a window and of its repeats, first as given. Repeats start at the local
     wall time of the first in ``zone`` (the UTC instant moves across DST) and last as long
     as it did (RFC 5545 3.8.5.3: a DTEND gives every occurrence the same exact duration). A
     start that does not exist that day (spring forward) is read with the offset before the
     gap, an ambiguous one (fall back) is the first of the two (RFC 5545 3.3.5). A month
     without the start's day (the 31st) has no occurrence (RFC 5545 3.3.10)."""
-    if repeat is None or end <= start:  # one window (one that ends first is refused as such)
+    if repeats is None or end <= start:  # one window (one that ends first is refused as such)
         return [(start, end)]
     from dateutil.rrule import DAILY, MONTHLY, WEEKLY, rrule  # lazily: only a series needs it
 
-    if repeat.until is not None and repeat.until < start:
-        raise InputError(f"--until {iso(repeat.until, zone)} is before --start {iso(start, zone)}")
-    every = repeat.repeat
+    if repeats.until is not None and repeats.until < start:
+        raise InputError(f"--until {iso(repeats.until, zone)} is before --start {iso(start, zone)}")
+    every = repeats.every
     frequency: Literal[1, 2, 3] = DAILY if every == Repeat.DAILY else WEEKLY if every == Repeat.WEEKLY else MONTHLY
     first = start.astimezone(zone).replace(tzinfo=None)
     spans = [(start, end)]
-    for local in rrule(frequency, dtstart=first, count=repeat.times).xafter(first):
+    for local in rrule(frequency, dtstart=first, count=repeats.times).xafter(first):
         begin = _wall(local, zone)
-        if repeat.until is not None and begin > repeat.until:
+        if repeats.until is not None and begin > repeats.until:
             break
         if len(spans) == MAX_OCCURRENCES:
             raise InputError(f"the series has more than {MAX_OCCURRENCES} occurrences: give an earlier --until")
         if begin < spans[-1][1]:
-            raise InputError(f"the occurrences overlap: each lasts longer than the {repeat.repeat} repeat")
+            raise InputError(f"the occurrences overlap: each lasts longer than the {every} repeat")
         spans.append((begin, begin + (end - start)))
     return spans
 

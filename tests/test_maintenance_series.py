@@ -204,3 +204,9 @@ def test_until_a_given_occurrence_ends_the_series_there(zone, local, repeat, k):
     every = occurrences(start, start + timedelta(minutes=30), zone, Series(repeat, 40))
     until = every[k - 1][0]
     assert occurrences(start, start + timedelta(minutes=30), zone, Series(repeat, until=until)) == every[:k]
+
+
+def test_a_series_of_one_is_a_list_of_one(cli, database):
+    args = ["--policy", "optimy", "--start", "2026-12-05T22:00", "--end", "2026-12-05T23:00", "--repeat", "weekly"]
+    assert cli("maintenance", "add", *args, "--count", "1").stdout.startswith("Maintenance 1 to 1: 1 weekly window\n")
+    assert [w["id"] for w in json.loads(cli("maintenance", "add", *args, "--count", "1", "-f", "json").stdout)] == [2]

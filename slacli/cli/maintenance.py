@@ -20,7 +20,7 @@ from slacli.cli._options import (
 )
 from slacli.cli._state import AppState
 from slacli.instants import parse_instant
-from slacli.maintenance import TRANSITIONS, occurrences, series
+from slacli.maintenance import TRANSITIONS, occurrences, parse_series
 from slacli.output import Document, Format, Table, render, warn
 from slacli.views.maintenance import COLUMNS, window_list, window_record
 from slacli.vocabulary import MaintenanceKind, Repeat, WindowAction
@@ -62,8 +62,8 @@ def add(
     state: AppState = ctx.obj
     chosen = state.policies().get(policy)
     zone = chosen.calendar.zone
-    repeats = series(repeat, count, parse_instant(until, zone, what="--until") if until else None)
     first = (parse_instant(start, zone, what="--start"), parse_instant(end, zone, what="--end"))
+    repeats = parse_series(repeat, count, parse_instant(until, zone, what="--until") if until else None)
     added = state.tracker("create").add_windows(
         chosen.name,
         occurrences(*first, zone, repeats),
@@ -83,7 +83,8 @@ def add(
     if repeats is None:
         render(_one(records[0], f"Maintenance {records[0]['id']}"), fmt)
         return
-    title = f"Maintenance {records[0]['id']} to {records[-1]['id']}: {len(records)} {repeat} windows"
+    plural = "" if len(records) == 1 else "s"
+    title = f"Maintenance {records[0]['id']} to {records[-1]['id']}: {len(records)} {repeat} window{plural}"
     render(Document([Table(records, COLUMNS, title)], records), fmt)
 
 
