@@ -69,6 +69,7 @@ class State(NamedTuple):
     resolved_gaps: tuple[Pause, ...] = ()  # resolved until reopened: no impact then
     late_updates: tuple[tuple[datetime, datetime], ...] = ()  # (due, posted at)
     late_report: bool = False
+    premium: bool = False  # the client has Premium Support: prioritized for remediation work
     digest: str = ""
     last_event: datetime | None = None
     fields: Mapping[str, str] = {}  # case fields given: name -> value
@@ -281,6 +282,7 @@ def _opened(event: Event) -> State:
         service=d.get("service"),
         ref=d.get("ref"),
         late_report=bool(d.get("late_report")),
+        premium=bool(d.get("premium")),
         last_event=event.at,
         fields=dict(d.get("fields") or {}),
     )

@@ -5,20 +5,27 @@ by the policy's notice rule: announced with less notice than the rule asks (opti
 business days before it starts), it is emergency maintenance. Scheduled and regular
 maintenance that overlaps business hours, and regular maintenance beyond the policy's
 allowance per ISO week, are recorded with warnings.
+
+A window may repeat (:func:`occurrences`): a series is expanded, as an RFC 5545 RRULE,
+into windows of their own, each classified and warned about like one added alone.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
-from typing import NamedTuple
+from datetime import UTC, datetime
+from typing import Literal, NamedTuple
 from zoneinfo import ZoneInfo
 
 from slacli.errors import InputError
 from slacli.instants import format_duration, iso
 from slacli.policy import Policy
 from slacli.uptime import Weighted
-from slacli.vocabulary import MaintenanceImpact, MaintenanceKind, WindowAction, WindowStatus
+from slacli.vocabulary import MaintenanceImpact, MaintenanceKind, Repeat, WindowAction, WindowStatus
+
+# A series longer than this is refused: a year of daily windows, seven years of weekly ones.
+MAX_OCCURRENCES = 366
+Span = tuple[datetime, datetime]
 
 # action: (the states it may start from, the state it leads to)
 TRANSITIONS = {
@@ -179,3 +186,63 @@ def as_run(window: Window) -> tuple[datetime, datetime]:
     planned end is not maintenance."""
     start, end = ran(window)
     return max(start, window.start), min(end, window.end)
+
+
+class Series(NamedTuple):
+    """A window's repeats: RFC 5545 FREQ with COUNT (occurrences, the first included) or
+    UNTIL (the last start, inclusive)."""
+
+    every: Repeat  # FREQ
+    times: int | None = None  # COUNT
+    until: datetime | None = None
+
+
+def parse_series(repeat: str | None, count: int | None, until: datetime | None) -> Series | None:
+    """The series asked for (None: one window); InputError when it is unbounded, absurd or
+    half given."""
+    if repeat is None:
+        if count is not None or until is not None:
+            raise InputError("--count and --until need --repeat daily|weekly|monthly")
+        return None
+    if repeat not in list(Repeat):
+        raise InputError(f"unknown --repeat {repeat!r} (known: {', '.join(Repeat)})")
+    if (count is None) == (until is None):
+        raise InputError("a repeating window needs --count N or --until T (one of them): a series must end")
+    if count is not None and not 1 <= count <= MAX_OCCURRENCES:
+        raise InputError(f"--count: expected 1 to {MAX_OCCURRENCES} occurrences, got {count}")
+    return Series(Repeat(repeat), count, until)
+
+
+def occurrences(start: datetime, end: datetime, zone: ZoneInfo, repeats: Series | None) -> list[Span]:
+    """The spans of a window and of its repeats, first as given. Repeats start at the local
+    wall time of the first in ``zone`` (the UTC instant moves across DST) and last as long
+    as it did (RFC 5545 3.8.5.3: a DTEND gives every occurrence the same exact duration). A
+    start that does not exist that day (spring forward) is read with the offset before the
+    gap, an ambiguous one (fall back) is the first of the two (RFC 5545 3.3.5). A month
+    without the start's day (the 31st) has no occurrence (RFC 5545 3.3.10)."""
+    if repeats is None or end <= start:  # one window (one that ends first is refused as such)
+        return [(start, end)]
+    from dateutil.rrule import DAILY, MONTHLY, WEEKLY, rrule  # lazily: only a series needs it
+
+    if repeats.until is not None and repeats.until < start:
+        raise InputError(f"--until {iso(repeats.until, zone)} is before --start {iso(start, zone)}")
+    every = repeats.every
+    frequency: Literal[1, 2, 3] = DAILY if every == Repeat.DAILY else WEEKLY if every == Repeat.WEEKLY else MONTHLY
+    first = start.astimezone(zone).replace(tzinfo=None)
+    spans = [(start, end)]
+    for local in rrule(frequency, dtstart=first, count=repeats.times).xafter(first):
+        begin = _wall(local, zone)
+        if repeats.until is not None and begin > repeats.until:
+            break
+        if len(spans) == MAX_OCCURRENCES:
+            raise InputError(f"the series has more than {MAX_OCCURRENCES} occurrences: give an earlier --until")
+        if begin < spans[-1][1]:
+            raise InputError(f"the occurrences overlap: each lasts longer than the {every} repeat")
+        spans.append((begin, begin + (end - start)))
+    return spans
+
+
+def _wall(local: datetime, zone: ZoneInfo) -> datetime:
+    """A local wall time in ``zone`` as an instant; fold 0: a time in a gap gets the offset
+    from before the gap, an ambiguous one the first offset (RFC 5545 3.3.5)."""
+    return local.replace(tzinfo=zone).astimezone(UTC)

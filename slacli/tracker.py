@@ -14,7 +14,7 @@ The clock is injected: the tracker asks it only for when an event is recorded.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -26,7 +26,7 @@ from slacli.errors import InputError, StoreError
 from slacli.holidaydata import HolidayCache
 from slacli.incidents import Event, State, record, replay
 from slacli.instants import iso, now
-from slacli.maintenance import Window, new_window, transition
+from slacli.maintenance import Span, Window, new_window, transition
 from slacli.policy import Policy, PolicySet, policies_from_document
 from slacli.policy.snapshot import digest, standalone
 from slacli.storage.base import IncidentFilter, IncidentRow, LogEntry, Store
@@ -126,6 +126,7 @@ class Tracker:
         service: str | None = None,
         ref: str | None = None,
         fields: Iterable[tuple[str, str]] = (),
+        premium: bool = False,
     ) -> Opened:
         if not checked_text(title, "the title", TITLE_LIMIT).strip():
             raise InputError("the title is empty")
@@ -142,6 +143,7 @@ class Tracker:
             "started": started.isoformat(),
             "service": service,
             "ref": ref,
+            "premium": premium,
         }
         if given := _case_fields(fields):
             details["fields"] = given
@@ -393,24 +395,37 @@ class Tracker:
         self, policy_name: str, start: datetime, end: datetime, *, author: str, **options: Any
     ) -> tuple[int, Window]:
         """Record a maintenance window (classified, with warnings); returns it with its id."""
+        return self.add_windows(policy_name, [(start, end)], author=author, **options)[0]
+
+    def add_windows(
+        self, policy_name: str, spans: Sequence[Span], *, author: str, **options: Any
+    ) -> list[tuple[int, Window]]:
+        """Record windows alike but for their spans (a series, in order), all or none; each is
+        classified and warned about as if added alone after the ones before it."""
         policy = self.policies.get(policy_name)
         author = checked_text(author, "--by", NAME_LIMIT)
         checked_text(options.get("title") or "", "--title", TITLE_LIMIT)
         optional_text(options.get("service"), "--service", NAME_LIMIT)
-        new_window(policy, start, end, others=[], **options)  # refused before any file is touched
+        for start, end in spans:
+            new_window(policy, start, end, others=[], **options)  # refused before any file is touched
         if options.get("announced") is not None:
             self._happened(options["announced"], "the announcement", policy.calendar.zone)
+        added = []
         with self.store.transaction():
             # Only neighbours matter (the same ISO week, in any zone): not every window ever.
-            near = (start - timedelta(days=8), end + timedelta(days=8))
+            near = (spans[0][0] - timedelta(days=8), spans[-1][1] + timedelta(days=8))
             others = [w for _, w in self._windows(policy.name, near)]
-            window = new_window(policy, start.astimezone(UTC), end.astimezone(UTC), others=others, **options)
-            window_id = self.store.insert_window(policy.name, window.start, window.end, dump_window(window))
-            details = {"kind": window.kind, "warnings": list(window.warnings)}
-            recorded = self.clock()
-            at = window.announced or recorded
-            self.store.append_window_event(window_id, LogEntry(ADDED, at, author, details, recorded, self._recorder()))
-        return window_id, window
+            for start, end in spans:
+                window = new_window(policy, start.astimezone(UTC), end.astimezone(UTC), others=others, **options)
+                window_id = self.store.insert_window(policy.name, window.start, window.end, dump_window(window))
+                details = {"kind": window.kind, "warnings": list(window.warnings)}
+                recorded = self.clock()
+                at = window.announced or recorded
+                entry = LogEntry(ADDED, at, author, details, recorded, self._recorder())
+                self.store.append_window_event(window_id, entry)
+                others.append(window)
+                added.append((window_id, window))
+        return added
 
     def window(self, window_id: int) -> Window:
         """The window with every action it has had."""

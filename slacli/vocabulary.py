@@ -94,6 +94,14 @@ class WindowStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class Repeat(StrEnum):
+    """How a maintenance series repeats: an RFC 5545 RRULE FREQ."""
+
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+
+
 class WindowAction(StrEnum):
     START = "start"
     COMPLETE = "complete"

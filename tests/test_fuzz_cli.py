@@ -225,7 +225,9 @@ ZONES = mostly(
         ]
     ),
 )
+REPEATS = mostly(["daily", "weekly", "monthly"], st.sampled_from(["yearly", "Weekly", "", "\x00"]))
 KINDS = mostly(["scheduled", "regular", "emergency"], st.sampled_from(["Emergency", "", "\x1b", "unplanned"]))
+SHARES = mostly(["0", "29.99", "30", "100"], st.sampled_from(["-0.1", "100.01", "nan", "inf", "-inf", "1e309", ""]))
 MONTH_COUNTS = mostly(["1", "3", "12"], st.sampled_from(["0", "120", "121", "-1", str(2**63), "1e3", ""]))
 
 
@@ -281,6 +283,12 @@ COMMANDS: dict[str, st.SearchStrategy[list[Value]]] = {
         ),
         command(words("deadline", "--input"), arg(st.sampled_from(INPUT_FILES)), FMT, opt("--tz", ZONES)),
     ),
+    "classify": command(
+        words("classify"),
+        arg(POLICY_NAMES),
+        st.one_of(opt("--affected", SHARES), command(opt("--agents", IDS), opt("--of", IDS))),
+        FMT,
+    ),
     "open": command(
         words("open"),
         arg(TEXTS, stored=True),
@@ -292,6 +300,7 @@ COMMANDS: dict[str, st.SearchStrategy[list[Value]]] = {
         opt("--started", INSTANTS),
         opt("--service", TEXTS, stored=True),
         opt("--ref", TEXTS, stored=True),
+        flag("--premium"),
         BY,
         flag("--quiet"),
         FMT,
@@ -331,6 +340,9 @@ COMMANDS: dict[str, st.SearchStrategy[list[Value]]] = {
         opt("--kind", KINDS),
         opt("--title", TEXTS, stored=True),
         opt("--service", TEXTS, stored=True),
+        opt("--repeat", REPEATS),
+        opt("--count", IDS),
+        opt("--until", INSTANTS),
         BY,
         flag("--quiet"),
         FMT,
@@ -380,7 +392,7 @@ COMMANDS: dict[str, st.SearchStrategy[list[Value]]] = {
         opt("--tz", ZONES),
     ),
 }
-READS = {"deadline", "list", "show", "due", "breaches", "maintenance list", "uptime", "report"}
+READS = {"deadline", "classify", "list", "show", "due", "breaches", "maintenance list", "uptime", "report"}
 READS |= {"policies list", "policies show", "policies check", "calendar add", "calendar between"}
 # Broken policy files (see policy_files) for --policies and `policies check FILE`; None: the presets.
 POLICY_FILES = ["truncated-string", "truncated-table", "wrong-types-calendar", "wrong-types-policy"]

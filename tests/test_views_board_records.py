@@ -68,13 +68,13 @@ def test_the_due_board_rows(tracker: Tracker) -> None:
     assert iso_record(rows[0]) == {
         "id": a, "policy": "p", "severity": "1", "title": "A", "clock": "response",
         "due": "2026-11-23T12:00:00-05:00", "left": "1h", "left_minutes": 60, "status": "pending",
-        "_style": "",  # exactly an hour left: not yet "within the hour"
+        "premium": False, "_style": "",  # exactly an hour left: not yet "within the hour"
     }  # fmt: skip
     # Business time left from Mon 11:00 to Tue 12:00: 6h on Monday, 3h on Tuesday.
     assert iso_record(rows[2]) == {
         "id": a, "policy": "p", "severity": "1", "title": "A", "clock": "resolution",
         "due": "2026-11-24T12:00:00-05:00", "left": "9h business", "left_minutes": 540,
-        "status": "pending (provisional)", "_style": "",
+        "status": "pending (provisional)", "premium": False, "_style": "",
     }  # fmt: skip
     # Within an hour (3600 s): A's resolution is past it, B's response is not: both kept apart.
     assert [(r["id"], r["clock"]) for r in due_board(tracker, ny(11, 23, 11), 3600, None)] == [

@@ -32,6 +32,7 @@ from slacli.texts import as_bytes_text, undecodable
 # Each top-level command, in help order, and the module whose COMMANDS defines it.
 COMMANDS = {
     "deadline": "deadline",
+    "classify": "classify",
     **dict.fromkeys(
         ("open", "ack", "update", "pause", "resume", "severity", "resolve", "reopen", "exclude", "postmortem"),
         "incidents",

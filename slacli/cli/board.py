@@ -10,7 +10,7 @@ from slacli.errors import ExitCode, InputError
 from slacli.instants import parse_duration
 from slacli.output import Document, Format, Table, render
 from slacli.views import public
-from slacli.views.board import BREACH_COLUMNS, DUE_COLUMNS, STYLES, breaches, due_board
+from slacli.views.board import BREACH_COLUMNS, DUE_KEYS, STYLES, breaches, due_board, due_columns
 
 
 def due(
@@ -22,7 +22,7 @@ def due(
     at: AsOfOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """Every running clock (response, resolution, next update), soonest first."""
+    """Every running clock (response, resolution, next update), most urgent first; premium first among equals."""
     state: AppState = ctx.obj
     tz = reading_zone(state, policy)
     as_of = instant(at, tz)
@@ -32,7 +32,7 @@ def due(
         raise InputError(f"--within: {error}") from None
     name = state.policies().get(policy).name if policy else None
     rows = due_board(state.tracker("read"), as_of, horizon, name)
-    table = Table(rows, DUE_COLUMNS, f"Due as of {as_of_text(as_of, tz)}", [*DUE_COLUMNS, "left_minutes"], STYLES)
+    table = Table(rows, due_columns(rows), f"Due as of {as_of_text(as_of, tz)}", DUE_KEYS, STYLES)
     render(Document([table], [public(r) for r in rows]), fmt)
 
 

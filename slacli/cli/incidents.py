@@ -74,6 +74,9 @@ def open_incident(
         list[str] | None,
         typer.Option("--field", metavar="KEY=VALUE", help="A case field (repeatable); see the policy's required ones."),
     ] = None,
+    premium: Annotated[
+        bool, typer.Option("--premium", help="The client has Premium Support: first on the due board among equals.")
+    ] = False,
     by: ByOption = None,
     quiet: QuietOption = False,
     fmt: FormatOption = Format.table,
@@ -94,6 +97,7 @@ def open_incident(
         service=service,
         ref=ref,
         fields=given,
+        premium=premium,
     )
     for warning in result.warnings:
         warn(warning)

@@ -20,10 +20,10 @@ from slacli.cli._options import (
 )
 from slacli.cli._state import AppState
 from slacli.instants import parse_instant
-from slacli.maintenance import TRANSITIONS
+from slacli.maintenance import TRANSITIONS, occurrences, parse_series
 from slacli.output import Document, Format, Table, render, warn
 from slacli.views.maintenance import COLUMNS, window_list, window_record
-from slacli.vocabulary import MaintenanceImpact, MaintenanceKind, WindowAction
+from slacli.vocabulary import MaintenanceImpact, MaintenanceKind, Repeat, WindowAction
 
 app = typer.Typer(
     help="Maintenance windows: scheduled, regular and emergency.",
@@ -56,18 +56,24 @@ def add(
     ] = MaintenanceImpact.FULL,
     title: Annotated[str, typer.Option(help="What is done.")] = "",
     service: ServiceOption = None,
+    repeat: Annotated[
+        Repeat | None, typer.Option(help="Repeat it (RFC 5545): each occurrence a window; with --count or --until.")
+    ] = None,
+    count: Annotated[int | None, typer.Option(metavar="N", help="Occurrences of --repeat, the first included.")] = None,
+    until: Annotated[str | None, typer.Option(metavar="T", help="The last --repeat starts at or before T.")] = None,
     by: ByOption = None,
     quiet: QuietOption = False,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """Record a maintenance window; warns when it breaks the policy's rules."""
+    """Record a maintenance window, or a series (--repeat); warns when one breaks the policy's rules."""
     state: AppState = ctx.obj
     chosen = state.policies().get(policy)
     zone = chosen.calendar.zone
-    window_id, window = state.tracker("create").add_window(
+    first = (parse_instant(start, zone, what="--start"), parse_instant(end, zone, what="--end"))
+    repeats = parse_series(repeat, count, parse_instant(until, zone, what="--until") if until else None)
+    added = state.tracker("create").add_windows(
         chosen.name,
-        parse_instant(start, zone, what="--start"),
-        parse_instant(end, zone, what="--end"),
+        occurrences(*first, zone, repeats),
         author=author(by),
         kind=kind,
         announced=instant(announced, zone, "--announced"),
@@ -75,12 +81,19 @@ def add(
         title=title,
         service=service,
     )
-    for warning in window.warnings:
-        warn(warning)
+    for window_id, window in added:
+        for warning in window.warnings:
+            warn(warning if repeats is None else f"maintenance {window_id}: {warning}")
     if quiet:
-        typer.echo(window_id)
+        typer.echo("\n".join(str(window_id) for window_id, _ in added))
         return
-    render(_one(window_record(state.policies(), window_id, window), f"Maintenance {window_id}"), fmt)
+    records = [window_record(state.policies(), window_id, window) for window_id, window in added]
+    if repeats is None:
+        render(_one(records[0], f"Maintenance {records[0]['id']}"), fmt)
+        return
+    plural = "" if len(records) == 1 else "s"
+    title = f"Maintenance {records[0]['id']} to {records[-1]['id']}: {len(records)} {repeat} window{plural}"
+    render(Document([Table(records, COLUMNS, title)], records), fmt)
 
 
 @app.command("list", epilog="Example: slacli maintenance list --policy optimy --format json")

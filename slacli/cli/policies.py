@@ -110,6 +110,7 @@ def _severity(severity: Severity) -> dict[str, Any]:
         "update_every": format_duration(severity.update_every) if severity.update_every else None,
         "postmortem": severity.postmortem,
         "billable": severity.billable,
+        "hint": f"{severity.hint.text} ({severity.hint.describe()})" if severity.hint else None,
     }
 
 

@@ -23,6 +23,7 @@ from slacli.instants import parse_duration, zone
 from slacli.policy.model import (
     PARTIAL_WEIGHT,
     AvailabilityTarget,
+    Hint,
     MaintenanceRules,
     Policy,
     PolicySet,
@@ -295,6 +296,7 @@ class _Loader:
                 "status_reports",
                 "escalate",
                 "billable",
+                "hint",
             ),
         )
         aliases = raw.get("aliases", [])
@@ -324,7 +326,32 @@ class _Loader:
             status_reports=reports,
             escalate=self.boolean(raw.get("escalate", False), f"{key}.escalate"),
             billable=self.boolean(raw.get("billable", False), f"{key}.billable"),
+            hint=self.hint(raw["hint"], f"{key}.hint") if "hint" in raw else None,
         )
+
+    def hint(self, value: Any, key: str) -> Hint:
+        """A classification hint: { text = "...", min_pct = 30 } (see README, Policies)."""
+        raw = self.table(value, key, ("text", "min_pct", "below_pct", "count"))
+        if not isinstance(raw.get("text"), str) or not raw["text"].strip():
+            raise self.error(f"{key}.text", "missing (the seed's words for when this severity applies)")
+        bounds = [self.share(raw[name], f"{key}.{name}") if name in raw else None for name in ("min_pct", "below_pct")]
+        count = raw.get("count")
+        if count is not None and (isinstance(count, bool) or not isinstance(count, int) or count < 0):
+            raise self.error(f"{key}.count", "expected a whole number of at least 0")
+        if bounds == [None, None] and count is None:
+            raise self.error(key, "a hint needs min_pct, below_pct or count")
+        low, high = bounds
+        if high is not None and high <= (low or 0):
+            floor = f"min_pct ({low:g})" if low else "0"
+            raise self.error(f"{key}.below_pct", f"expected more than {floor}")
+        if count == 0 and low:
+            raise self.error(key, "count = 0 (none affected) and min_pct above 0 can never both hold")
+        return Hint(raw["text"], low, high, count)
+
+    def share(self, value: Any, key: str) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
+            raise self.error(key, f"expected a share from 0 to 100 (percent), got {value!r}")
+        return float(value)
 
     def check_unique_names(self, severities: tuple[Severity, ...], key: str) -> None:
         seen: dict[str, str] = {}

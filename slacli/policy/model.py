@@ -68,6 +68,26 @@ class Due(NamedTuple):
         return f"{lead}; {self.rule.explain(self.anchor_at, self.calendar, self.at)}"
 
 
+class Hint(NamedTuple):
+    """A severity's classification hint (openmethods): the seed's words, and what must be
+    affected for it to apply; every condition given must hold (see :mod:`slacli.classification`)."""
+
+    text: str
+    min_pct: float | None = None  # the affected share is at least this
+    below_pct: float | None = None  # the affected share is under this
+    exact_count: int | None = None  # exactly this many are affected (agents, interactions): key count
+
+    def describe(self) -> str:
+        """The conditions in words: "at least 30%", "exactly 1 and under 30%"."""
+        count = self.exact_count
+        parts = [] if count is None else ["none affected" if count == 0 else f"exactly {count}"]
+        if self.min_pct is not None:
+            parts.append(f"at least {self.min_pct:g}%")
+        if self.below_pct is not None:
+            parts.append(f"under {self.below_pct:g}%")
+        return " and ".join(parts)
+
+
 class Severity(NamedTuple):
     key: str
     name: str
@@ -81,6 +101,7 @@ class Severity(NamedTuple):
     status_reports: str | None
     escalate: bool
     billable: bool = False  # work on it is charged by the hour, not included in the contract
+    hint: Hint | None = None
 
     def names(self) -> tuple[str, ...]:
         return (self.key, self.name, *self.aliases)

@@ -1,10 +1,11 @@
 """The due board (what runs out next) and the breach list (what was missed), as of an instant.
 
-Keys of a due row (DUE_COLUMNS and ``left_minutes``; ``_style`` is red when overdue and
-yellow when due within the hour): id, policy, severity, title, clock, due, left,
-left_minutes, status. Keys of a breach row (BREACH_COLUMNS and ``late_minutes``): id,
-policy, severity, title, target, due, done, late_by, late_minutes, status; a recovery
-from backup past the recovery point is a row with target ``recovery_point``.
+Keys of a due row (DUE_COLUMNS, ``left_minutes`` and ``premium``; ``_style`` is red when
+overdue and yellow when due within the hour): id, policy, severity, title, clock, due,
+left, left_minutes, status, premium. Keys of a breach row (BREACH_COLUMNS and
+``late_minutes``): id, policy, severity, title, target, due, done, late_by, late_minutes,
+status; a recovery from backup past the recovery point is a row with target
+``recovery_point``.
 """
 
 from __future__ import annotations
@@ -25,13 +26,16 @@ from slacli.vocabulary import ClockStatus, TargetName
 
 SOON_SECONDS = 3600  # due within the hour: shown as urgent
 DUE_COLUMNS = ("id", "policy", "severity", "title", "clock", "due", "left", "status")
+DUE_KEYS = (*DUE_COLUMNS, "left_minutes", "premium")  # CSV
 BREACH_COLUMNS = ("id", "policy", "severity", "title", "target", "due", "done", "late_by", "status")
 STYLES = {"red": "bold red", "yellow": "yellow"}
 RECOVERY_POINT = "recovery_point"  # the target of a recovery that lost more data than the policy allows
 
 
 def due_board(tracker: Tracker, as_of: datetime, horizon: float | None, policy: str | None) -> list[dict[str, Any]]:
-    """Every running clock as of ``as_of``, soonest first (within ``horizon`` seconds)."""
+    """Every running clock as of ``as_of`` (within ``horizon`` seconds), most urgent first:
+    overdue, then due within the hour, then later; in each, Premium Support clients' clocks
+    first (openmethods: "prioritized for remediation work"), then soonest first."""
     found = []
     for incident in tracker.find_open(IncidentFilter(policy=policy), as_of):
         state = incident.state
@@ -54,10 +58,22 @@ def due_board(tracker: Tracker, as_of: datetime, horizon: float | None, policy: 
                 "left": left_text(left, clock.counts),
                 "left_minutes": number(left.total_seconds() / 60) if left is not None else None,
                 "status": clock.status + (" (provisional)" if clock.provisional else ""),
+                "premium": state.premium,
                 "_style": "red" if seconds < 0 else "yellow" if seconds < SOON_SECONDS else "",
             }
-            found.append((clock.due.timestamp(), row))
+            found.append(((_urgency(seconds), not state.premium, clock.due.timestamp()), row))
     return [row for _, row in sorted(found, key=lambda pair: pair[0])]
+
+
+def _urgency(seconds: float) -> int:
+    """How urgent a clock due in ``seconds`` is: 0 overdue, 1 due within the hour, 2 later
+    (the board's red, yellow and plain rows); premium goes first only among equals."""
+    return 0 if seconds < 0 else 1 if seconds < SOON_SECONDS else 2
+
+
+def due_columns(rows: list[dict[str, Any]]) -> tuple[str, ...]:
+    """The board's columns for people: a ``premium`` mark only when a row has one."""
+    return (*DUE_COLUMNS, "premium") if any(row["premium"] for row in rows) else DUE_COLUMNS
 
 
 def breaches(

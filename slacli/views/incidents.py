@@ -4,7 +4,7 @@ Keys of :func:`incident_record` (ALL_COLUMNS): id, title, policy, severity, stat
 service, ref, opened, started, acked, resolved, response_due, response_met,
 resolution_due, resolution_met, next_update_due, late_updates (a count), paused_minutes,
 excluded, postmortem, provisional, late_report, incomplete (a required case field is
-missing), missing_fields (their names). Instants are in the policy's zone.
+missing), missing_fields (their names), premium. Instants are in the policy's zone.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ ALL_COLUMNS = (
     *("id", "title", "policy", "severity", "status", "service", "ref", "opened", "started", "acked", "resolved"),
     *("response_due", "response_met", "resolution_due", "resolution_met", "next_update_due", "late_updates"),
     *("paused_minutes", "excluded", "postmortem", "provisional", "late_report", "incomplete", "missing_fields"),
+    "premium",
 )
 CLOCK_COLUMNS = ("clock", "due", "status", "left")
 TIMELINE_COLUMNS = ("seq", "at", "event", "by", "details", "note")
@@ -72,6 +73,7 @@ def incident_record(tracker: Tracker, incident: Incident, as_of: datetime) -> di
         "late_report": state.late_report,
         "incomplete": bool(lacking),
         "missing_fields": lacking,
+        "premium": state.premium,
     }
 
 
@@ -180,7 +182,7 @@ def _correction_text(fix: Correction, zone: ZoneInfo) -> str:
 
 def _details(event: Event, zone: ZoneInfo) -> str:
     # Shown as fields, or worked out (the due instants an event was judged against).
-    hidden = ("due", "due_at_event", "policy", "title", "started", "service", "ref", "late_report")
+    hidden = ("due", "due_at_event", "policy", "title", "started", "service", "ref", "late_report", "premium")
     shown = {k: v for k, v in event.details.items() if k not in hidden and v not in (None, False)}
     shown |= shown.pop("fields", {})  # the case fields given at the opening, each as itself
     if event.kind == EventKind.FIELD:
