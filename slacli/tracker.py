@@ -51,6 +51,9 @@ DETAIL_TEXTS = {
     "message": ("MESSAGE", MESSAGE_LIMIT),
     "reason": ("the reason", MESSAGE_LIMIT),
     "url": ("--link", URL_LIMIT),
+    "plan": ("--plan", MESSAGE_LIMIT),
+    "note": ("--note", MESSAGE_LIMIT),
+    "to": ("--to", NAME_LIMIT),
 }
 ADDED = "added"  # the first entry of a window's log; then its actions (start, complete, cancel)
 

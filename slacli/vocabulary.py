@@ -22,6 +22,9 @@ class EventKind(StrEnum):
     POSTMORTEM = "postmortem"
     RECOMPUTED = "recomputed"
     CORRECTED = "corrected"  # voids or re-dates an earlier event (SPEC 2.13)
+    WORKAROUND = "workaround"  # an interim fix: the incident stays open
+    EXCEPTION = "exception"  # the resolution will be late: why, and the mitigation plan
+    ESCALATED = "escalated"  # told someone up the escalation matrix
 
 
 class Status(StrEnum):
@@ -58,6 +61,13 @@ class ClockStatus(StrEnum):
         return self in (ClockStatus.MET_LATE, ClockStatus.BREACHED)
 
 
+class MetBy(StrEnum):
+    """The events that may meet a resolution target (``resolution_met_by``)."""
+
+    WORKAROUND = "workaround"
+    RESOLVE = "resolve"
+
+
 class ClockKind(StrEnum):
     """What a target counts on, and so what a pause moves it by (SPEC 2.11)."""
 
@@ -92,3 +102,4 @@ class WindowAction(StrEnum):
 class PeriodKind(StrEnum):
     MONTH = "month"
     WEEK = "week"
+    QUARTER = "quarter"

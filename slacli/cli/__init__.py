@@ -37,6 +37,7 @@ COMMANDS = {
         "incidents",
     ),
     **dict.fromkeys(("correct", "list", "show", "recompute"), "incidents"),
+    **dict.fromkeys(("workaround", "exception", "escalate"), "targets"),
     "due": "board",
     "breaches": "board",
     "maintenance": "maintenance",

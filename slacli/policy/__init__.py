@@ -5,6 +5,7 @@ from slacli.policy.loader import load_policies, policies_from_document
 from slacli.policy.model import (
     AvailabilityTarget,
     Due,
+    EscalationLevel,
     MaintenanceRules,
     Policy,
     PolicySet,
@@ -15,6 +16,7 @@ from slacli.policy.model import (
 __all__ = [
     "AvailabilityTarget",
     "Due",
+    "EscalationLevel",
     "MaintenanceRules",
     "Policy",
     "PolicySet",

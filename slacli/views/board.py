@@ -3,7 +3,8 @@
 Keys of a due row (DUE_COLUMNS and ``left_minutes``; ``_style`` is red when overdue and
 yellow when due within the hour): id, policy, severity, title, clock, due, left,
 left_minutes, status. Keys of a breach row (BREACH_COLUMNS and ``late_minutes``): id,
-policy, severity, title, target, due, done, late_by, late_minutes, status.
+policy, severity, title, target, due, done, late_by, late_minutes, status, and the
+exception and escalation keys of :data:`slacli.views.targets.TARGET_KEYS`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from slacli.tracker import Tracker
 from slacli.views import local, number
 from slacli.views.clocks import clocks, remaining
 from slacli.views.incidents import left_text
+from slacli.views.targets import target_fields
 from slacli.vocabulary import ClockStatus, TargetName
 
 SOON_SECONDS = 3600  # due within the hour: shown as urgent
@@ -65,7 +67,8 @@ def breaches(
         rules = tracker.policy_of(state)
         zone = rules.calendar.zone
         calendar = rules.severity(state.severity).calendar
-        late = [(c.name, c.due, c.done_at, c.status) for c in clocks(state, as_of, calendar).values()]
+        by_name = clocks(state, as_of, calendar)
+        late = [(c.name, c.due, c.done_at, c.status) for c in by_name.values()]
         late += [(TargetName.UPDATE, d, posted, ClockStatus.MET_LATE) for d, posted in state.late_updates]
         for target, due_at, done_at, status in late:
             if due_at is None or not status.missed:
@@ -85,6 +88,7 @@ def breaches(
                     "late_by": format_duration(end - due_at),
                     "late_minutes": number((end - due_at).total_seconds() / 60),
                     "status": status,
+                    **target_fields(rules, state, by_name, as_of, (target, due_at)),
                 }
             )
     return rows

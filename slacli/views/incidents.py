@@ -19,8 +19,9 @@ from slacli.instants import format_duration, iso
 from slacli.storage.base import IncidentFilter
 from slacli.tracker import Incident, Tracker
 from slacli.views import local, number
-from slacli.views.clocks import clocks, remaining
-from slacli.vocabulary import ClockKind, ClockStatus, EventKind, Status, TargetName
+from slacli.views.clocks import Clock, clocks, remaining
+from slacli.views.targets import target_fields
+from slacli.vocabulary import ClockKind, ClockStatus, EventKind, MetBy, Status, TargetName
 
 ALL_COLUMNS = (
     *("id", "title", "policy", "severity", "status", "service", "ref", "opened", "started", "acked", "resolved"),
@@ -71,11 +72,13 @@ def incident_record(tracker: Tracker, incident: Incident, as_of: datetime) -> di
 
 class Detail(NamedTuple):
     """``slacli show``: the record, each clock (CLOCK_COLUMNS), the timeline (TIMELINE_KEYS,
-    with a ``_style`` for corrected events)."""
+    with a ``_style`` for corrected events), and the targets' TARGET_KEYS with the first
+    ``workaround`` and the ``escalations`` recorded (``at``, ``to``)."""
 
     record: dict[str, Any]
     clocks: list[dict[str, Any]]
     events: list[dict[str, Any]]
+    targets: dict[str, Any]
 
 
 def detail(tracker: Tracker, incident_id: int, as_of: datetime) -> Detail:
@@ -85,19 +88,36 @@ def detail(tracker: Tracker, incident_id: int, as_of: datetime) -> Detail:
     incident = tracker.as_of(latest, as_of, history)
     if incident is None:
         raise InputError(f"incident {incident_id} was not open yet at {iso(as_of, zone)}")
-    calendar = tracker.policy_of(incident.state).severity(incident.state.severity).calendar
+    state = incident.state
+    policy = tracker.policy_of(state)
+    calendar = policy.severity(state.severity).calendar
+    by_name = clocks(state, as_of, calendar)
+    targets = target_fields(policy, state, by_name, as_of, None)
     clock_rows = [
         {
             "clock": c.name,
             "due": local(c.due, zone) if c.due else "no target",
-            "status": c.status + (" (provisional)" if c.provisional else ""),
+            "status": c.status + _status_note(c, targets),
             "left": left_text(remaining(c, as_of, calendar), c.counts)
             if c.status in (ClockStatus.PENDING, ClockStatus.PAUSED)
             else None,
         }
-        for c in clocks(incident.state, as_of, calendar).values()
+        for c in by_name.values()
     ]
-    return Detail(incident_record(tracker, incident, as_of), clock_rows, timeline(history, as_of, zone))
+    escalations = [{"at": local(at, zone), "to": who} for at, who in state.escalations]
+    targets |= {"workaround": local(state.workaround, zone), "escalations": escalations}
+    return Detail(incident_record(tracker, incident, as_of), clock_rows, timeline(history, as_of, zone), targets)
+
+
+def _status_note(clock: Clock, targets: dict[str, Any]) -> str:
+    """What a clock's status leaves unsaid: provisional, met by a workaround, excepted."""
+    if clock.provisional:
+        return " (provisional)"
+    if clock.name != TargetName.RESOLUTION:
+        return ""
+    if targets["excepted"]:
+        return ", excepted"
+    return " by workaround" if targets["resolution_met_by"] == MetBy.WORKAROUND else ""
 
 
 def timeline(log: list[Event], as_of: datetime, zone: ZoneInfo) -> list[dict[str, Any]]:
