@@ -56,6 +56,8 @@ def test_the_report_section_replays(cli, monkeypatch, tmp_path):
         # Recorded at 16:30 that day: the timeline says so, and the README's error message too.
         ("### Corrections", datetime(2026, 11, 23, 16, 30, tzinfo=ZoneInfo("America/New_York"))),
         ("### Incidents: a shift", datetime(2026, 11, 24, 15, 0, tzinfo=ZoneInfo("America/New_York"))),
+        ("### openweb", datetime(2026, 12, 1, 12, 0, tzinfo=ZoneInfo("America/New_York"))),
+        ("### protecto", datetime(2026, 12, 1, 12, 0, tzinfo=ZoneInfo("America/New_York"))),
     ],
 )
 def test_a_section_recorded_by_dana_replays(cli, monkeypatch, tmp_path, section, recorded):

@@ -48,7 +48,8 @@ def breach_list(
     at: AsOfOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """Every target breached (open past due) or met late; exit 1 when there is one."""
+    """Every target breached (open past due) or met late, with its exception and the escalation
+    level reached when there is one; exit 1 when there is one."""
     state: AppState = ctx.obj
     tz = reading_zone(state, policy)
     as_of = instant(at, tz)
