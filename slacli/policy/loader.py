@@ -335,11 +335,10 @@ class _Loader:
             level = self.table(item, where, ("after", "who"))
             if set(level) != {"after", "who"}:
                 raise self.error(where, "a level needs both after (how long past due) and who")
-            after = self.duration(level["after"], f"{where}.after")
+            after = self.duration(level["after"], f"{where}.after") or timedelta()  # TOML has no null
             who = self.string(level["who"], f"{where}.who").strip()
             if not who:
                 raise self.error(f"{where}.who", "expected a name or role, got an empty string")
-            assert after is not None
             if found and after <= found[-1].after:
                 raise self.error(f"{where}.after", "each level must come later past due than the one before")
             found.append(EscalationLevel(number, after, who))
