@@ -17,13 +17,13 @@ from slacli.calendars import Calendar
 from slacli.casework import Recovery, Work
 from slacli.errors import InputError
 from slacli.policy import Due, Policy
-from slacli.vocabulary import Anchor, ClockKind, EventKind, Status, TargetName
+from slacli.vocabulary import Anchor, ClockKind, EventKind, MetBy, Status, TargetName
 
 K = EventKind
 # Events after which the due instants are computed again (and stored with the event).
 MOVES_CLOCKS = frozenset({K.OPENED, K.ACKNOWLEDGED, K.SEVERITY_CHANGED, K.RESUMED, K.UPDATE, K.REOPENED, K.RECOMPUTED})
 # Events that meet a target, judged against its due instant moved by a running pause.
-JUDGED = frozenset({K.ACKNOWLEDGED, K.RESOLVED, K.UPDATE})
+JUDGED = frozenset({K.ACKNOWLEDGED, K.RESOLVED, K.UPDATE, K.WORKAROUND})
 
 
 class Event(NamedTuple):
@@ -75,10 +75,24 @@ class State(NamedTuple):
     fields: Mapping[str, str] = {}  # case fields given: name -> value
     recoveries: tuple[Recovery, ...] = ()
     work: tuple[Work, ...] = ()
+    resolution_accepts: tuple[str, ...] = (MetBy.RESOLVE,)  # the severity's resolution_met_by
+    workaround: datetime | None = None  # the first workaround
+    resolution_workaround: datetime | None = None  # the workaround that settled the resolution target
+    exception_reason: str | None = None  # why the resolution is late (the latest exception)
+    exception_plan: str | None = None  # and how its impact is mitigated meanwhile
+    excepted_at: datetime | None = None
+    escalations: tuple[tuple[datetime, str], ...] = ()  # (when, to whom)
 
     @property
     def is_open(self) -> bool:
         return self.status != Status.RESOLVED
+
+    @property
+    def resolution_met_by(self) -> MetBy | None:
+        """The event that settled the resolution target: a workaround, the resolution, or none yet."""
+        if self.resolution_workaround is not None:
+            return MetBy.WORKAROUND
+        return MetBy.RESOLVE if self.resolved is not None else None
 
     def paused_seconds(self, now: datetime) -> float:
         done = sum((end - start).total_seconds() for start, end in self.pauses)
@@ -125,6 +139,7 @@ def compute_dues(policy: Policy, state: State, digest: str) -> dict[str, Any]:
         due[target.name] = _iso(at) if at else None
         due[f"{target.name}_clock"] = target.rule.clock if target.rule else None
     due["provisional"] = resolution.provisional
+    due["resolution_met_by"] = list(severity.resolution_met_by)
     due[TargetName.UPDATE] = _iso(_update_due(policy, state)) if severity.update_every and state.is_open else None
     return due
 
@@ -182,9 +197,13 @@ def record(state: State | None, event: Event, policy: Policy, digest: str) -> tu
     new = apply(state, event)
     if event.kind in MOVES_CLOCKS and new.is_open:
         due = compute_dues(policy, new, digest)
+        # Already met or missed: it stays judged against the due instant it had (SPEC 2.11).
         if state is not None and state.acked is not None and state.response_due is not None:
-            due[TargetName.RESPONSE] = _iso(state.response_due)  # already met or missed: it stays judged
+            due[TargetName.RESPONSE] = _iso(state.response_due)
             due["response_clock"] = state.response_clock
+        if state is not None and state.resolution_workaround is not None and state.resolution_due is not None:
+            due[TargetName.RESOLUTION] = _iso(state.resolution_due)
+            due["resolution_clock"] = state.resolution_clock
         event = event._replace(details={**event.details, "due": due})
         new = _with_dues(new, event)
     return new, event
@@ -253,6 +272,7 @@ def _with_dues(state: State, event: Event) -> State:
     if not due:
         return state
     fields: dict[str, Any] = {
+        "resolution_accepts": tuple(due.get("resolution_met_by", (MetBy.RESOLVE,))),
         "provisional": bool(due.get("provisional")),
         "digest": due.get("digest", state.digest),
         "response_clock": _clock_kind(due.get("response_clock")),
@@ -344,8 +364,9 @@ def _resolved(state: State, event: Event) -> State:
     _refuse_if_resolved(state, "resolve")
     late_updates = state.late_updates + _late_update(state, event)  # a missed cadence stays missed
     fields: dict[str, Any] = {}
-    due = _due_at_event(state, event, TargetName.RESOLUTION)
-    fields["resolution_met"] = None if due is None else event.at <= due
+    if state.resolution_workaround is None:  # else a workaround met or missed it: it stays judged
+        due = _due_at_event(state, event, TargetName.RESOLUTION)
+        fields["resolution_met"] = None if due is None else event.at <= due
     if state.acked is None:  # resolved without an acknowledgement: that answered it too
         response = _due_at_event(state, event, TargetName.RESPONSE)
         fields["response_met"] = None if response is None else event.at <= response
@@ -363,7 +384,7 @@ def _reopened(state: State, event: Event) -> State:
     return state._replace(
         status=Status.ACKNOWLEDGED if state.acked else Status.OPEN,
         resolved=None,
-        resolution_met=None,
+        resolution_met=state.resolution_met if state.resolution_workaround else None,
         reopened=event.at,
         resolved_gaps=(*state.resolved_gaps, (state.resolved, event.at)),
     )
@@ -375,6 +396,28 @@ def _excluded(state: State, event: Event) -> State:
 
 def _postmortem(state: State, event: Event) -> State:
     return state._replace(postmortem=event.details["url"])
+
+
+def _workaround(state: State, event: Event) -> State:
+    """An interim fix: the incident stays open; it settles the resolution target when the
+    severity lists "workaround" in ``resolution_met_by`` and nothing settled it before."""
+    _refuse_if_resolved(state, "record a workaround for")
+    state = state._replace(workaround=state.workaround or event.at)
+    due = _due_at_event(state, event, TargetName.RESOLUTION)
+    if MetBy.WORKAROUND not in state.resolution_accepts or state.resolution_workaround or due is None:
+        return state
+    return state._replace(resolution_workaround=event.at, resolution_met=event.at <= due)
+
+
+def _exception(state: State, event: Event) -> State:
+    """The exception process: it documents a late resolution and never makes it met."""
+    d = event.details
+    return state._replace(exception_reason=d["reason"], exception_plan=d["plan"], excepted_at=event.at)
+
+
+def _escalated(state: State, event: Event) -> State:
+    _refuse_if_resolved(state, "escalate")
+    return state._replace(escalations=(*state.escalations, (event.at, event.details["to"])))
 
 
 def _recomputed(state: State, event: Event) -> State:
@@ -420,4 +463,7 @@ _HANDLERS: dict[EventKind, Callable[[State, Event], State]] = {
     K.FIELD: _field,
     K.RECOVERY: _recovery,
     K.WORKLOG: _worklog,
+    K.WORKAROUND: _workaround,
+    K.EXCEPTION: _exception,
+    K.ESCALATED: _escalated,
 }

@@ -214,6 +214,12 @@ class Table(NamedTuple):
     empty: str | None = None  # what people read when there are no rows (None: the header alone)
 
 
+def used_columns(columns: Sequence[str], rows: Sequence[Record], optional: Sequence[str]) -> list[str]:
+    """``columns`` and those of ``optional`` that some row fills (neither None nor False):
+    a table for people shows a rarely used column only when it says something."""
+    return [*columns, *(c for c in optional if any(row.get(c) not in (None, False) for row in rows))]
+
+
 class Fields(NamedTuple):
     """One record shown on its own, a field a line."""
 

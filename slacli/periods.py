@@ -1,5 +1,5 @@
-"""Periods availability and reports are measured over: calendar months and ISO weeks in a
-policy's zone (SPEC 4), and ``--month``/``--week`` parsing."""
+"""Periods availability and reports are measured over: calendar months, ISO weeks and
+calendar quarters in a policy's zone (SPEC 4), and ``--month``/``--week``/``--quarter`` parsing."""
 
 from __future__ import annotations
 
@@ -25,30 +25,41 @@ def iso_week(year: int, week: int, zone: ZoneInfo) -> tuple[datetime, datetime]:
     return (datetime.combine(monday, time(), zone), datetime.combine(monday + timedelta(days=7), time(), zone))
 
 
+def quarter(year: int, number: int, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """[the quarter's first day 00:00, the next quarter's first day 00:00) in ``zone``:
+    quarter 1 is January to March."""
+    return month(year, 3 * number - 2, zone)[0], month(year + number // 4, 3 * number % 12 + 1, zone)[0]
+
+
 class Period(NamedTuple):
-    """A calendar month or an ISO week, placed in a policy's zone by :meth:`bounds`."""
+    """A calendar month, an ISO week or a calendar quarter, placed in a policy's zone by :meth:`bounds`."""
 
     kind: PeriodKind
-    label: str  # 2026-11 or 2026-W47
+    label: str  # 2026-11, 2026-W47 or 2026-Q4
     year: int
     number: int
 
     def bounds(self, zone: ZoneInfo) -> tuple[datetime, datetime]:
-        return (month if self.kind == PeriodKind.MONTH else iso_week)(self.year, self.number, zone)
+        return BOUNDS[self.kind](self.year, self.number, zone)
 
 
+BOUNDS = {PeriodKind.MONTH: month, PeriodKind.WEEK: iso_week, PeriodKind.QUARTER: quarter}
 SHAPES = {
     PeriodKind.MONTH: (r"([0-9]{4})-([0-9]{2})", "YYYY-MM"),
     PeriodKind.WEEK: (r"([0-9]{4})-W([0-9]{2})", "YYYY-Www"),
+    PeriodKind.QUARTER: (r"([0-9]{4})-Q([1-4])", "YYYY-Qn"),
 }
 UTC_ZONE = ZoneInfo("UTC")
 
 
-def parse_period(month_text: str | None = None, week_text: str | None = None) -> Period:
-    """``--month YYYY-MM`` or ``--week YYYY-Www`` (exactly one of them)."""
-    if bool(month_text) == bool(week_text):
-        raise InputError("give --month YYYY-MM or --week YYYY-Www")
-    kind, text = (PeriodKind.MONTH, month_text or "") if month_text else (PeriodKind.WEEK, week_text or "")
+def parse_period(
+    month_text: str | None = None, week_text: str | None = None, quarter_text: str | None = None
+) -> Period:
+    """``--month YYYY-MM``, ``--week YYYY-Www`` or ``--quarter YYYY-Qn`` (exactly one of them)."""
+    given = [(kind, text) for kind, text in zip(SHAPES, (month_text, week_text, quarter_text), strict=True) if text]
+    if len(given) != 1:
+        raise InputError("give --month YYYY-MM, --week YYYY-Www or --quarter YYYY-Qn")
+    [(kind, text)] = given
     shape, example = SHAPES[kind]
     try:
         found = re.fullmatch(shape, text)

@@ -53,7 +53,9 @@ DETAIL_TEXTS = {
     "reason": ("the reason", MESSAGE_LIMIT),
     "url": ("--link", URL_LIMIT),
     "value": ("the field's value", MESSAGE_LIMIT),
+    "plan": ("--plan", MESSAGE_LIMIT),
     "note": ("--note", MESSAGE_LIMIT),
+    "to": ("--to", NAME_LIMIT),
 }
 ADDED = "added"  # the first entry of a window's log; then its actions (start, complete, cancel)
 

@@ -25,6 +25,9 @@ class EventKind(StrEnum):
     FIELD = "field"  # a case field given (optimy 4.2, openweb's case prerequisites)
     RECOVERY = "recovery"  # restored from a backup snapshot (optimy 2.3)
     WORKLOG = "worklog"  # time worked on the incident (opencraft: minor incidents are billed)
+    WORKAROUND = "workaround"  # an interim fix: the incident stays open
+    EXCEPTION = "exception"  # the resolution will be late: why, and the mitigation plan
+    ESCALATED = "escalated"  # told someone up the escalation matrix
 
 
 class Status(StrEnum):
@@ -59,6 +62,13 @@ class ClockStatus(StrEnum):
     @property
     def missed(self) -> bool:
         return self in (ClockStatus.MET_LATE, ClockStatus.BREACHED)
+
+
+class MetBy(StrEnum):
+    """The events that may meet a resolution target (``resolution_met_by``)."""
+
+    WORKAROUND = "workaround"
+    RESOLVE = "resolve"
 
 
 class ClockKind(StrEnum):
@@ -111,3 +121,4 @@ class WindowAction(StrEnum):
 class PeriodKind(StrEnum):
     MONTH = "month"
     WEEK = "week"
+    QUARTER = "quarter"

@@ -78,7 +78,7 @@ def test_windows_refused(start, end, kind, message):
 def test_a_period_is_given_once():
     with pytest.raises(InputError) as refused:
         parse_period()
-    assert str(refused.value) == "give --month YYYY-MM or --week YYYY-Www"
+    assert str(refused.value) == "give --month YYYY-MM, --week YYYY-Www or --quarter YYYY-Qn"
 
 
 @pytest.mark.parametrize(("text", "year"), [("0002-01", 2), ("9998-12", 9998)])

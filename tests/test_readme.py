@@ -60,6 +60,8 @@ def test_the_report_section_replays(cli, monkeypatch, tmp_path):
         ("### openmethods", datetime(2026, 11, 23, 11, 0, tzinfo=ZoneInfo("America/New_York"))),
         # The weekly series replays at any time after its announcement (1 October 2026).
         ("### optimy", datetime(2026, 11, 30, 12, 0, tzinfo=ZoneInfo("America/New_York"))),
+        ("### openweb", datetime(2026, 12, 1, 12, 0, tzinfo=ZoneInfo("America/New_York"))),
+        ("### protecto", datetime(2026, 12, 1, 12, 0, tzinfo=ZoneInfo("America/New_York"))),
     ],
 )
 def test_a_section_recorded_by_dana_replays(cli, monkeypatch, tmp_path, section, recorded):

@@ -39,6 +39,7 @@ COMMANDS = {
     ),
     **dict.fromkeys(("correct", "list", "show", "recompute"), "incidents"),
     **dict.fromkeys(("field", "recovery", "worklog"), "casework"),
+    **dict.fromkeys(("workaround", "exception", "escalate"), "targets"),
     "due": "board",
     "breaches": "board",
     "maintenance": "maintenance",

@@ -2,16 +2,20 @@
 reading of instants given on the command line."""
 
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 from zoneinfo import ZoneInfo
 
 import typer
 
 from slacli.cli._state import AppState, login
-from slacli.errors import SlacliError
+from slacli.errors import InputError, SlacliError
 from slacli.instants import iso, now, parse_instant, zone
-from slacli.output import Document, Format, Note
+from slacli.output import Document, Fields, Format, Note, render
 from slacli.texts import NAME_LIMIT, checked_text
+from slacli.vocabulary import EventKind
+
+if TYPE_CHECKING:
+    from slacli.tracker import Incident
 
 
 def _state(ctx: typer.Context) -> AppState:
@@ -93,3 +97,32 @@ AsOfOption = Annotated[
     typer.Option("--at", metavar="T", help="As of T (default: now; no offset: --policy's zone, else local time)."),
 ]
 ByOption = Annotated[str | None, typer.Option("--by", metavar="NAME", help="Who did it (default: $USER).")]
+
+
+IdArgument = Annotated[int, typer.Argument(help="Incident id.", min=1)]
+
+
+def required_text(text: str, what: str) -> str:
+    if not text.strip():
+        raise InputError(f"{what} is empty")
+    return text
+
+
+def print_incident(state: AppState, incident: "Incident", fmt: Format, as_of: datetime) -> None:
+    from slacli.views.incidents import incident_record  # lazily: not on `slacli deadline`'s start-up path
+
+    record = incident_record(state.tracker("read"), incident, as_of)
+    render(Document([Fields(record, f"Incident {incident.id}")], record), fmt)
+
+
+def record_event(
+    ctx: typer.Context, incident_id: int, kind: EventKind, at: str | None, by: str | None, fmt: Format, **details: Any
+) -> None:
+    """Record one event on an incident (the incident and event commands) and print the
+    incident as of the event, which may be in the past."""
+    state: AppState = ctx.obj
+    tracker = state.tracker("write")
+    policy = tracker.policy_of(tracker.get(incident_id).state)
+    when = instant(at, policy.calendar.zone)
+    incident = tracker.act(incident_id, kind, at=when, author=author(by), **details)
+    print_incident(state, incident, fmt, when)

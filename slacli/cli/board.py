@@ -8,9 +8,13 @@ from slacli.cli._options import AsOfOption, FormatOption, PolicyFilter, as_of_te
 from slacli.cli._state import AppState
 from slacli.errors import ExitCode, InputError
 from slacli.instants import parse_duration
-from slacli.output import Document, Format, Table, render
+from slacli.output import Document, Format, Table, render, used_columns
 from slacli.views import public
 from slacli.views.board import BREACH_COLUMNS, DUE_KEYS, STYLES, breaches, due_board, due_columns
+from slacli.views.targets import TARGET_KEYS
+
+# Shown to people only when a breach has one: an exception, a level of the escalation matrix.
+SHOWN_WHEN_USED = ("exception", "escalation_level", "escalate_to", "escalated_to")
 
 
 def due(
@@ -44,8 +48,9 @@ def breach_list(
     at: AsOfOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """Every target breached (open past due) or met late, and every recovery from backup past
-    the recovery point; exit 1 when there is one."""
+    """Every target breached (open past due) or met late, with its exception and the escalation
+    level reached when there is one, and every recovery from backup past the recovery point;
+    exit 1 when there is one."""
     state: AppState = ctx.obj
     tz = reading_zone(state, policy)
     as_of = instant(at, tz)
@@ -54,7 +59,8 @@ def breach_list(
     name = state.policies().get(policy).name if policy else None
     rows = breaches(state.tracker("read"), as_of, lower, upper, name)
     title = f"Breaches as of {as_of_text(as_of, tz)}"
-    render(Document([Table(rows, BREACH_COLUMNS, title, [*BREACH_COLUMNS, "late_minutes"])], rows), fmt)
+    columns = used_columns(BREACH_COLUMNS, rows, SHOWN_WHEN_USED)
+    render(Document([Table(rows, columns, title, [*BREACH_COLUMNS, "late_minutes", *TARGET_KEYS])], rows), fmt)
     if rows:
         raise typer.Exit(ExitCode.FOUND)
 

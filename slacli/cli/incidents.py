@@ -12,6 +12,7 @@ from slacli.cli._options import (
     AtOption,
     ByOption,
     FormatOption,
+    IdArgument,
     PolicyFilter,
     QuietOption,
     ServiceOption,
@@ -19,14 +20,16 @@ from slacli.cli._options import (
     author,
     complete_policy,
     instant,
+    print_incident,
     reading_zone,
+    record_event,
+    required_text,
 )
 from slacli.cli._state import AppState
 from slacli.errors import InputError
 from slacli.instants import iso, parse_instant
 from slacli.output import Block, Document, Fields, Format, Table, render, warn
 from slacli.storage.base import IncidentFilter
-from slacli.tracker import Incident
 from slacli.views import public
 from slacli.views.casework import CASE_FIELD_COLUMNS, RECOVERY_COLUMNS
 from slacli.views.incidents import (
@@ -36,27 +39,14 @@ from slacli.views.incidents import (
     TIMELINE_STYLES,
     Which,
     detail,
-    incident_record,
     listing,
 )
 from slacli.vocabulary import EventKind, Status
 
-IdArgument = Annotated[int, typer.Argument(help="Incident id.", min=1)]
 RECORD_COLUMNS = (
     *("id", "policy", "severity", "status", "title", "opened", "response_due", "response_met"),
     *("resolution_due", "resolution_met", "next_update_due"),
 )
-
-
-def _required(text: str, what: str) -> str:
-    if not text.strip():
-        raise InputError(f"{what} is empty")
-    return text
-
-
-def _print_incident(state: AppState, incident: Incident, fmt: Format, as_of: datetime) -> None:
-    record = incident_record(state.tracker("read"), incident, as_of)
-    render(Document([Fields(record, f"Incident {incident.id}")], record), fmt)
 
 
 def open_incident(
@@ -104,7 +94,7 @@ def open_incident(
     if quiet:
         typer.echo(result.incident.id)
         return
-    _print_incident(state, result.incident, fmt, opened_at)
+    print_incident(state, result.incident, fmt, opened_at)
 
 
 def _event_command(kind: EventKind, doc: str) -> Any:
@@ -117,21 +107,10 @@ def _event_command(kind: EventKind, doc: str) -> Any:
         by: ByOption = None,
         fmt: FormatOption = Format.table,
     ) -> None:
-        _record(ctx, incident_id, kind, at, by, fmt)
+        record_event(ctx, incident_id, kind, at, by, fmt)
 
     command.__doc__ = doc
     return command
-
-
-def _record(
-    ctx: typer.Context, incident_id: int, kind: EventKind, at: str | None, by: str | None, fmt: Format, **details: Any
-) -> None:
-    state: AppState = ctx.obj
-    tracker = state.tracker("write")
-    policy = tracker.policy_of(tracker.get(incident_id).state)
-    when = instant(at, policy.calendar.zone)
-    incident = tracker.act(incident_id, kind, at=when, author=author(by), **details)
-    _print_incident(state, incident, fmt, when)  # as of the event, which may be in the past
 
 
 # name: (event, help, example)
@@ -156,7 +135,7 @@ def severity(
     fmt: FormatOption = Format.table,
 ) -> None:
     """Raise or lower the severity; targets are recomputed from the original anchors."""
-    _record(ctx, incident_id, EventKind.SEVERITY_CHANGED, at, by, fmt, severity=new_severity)
+    record_event(ctx, incident_id, EventKind.SEVERITY_CHANGED, at, by, fmt, severity=new_severity)
 
 
 def pause(
@@ -168,7 +147,7 @@ def pause(
     fmt: FormatOption = Format.table,
 ) -> None:
     """Stop every running clock of an incident until `resume`."""
-    _record(ctx, incident_id, EventKind.PAUSED, at, by, fmt, reason=_required(reason, "--reason"))
+    record_event(ctx, incident_id, EventKind.PAUSED, at, by, fmt, reason=required_text(reason, "--reason"))
 
 
 def update(
@@ -180,7 +159,7 @@ def update(
     fmt: FormatOption = Format.table,
 ) -> None:
     """Post a status update (it restarts the update cadence)."""
-    _record(ctx, incident_id, EventKind.UPDATE, at, by, fmt, message=_required(message, "MESSAGE"))
+    record_event(ctx, incident_id, EventKind.UPDATE, at, by, fmt, message=required_text(message, "MESSAGE"))
 
 
 def exclude(
@@ -195,7 +174,7 @@ def exclude(
     """Exclude an incident's downtime (force majeure, customer's ISP, ...)."""
     if clear == bool(reason):
         raise InputError("give a REASON, or --clear")
-    _record(ctx, incident_id, EventKind.EXCLUDED, at, by, fmt, reason=None if clear else reason)
+    record_event(ctx, incident_id, EventKind.EXCLUDED, at, by, fmt, reason=None if clear else reason)
 
 
 def postmortem(
@@ -207,7 +186,7 @@ def postmortem(
     fmt: FormatOption = Format.table,
 ) -> None:
     """Link the post-mortem of an incident."""
-    _record(ctx, incident_id, EventKind.POSTMORTEM, at, by, fmt, url=_required(link, "--link"))
+    record_event(ctx, incident_id, EventKind.POSTMORTEM, at, by, fmt, url=required_text(link, "--link"))
 
 
 def recompute(
@@ -253,8 +232,20 @@ def correct(
     tracker = state.tracker("write")
     zone = tracker.policy_of(tracker.get(incident_id).state).calendar.zone
     when = parse_instant(at, zone, what="--at") if at else None
-    incident, fix = tracker.correct(incident_id, seq, at=when, reason=_required(reason, "--reason"), author=author(by))
-    _print_incident(state, incident, fmt, fix.at)
+    incident, fix = tracker.correct(
+        incident_id, seq, at=when, reason=required_text(reason, "--reason"), author=author(by)
+    )
+    print_incident(state, incident, fmt, fix.at)
+
+
+# show's block of what a contract asks beyond the clocks, its fields shown when used.
+TARGET_FIELDS = ("exception", "exception_plan", "escalation_level", "escalate_to", "escalated_to", "escalation_due")
+
+
+def exception_and_escalation(targets: dict[str, Any]) -> list[Block]:
+    """An exception's reason and plan and the escalation reached, when there is either."""
+    used = {k: targets[k] for k in TARGET_FIELDS if targets[k] not in (None, False)}
+    return [Fields(used, "Exception and escalation")] if used else []
 
 
 def _due_text(value: datetime | None, zone: ZoneInfo) -> str:
@@ -310,6 +301,7 @@ def show(
     blocks: list[Block] = [
         Fields(found.record, as_of_title(f"Incident {incident_id}", at, as_of, zone)),
         Table(found.clocks, CLOCK_COLUMNS, "Clocks"),
+        *exception_and_escalation(found.targets),
         Table(found.events, TIMELINE_COLUMNS, "Timeline", styles=TIMELINE_STYLES),
     ]
     # Case work, when the incident has any (or its policy asks for case fields).
@@ -321,6 +313,7 @@ def show(
         blocks.append(Fields(found.work, "Work"))
     data = {
         **found.record,
+        **found.targets,
         "clocks": found.clocks,
         "timeline": [public(e) for e in found.events],
         "fields": {row["field"]: row["value"] for row in found.fields if row["value"] is not None},

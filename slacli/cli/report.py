@@ -1,4 +1,4 @@
-"""``slacli report``: a month's or an ISO week's incidents and per-policy figures."""
+"""``slacli report``: a month's, an ISO week's or a quarter's incidents and per-policy figures."""
 
 from typing import Annotated, Any
 
@@ -7,10 +7,10 @@ import typer
 from slacli.cli._options import AsOfOption, FormatOption, PolicyFilter, as_of_note, instant, reading_zone
 from slacli.cli._state import AppState
 from slacli.errors import ExitCode
-from slacli.output import AVAILABILITY_SHOWN, Document, Format, Table, render
+from slacli.output import AVAILABILITY_SHOWN, Document, Format, Table, render, used_columns
 from slacli.periods import parse_period
-from slacli.views.report import REPORT_COLUMNS, SUMMARY_COLUMNS, Report, build_report
-from slacli.vocabulary import PeriodKind
+from slacli.views.report import ADHERENCE_COLUMNS, REPORT_COLUMNS, SUMMARY_COLUMNS, Report, build_report
+from slacli.vocabulary import MetBy, PeriodKind
 
 SHORT_COLUMNS = ("id", "policy", "severity", "status", "title")
 TERMINAL_INCIDENT_COLUMNS = (
@@ -22,12 +22,17 @@ TERMINAL_SUMMARY_COLUMNS = (
     *("policy", "incidents", "by_severity", "availability_pct", "target_pct", "availability_met"),
     *("mtta_minutes", "mttr_minutes", "breaches", "escalations", "missing_postmortems"),
 )
+ESCALATION_COLUMNS = ("escalation_level", "escalate_to", "escalated_to")  # shown when the matrix has levels
+STATUS_REPORTS = {PeriodKind.MONTH: "Monthly", PeriodKind.WEEK: "Weekly"}  # a quarter selects none
 
 
 def report(
     ctx: typer.Context,
     month_text: Annotated[str | None, typer.Option("--month", metavar="YYYY-MM", help="A calendar month.")] = None,
     week_text: Annotated[str | None, typer.Option("--week", metavar="YYYY-Www", help="An ISO week.")] = None,
+    quarter_text: Annotated[
+        str | None, typer.Option("--quarter", metavar="YYYY-Qn", help="A calendar quarter, with target adherence.")
+    ] = None,
     policy: PolicyFilter = None,
     summary: Annotated[
         bool, typer.Option("--summary", help="Only the per-policy table (CSV: instead of incidents).")
@@ -35,10 +40,11 @@ def report(
     at: AsOfOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """Incidents of a month or an ISO week, then per policy: availability, MTTA, MTTR, breaches,
-    status-report selections, escalations and missing post-mortems. Exit 1 when a target was missed."""
+    """Incidents of a month, an ISO week or a quarter, then per policy: availability, MTTA, MTTR,
+    breaches, status-report selections, escalations due and missing post-mortems; a quarter adds
+    each target's adherence (met, missed, excepted). Exit 1 when a target was missed."""
     state: AppState = ctx.obj
-    period = parse_period(month_text, week_text)
+    period = parse_period(month_text, week_text, quarter_text)
     policies = state.policies()
     chosen = [policies.get(policy)] if policy else list(policies)
     tz = reading_zone(state, policy)
@@ -59,18 +65,32 @@ def _document(found: Report, summary_only: bool) -> Document:
     summaries = Table(
         found.summaries, columns, f"Per policy, {label}", SUMMARY_COLUMNS, shown=AVAILABILITY_SHOWN, empty="none"
     )
-    shown = [*TERMINAL_INCIDENT_COLUMNS, *_case_work(found.incidents, summary=False)]
+    shown = [*_incident_columns(found.incidents), *_case_work(found.incidents, summary=False)]
     incidents = Table(found.incidents, shown, f"Incidents, {label}", REPORT_COLUMNS, empty="none")
     if summary_only:
         return Document([summaries], found.summaries, summaries, spaced=True)
-    cadence = {PeriodKind.MONTH: "Monthly", PeriodKind.WEEK: "Weekly"}[found.period.kind]
-    sections = [
-        (f"{cadence} status reports (severities that ask for one)", found.status_reports),
-        ("Escalations (unresolved, past a target)", found.escalations),
-        ("Missing post-mortems", found.missing_postmortems),
-    ]
-    blocks = [incidents, summaries, *(Table(rows, SHORT_COLUMNS, title, empty="none") for title, rows in sections)]
-    return Document(blocks, _data(found), incidents, spaced=True)
+    escalations = Table(
+        found.escalations,
+        used_columns(SHORT_COLUMNS, found.escalations, ESCALATION_COLUMNS),
+        "Escalations (unresolved, past a target)",
+        empty="none",
+    )
+    sections = [escalations, Table(found.missing_postmortems, SHORT_COLUMNS, "Missing post-mortems", empty="none")]
+    if found.period.kind in STATUS_REPORTS:
+        title = f"{STATUS_REPORTS[found.period.kind]} status reports (severities that ask for one)"
+        sections.insert(0, Table(found.status_reports, SHORT_COLUMNS, title, empty="none"))
+    else:
+        sections.append(Table(found.adherence, ADHERENCE_COLUMNS, f"Adherence to targets, {label}", empty="none"))
+    return Document([incidents, summaries, *sections], _data(found), incidents, spaced=True)
+
+
+def _incident_columns(rows: list[dict[str, Any]]) -> list[str]:
+    """The incident table's columns, with which event met a resolution when a workaround
+    met one, and the exception's reason when there is one."""
+    columns = list(TERMINAL_INCIDENT_COLUMNS)
+    if any(r["resolution_met_by"] == MetBy.WORKAROUND for r in rows):
+        columns.insert(columns.index("resolution_met") + 1, "resolution_met_by")
+    return used_columns(columns, rows, ("exception",))
 
 
 def _case_work(rows: list[dict[str, Any]], *, summary: bool) -> list[str]:
@@ -95,10 +115,17 @@ def _data(found: Report) -> dict[str, Any]:
         "incidents": found.incidents,
         "policies": found.summaries,
         "status_reports": ids(found.status_reports),
-        "escalations": ids(found.escalations),
+        "escalations": [
+            {**short, **{k: row[k] for k in ESCALATION_COLUMNS}}
+            for short, row in zip(ids(found.escalations), found.escalations, strict=True)
+        ],
         "missing_postmortems": ids(found.missing_postmortems),
+        "adherence": found.adherence,
     }
 
 
-EXAMPLES = "Examples: slacli report --month 2026-11 | slacli report --week 2026-W47 -p protecto -f markdown"
+EXAMPLES = (
+    "Examples: slacli report --month 2026-11 | slacli report --week 2026-W47 -p protecto -f markdown"
+    " | slacli report --quarter 2026-Q4 -p protecto"
+)
 COMMANDS = {"report": (report, EXAMPLES)}

@@ -5,6 +5,7 @@ from slacli.policy.loader import load_policies, policies_from_document
 from slacli.policy.model import (
     AvailabilityTarget,
     Due,
+    EscalationLevel,
     Hint,
     MaintenanceRules,
     Policy,
@@ -16,6 +17,7 @@ from slacli.policy.model import (
 __all__ = [
     "AvailabilityTarget",
     "Due",
+    "EscalationLevel",
     "Hint",
     "MaintenanceRules",
     "Policy",

@@ -23,6 +23,7 @@ from slacli.instants import parse_duration, zone
 from slacli.policy.model import (
     PARTIAL_WEIGHT,
     AvailabilityTarget,
+    EscalationLevel,
     Hint,
     MaintenanceRules,
     Policy,
@@ -31,7 +32,7 @@ from slacli.policy.model import (
     Target,
 )
 from slacli.rules import Rule, parse_rule
-from slacli.vocabulary import Anchor, MaintenanceKind
+from slacli.vocabulary import Anchor, MaintenanceKind, MetBy
 
 ALWAYS_OPEN = "24x7"
 
@@ -228,6 +229,7 @@ class _Loader:
                 "report_within",
                 "recovery_point",
                 "required_fields",
+                "escalation",
             ),
         )
         calendar = self.calendar_ref(raw.get("calendar"), f"{key}.calendar", calendars, None)
@@ -248,6 +250,7 @@ class _Loader:
             report_within=self.duration(raw.get("report_within"), f"{key}.report_within"),
             recovery_point=self.duration(raw.get("recovery_point"), f"{key}.recovery_point"),
             required_fields=self.field_keys(raw.get("required_fields", []), f"{key}.required_fields"),
+            escalation=self.escalation(raw.get("escalation", {}), f"{key}.escalation"),
         )
 
     def field_keys(self, value: Any, key: str) -> tuple[str, ...]:
@@ -297,6 +300,7 @@ class _Loader:
                 "escalate",
                 "billable",
                 "hint",
+                "resolution_met_by",
             ),
         )
         aliases = raw.get("aliases", [])
@@ -327,6 +331,7 @@ class _Loader:
             escalate=self.boolean(raw.get("escalate", False), f"{key}.escalate"),
             billable=self.boolean(raw.get("billable", False), f"{key}.billable"),
             hint=self.hint(raw["hint"], f"{key}.hint") if "hint" in raw else None,
+            resolution_met_by=self.met_by(raw.get("resolution_met_by", [MetBy.RESOLVE]), f"{key}.resolution_met_by"),
         )
 
     def hint(self, value: Any, key: str) -> Hint:
@@ -352,6 +357,38 @@ class _Loader:
         if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
             raise self.error(key, f"expected a share from 0 to 100 (percent), got {value!r}")
         return float(value)
+
+    def met_by(self, value: Any, key: str) -> tuple[MetBy, ...]:
+        """The events that meet a resolution target: a resolution always does, and a
+        workaround when listed ("remedy ... or issue an interim ... workaround")."""
+        kinds = ", ".join(f"'{k}'" for k in MetBy)
+        if not isinstance(value, list) or any(k not in list(MetBy) for k in value) or len(set(value)) < len(value):
+            raise self.error(key, f"expected a list of {kinds}, each at most once")
+        if MetBy.RESOLVE not in value:
+            raise self.error(key, "'resolve' must be listed: a resolution always meets the target")
+        return tuple(MetBy(k) for k in value)
+
+    def escalation(self, value: Any, key: str) -> tuple[EscalationLevel, ...]:
+        """The escalation matrix: levels = [{ after = "0m", who = "..." }, ...], each later one
+        longer past due than the one before."""
+        raw = self.table(value, key, ("levels",))
+        levels = raw.get("levels", [])
+        if not isinstance(levels, list):
+            raise self.error(f"{key}.levels", f"expected a list of {{after, who}} tables, got {_kind(levels)}")
+        found: list[EscalationLevel] = []
+        for number, item in enumerate(levels, start=1):
+            where = f"{key}.levels[{number - 1}]"
+            level = self.table(item, where, ("after", "who"))
+            if set(level) != {"after", "who"}:
+                raise self.error(where, "a level needs both after (how long past due) and who")
+            after = self.duration(level["after"], f"{where}.after") or timedelta()  # TOML has no null
+            who = self.string(level["who"], f"{where}.who").strip()
+            if not who:
+                raise self.error(f"{where}.who", "expected a name or role, got an empty string")
+            if found and after <= found[-1].after:
+                raise self.error(f"{where}.after", "each level must come later past due than the one before")
+            found.append(EscalationLevel(number, after, who))
+        return tuple(found)
 
     def check_unique_names(self, severities: tuple[Severity, ...], key: str) -> None:
         seen: dict[str, str] = {}

@@ -12,7 +12,7 @@ from slacli.calendars import Calendar
 from slacli.errors import InputError
 from slacli.instants import short
 from slacli.rules import Rule
-from slacli.vocabulary import Anchor, MaintenanceKind, TargetName
+from slacli.vocabulary import Anchor, MaintenanceKind, MetBy, TargetName
 
 
 class Target(NamedTuple):
@@ -99,9 +99,10 @@ class Severity(NamedTuple):
     update_every: timedelta | None
     postmortem: bool
     status_reports: str | None
-    escalate: bool
+    escalate: bool  # unresolved past a target: up the policy's escalation matrix
     billable: bool = False  # work on it is charged by the hour, not included in the contract
     hint: Hint | None = None
+    resolution_met_by: tuple[MetBy, ...] = (MetBy.RESOLVE,)  # the events that meet the resolution target
 
     def names(self) -> tuple[str, ...]:
         return (self.key, self.name, *self.aliases)
@@ -135,6 +136,14 @@ class MaintenanceRules(NamedTuple):
     regular_per_week: int | None
 
 
+class EscalationLevel(NamedTuple):
+    """A step of an escalation matrix: whom to tell once a target is this long past due."""
+
+    number: int  # 1 for the first level
+    after: timedelta
+    who: str
+
+
 class Policy(NamedTuple):
     name: str
     description: str
@@ -145,6 +154,11 @@ class Policy(NamedTuple):
     report_within: timedelta | None
     recovery_point: timedelta | None  # the most data a recovery from backup may lose
     required_fields: tuple[str, ...] = ()  # case fields an incident needs to be complete
+    escalation: tuple[EscalationLevel, ...] = ()  # by ``after``, shortest first
+
+    def escalation_level(self, past_due: timedelta) -> EscalationLevel | None:
+        """The highest level of the matrix a target ``past_due`` late has reached (None: none yet)."""
+        return next((level for level in reversed(self.escalation) if level.after <= past_due), None)
 
     def severity(self, text: str) -> Severity:
         """The severity whose key, name or alias is ``text``, case-insensitively."""

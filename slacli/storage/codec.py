@@ -42,7 +42,7 @@ INSTANT_PAIRS = Field(
     lambda pairs: [[a.isoformat(), b.isoformat()] for a, b in pairs],
     lambda pairs: tuple((datetime.fromisoformat(a), datetime.fromisoformat(b)) for a, b in pairs),
 )
-SEVERITY_CHANGES = Field(  # (when, the severity before it)
+DATED_TEXTS = Field(  # (when, a text): severity changes (the severity before it), escalations (to whom)
     lambda changes: [[at.isoformat(), before] for at, before in changes],
     lambda changes: tuple((datetime.fromisoformat(at), before) for at, before in changes),
 )
@@ -68,13 +68,17 @@ def enum(kind: type[Any]) -> Field:
     return Field(str, kind)
 
 
-_INSTANT_FIELDS = ("opened", "started", "acked", "resolved", "paused_since", "last_update", "last_event", "reopened")
+_INSTANT_FIELDS = (
+    *("opened", "started", "acked", "resolved", "paused_since", "last_update", "last_event", "reopened"),
+    *("workaround", "resolution_workaround", "excepted_at"),
+)
 _STATE_FIELDS: dict[str, Field] = {
     **dict.fromkeys((*_INSTANT_FIELDS, "response_due", "resolution_due", "update_due"), INSTANT),
     **dict.fromkeys(("pauses", "late_updates", "resolved_gaps"), INSTANT_PAIRS),
-    "severity_changes": SEVERITY_CHANGES,
+    **dict.fromkeys(("severity_changes", "escalations"), DATED_TEXTS),
     "recoveries": RECOVERIES,
     "work": WORK,
+    "resolution_accepts": TEXTS,
     "status": enum(Status),
     "response_clock": enum(ClockKind),
     "resolution_clock": enum(ClockKind),

@@ -4,8 +4,8 @@ Keys of a due row (DUE_COLUMNS, ``left_minutes`` and ``premium``; ``_style`` is 
 overdue and yellow when due within the hour): id, policy, severity, title, clock, due,
 left, left_minutes, status, premium. Keys of a breach row (BREACH_COLUMNS and
 ``late_minutes``): id, policy, severity, title, target, due, done, late_by, late_minutes,
-status; a recovery from backup past the recovery point is a row with target
-``recovery_point``.
+status, and the exception and escalation keys of :data:`slacli.views.targets.TARGET_KEYS`;
+a recovery from backup past the recovery point is a row with target ``recovery_point``.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from slacli.tracker import Tracker
 from slacli.views import local, number
 from slacli.views.clocks import clocks, remaining
 from slacli.views.incidents import left_text
+from slacli.views.targets import target_fields
 from slacli.vocabulary import ClockStatus, TargetName
 
 SOON_SECONDS = 3600  # due within the hour: shown as urgent
@@ -87,7 +88,8 @@ def breaches(
         rules = tracker.policy_of(state)
         zone = rules.calendar.zone
         calendar = rules.severity(state.severity).calendar
-        late = [(c.name, c.due, c.done_at, c.status) for c in clocks(state, as_of, calendar).values()]
+        by_name = clocks(state, as_of, calendar)
+        late = [(c.name, c.due, c.done_at, c.status) for c in by_name.values()]
         late += [(TargetName.UPDATE, d, posted, ClockStatus.MET_LATE) for d, posted in state.late_updates]
         missed: list[tuple[str, datetime, datetime | None, ClockStatus, timedelta]] = [
             (target, due_at, done_at, status, (done_at or as_of) - due_at)
@@ -110,6 +112,7 @@ def breaches(
                     "late_by": format_duration(late_by),
                     "late_minutes": number(late_by.total_seconds() / 60),
                     "status": status,
+                    **target_fields(rules, state, by_name, as_of, (target, due_at)),
                 }
             )
     return rows

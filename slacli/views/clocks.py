@@ -32,7 +32,12 @@ def clocks(state: State, now: datetime, calendar: Calendar) -> dict[TargetName, 
     result: dict[TargetName, Clock] = {}
     for name, done_at, met, clock in (
         (TargetName.RESPONSE, state.acked or state.resolved, state.response_met, state.response_clock),
-        (TargetName.RESOLUTION, state.resolved, state.resolution_met, state.resolution_clock),
+        (
+            TargetName.RESOLUTION,
+            state.resolution_workaround or state.resolved,
+            state.resolution_met,
+            state.resolution_clock,
+        ),
         (TargetName.UPDATE, None, None, ClockKind.WALL),
     ):
         due = getattr(state, f"{name}_due")

@@ -21,8 +21,9 @@ from slacli.storage.base import IncidentFilter
 from slacli.tracker import Incident, Tracker
 from slacli.views import local, number
 from slacli.views.casework import case_fields, missing, recoveries, worked
-from slacli.views.clocks import clocks, remaining
-from slacli.vocabulary import ClockKind, ClockStatus, EventKind, Status, TargetName
+from slacli.views.clocks import Clock, clocks, remaining
+from slacli.views.targets import target_fields
+from slacli.vocabulary import ClockKind, ClockStatus, EventKind, MetBy, Status, TargetName
 
 ALL_COLUMNS = (
     *("id", "title", "policy", "severity", "status", "service", "ref", "opened", "started", "acked", "resolved"),
@@ -79,8 +80,9 @@ def incident_record(tracker: Tracker, incident: Incident, as_of: datetime) -> di
 
 class Detail(NamedTuple):
     """``slacli show``: the record, each clock (CLOCK_COLUMNS), the timeline (TIMELINE_KEYS,
-    with a ``_style`` for corrected events), and the case work (:mod:`slacli.views.casework`):
-    its case fields, recoveries from backup and time worked."""
+    with a ``_style`` for corrected events), the targets' TARGET_KEYS with the first
+    ``workaround`` and the ``escalations`` recorded (``at``, ``to``), and the case work
+    (:mod:`slacli.views.casework`): its case fields, recoveries from backup and time worked."""
 
     record: dict[str, Any]
     clocks: list[dict[str, Any]]
@@ -88,6 +90,7 @@ class Detail(NamedTuple):
     fields: list[dict[str, Any]]
     recoveries: list[dict[str, Any]]
     work: dict[str, Any]
+    targets: dict[str, Any]
 
 
 def detail(tracker: Tracker, incident_id: int, as_of: datetime) -> Detail:
@@ -97,27 +100,44 @@ def detail(tracker: Tracker, incident_id: int, as_of: datetime) -> Detail:
     incident = tracker.as_of(latest, as_of, history)
     if incident is None:
         raise InputError(f"incident {incident_id} was not open yet at {iso(as_of, zone)}")
-    calendar = tracker.policy_of(incident.state).severity(incident.state.severity).calendar
+    state = incident.state
+    policy = tracker.policy_of(state)
+    calendar = policy.severity(state.severity).calendar
+    by_name = clocks(state, as_of, calendar)
+    targets = target_fields(policy, state, by_name, as_of, None)
     clock_rows = [
         {
             "clock": c.name,
             "due": local(c.due, zone) if c.due else "no target",
-            "status": c.status + (" (provisional)" if c.provisional else ""),
+            "status": c.status + _status_note(c, targets),
             "left": left_text(remaining(c, as_of, calendar), c.counts)
             if c.status in (ClockStatus.PENDING, ClockStatus.PAUSED)
             else None,
         }
-        for c in clocks(incident.state, as_of, calendar).values()
+        for c in by_name.values()
     ]
-    then, policy = incident.state, tracker.policy_of(incident.state)
+    escalations = [{"at": local(at, zone), "to": who} for at, who in state.escalations]
+    targets |= {"workaround": local(state.workaround, zone), "escalations": escalations}
     return Detail(
         incident_record(tracker, incident, as_of),
         clock_rows,
         timeline(history, as_of, zone),
-        case_fields(then, policy),
-        recoveries(then, policy, as_of),
-        worked(then, policy),
+        case_fields(state, policy),
+        recoveries(state, policy, as_of),
+        worked(state, policy),
+        targets,
     )
+
+
+def _status_note(clock: Clock, targets: dict[str, Any]) -> str:
+    """What a clock's status leaves unsaid: provisional, met by a workaround, excepted."""
+    if clock.provisional:
+        return " (provisional)"
+    if clock.name != TargetName.RESOLUTION:
+        return ""
+    if targets["excepted"]:
+        return ", excepted"
+    return " by workaround" if targets["resolution_met_by"] == MetBy.WORKAROUND else ""
 
 
 def timeline(log: list[Event], as_of: datetime, zone: ZoneInfo) -> list[dict[str, Any]]:

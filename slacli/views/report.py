@@ -1,4 +1,4 @@
-"""The month or ISO-week incident report with its per-policy summary, as of an instant.
+"""The month, ISO-week or quarter incident report with its per-policy summary, as of an instant.
 
 A report lists the incidents active in the period (opened before its end, not resolved
 before its start), each as it stands at the as-of instant: a post-mortem linked or an
@@ -8,10 +8,14 @@ time from opening, whenever they were acknowledged or resolved. Rows carry
 REPORT_COLUMNS (an incident record plus update_met, minutes_to_ack, minutes_to_resolve,
 data_lost_minutes (the most any recovery from backup lost), recovery_point_met,
 billable_minutes and included_minutes (all the work logged on it); postmortem reads
-MISSING when one is required and none is linked); summaries carry SUMMARY_COLUMNS, whose
-billable and included minutes are those of the incidents opened in the period. A period
-still in progress is measured so far (SPEC 4): ``complete`` is false, availability is up
-to the as-of instant and ``projected_availability_pct`` beside it.
+MISSING when one is required and none is linked) and the TARGET_KEYS of
+:mod:`slacli.views.targets`; summaries carry SUMMARY_COLUMNS, whose billable and
+included minutes are those of the incidents opened in the period. Escalations are the
+unresolved incidents past a target whose escalation is due (the level reached, nobody
+told since). Adherence (the quarterly audit) counts, per policy, severity and target, the
+incidents opened in the period that met it, missed it, and missed it with an exception. A
+period still in progress is measured so far (SPEC 4): ``complete`` is false,
+availability is up to the as-of instant and ``projected_availability_pct`` beside it.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from slacli.views.availability import period_availability
 from slacli.views.casework import recoveries, worked
 from slacli.views.clocks import clocks
 from slacli.views.incidents import incident_record
+from slacli.views.targets import target_fields
 from slacli.vocabulary import ClockStatus, PeriodKind, TargetName
 
 REPORT_COLUMNS = (
@@ -48,6 +53,10 @@ SUMMARY_COLUMNS = (
     *("breaches", "escalations", "missing_postmortems"),
     *("incomplete", "billable_minutes", "included_minutes"),
 )
+ADHERENCE_COLUMNS = (
+    *("policy", "severity", "target", "judged", "met", "missed", "excepted", "pending"),
+    *("met_pct", "missed_pct", "excepted_pct"),
+)
 MISSING = "missing"  # the post-mortem cell of a resolved incident that needs one and has none
 CADENCE = {PeriodKind.MONTH: "monthly", PeriodKind.WEEK: "weekly"}  # the status_reports a period selects
 
@@ -57,8 +66,9 @@ class Report(NamedTuple):
     incidents: list[dict[str, Any]]  # one row per incident, REPORT_COLUMNS and more
     summaries: list[dict[str, Any]]  # one per policy, SUMMARY_COLUMNS
     status_reports: list[dict[str, Any]]  # incidents whose severity asks for a report of this period's kind
-    escalations: list[dict[str, Any]]  # unresolved, past a target, severity to be escalated
+    escalations: list[dict[str, Any]]  # unresolved, past a target, escalation due
     missing_postmortems: list[dict[str, Any]]  # resolved, post-mortem required, none recorded
+    adherence: list[dict[str, Any]]  # per policy, severity and target: ADHERENCE_COLUMNS
 
     @property
     def found_something(self) -> bool:
@@ -68,7 +78,7 @@ class Report(NamedTuple):
 
 def build_report(tracker: Tracker, policies: list[Policy], period: Period, as_of: datetime) -> Report:
     """The report of ``period`` for each of ``policies``, each in its own zone."""
-    report = Report(period, [], [], [], [], [])
+    report = Report(period, [], [], [], [], [], [])
     for policy in policies:
         lo, hi = period.bounds(policy.calendar.zone)
         refuse_future(lo, as_of, f"{period.label} in the zone of {policy.name}")
@@ -79,9 +89,9 @@ def build_report(tracker: Tracker, policies: list[Policy], period: Period, as_of
             severity = tracker.policy_of(incident.state).severity(incident.state.severity)
             row = _report_row(tracker, incident, as_of, severity)
             rows.append(row)
-            if severity.status_reports == CADENCE[period.kind]:
+            if severity.status_reports == CADENCE.get(period.kind):
                 report.status_reports.append(row)
-            if incident.state.is_open and severity.escalate and _missed(row):
+            if row["escalation_due"]:
                 escalations.append(row)
             if row["postmortem"] == MISSING:
                 missing.append(row)
@@ -91,6 +101,7 @@ def build_report(tracker: Tracker, policies: list[Policy], period: Period, as_of
         figures = period_availability(tracker, policy, lo, hi, as_of, month=period.label)
         summary = _summary(policy, period, (lo, hi), rows, figures)
         report.summaries.append({**summary, "escalations": len(escalations), "missing_postmortems": len(missing)})
+        report.adherence.extend(adherence(policy, [r for r in rows if r["opened"] >= lo]))
     return report
 
 
@@ -99,7 +110,9 @@ def _report_row(tracker: Tracker, incident: Incident, as_of: datetime, severity:
     row = incident_record(tracker, incident, as_of)
     row["minutes_to_ack"] = _minutes(state.opened, state.acked)
     row["minutes_to_resolve"] = _minutes(state.opened, state.resolved)
-    update = clocks(state, as_of, severity.calendar).get(TargetName.UPDATE)
+    by_name = clocks(state, as_of, severity.calendar)
+    row |= target_fields(tracker.policy_of(state), state, by_name, as_of, None)
+    update = by_name.get(TargetName.UPDATE)
     overdue = update is not None and update.status == ClockStatus.BREACHED
     row["update_met"] = False if state.late_updates or overdue else True if severity.update_every else None
     if severity.postmortem and not state.postmortem and not state.is_open:
@@ -111,6 +124,43 @@ def _report_row(tracker: Tracker, incident: Incident, as_of: datetime, severity:
     row["recovery_point_met"] = all(judged) if judged else None
     row.update(worked(state, policy))
     return row
+
+
+def adherence(policy: Policy, opened: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """ADHERENCE_COLUMNS for each target of each of ``policy``'s severities, over the report
+    rows of the incidents ``opened`` in the period; an excepted miss is still a miss."""
+    found = []
+    for severity in policy.severities:
+        rows = [r for r in opened if r["severity"] == severity.key]
+        for target, has_it in (
+            (TargetName.RESPONSE, severity.response),
+            (TargetName.RESOLUTION, severity.resolution),
+            (TargetName.UPDATE, severity.update_every),
+        ):
+            if has_it:
+                found.append(_adherence_row(policy.name, severity.key, target, rows))
+    return found
+
+
+def _adherence_row(policy: str, severity: str, target: TargetName, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    results = [r[f"{target}_met"] for r in rows]
+    met, missed = results.count(True), results.count(False)
+    excepted = sum(r["excepted"] for r in rows if r[f"{target}_met"] is False) if target == TargetName.RESOLUTION else 0
+    judged = met + missed
+    return {
+        "policy": policy,
+        "severity": severity,
+        "target": target,
+        "judged": judged,
+        "met": met,
+        "missed": missed,
+        "excepted": excepted,
+        "pending": len(results) - judged,
+        **{
+            f"{name}_pct": number(100 * count / judged) if judged else None
+            for name, count in (("met", met), ("missed", missed), ("excepted", excepted))
+        },
+    }
 
 
 def _missed(row: dict[str, Any]) -> bool:
