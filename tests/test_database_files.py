@@ -490,3 +490,24 @@ def test_a_log_that_vanishes_while_it_is_looked_at_is_not_read_only(tmp_path, mo
     found = store_module._inspect(path, "write")
     assert found is not None
     assert store_module._access(path, found, "write") == "rw"
+
+
+def test_a_log_that_appears_while_it_is_looked_at_is_not_read_only(tmp_path, monkeypatch):
+    # Another process's first connection makes -wal and -shm: asked about before they exist
+    # and found there a moment later, they are asked about again. That is a writable file.
+    from slacli.storage import sqlite as store_module
+
+    path = tmp_path / "x.db"
+    open_sqlite(path).close()
+    real_access = os.access
+
+    def appearing(target, flags, **kwargs):
+        if str(target).endswith(("-wal", "-shm")) and not Path(target).exists():
+            Path(target).write_bytes(b"")  # made just after the question
+            return False
+        return real_access(target, flags, **kwargs)
+
+    monkeypatch.setattr(os, "access", appearing)
+    found = store_module._inspect(path, "write")
+    assert found is not None
+    assert store_module._access(path, found, "write") == "rw"

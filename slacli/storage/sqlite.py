@@ -644,8 +644,7 @@ def _access(path: Path, found: _Found, mode: OpenMode) -> str:
     wal, shm = Path(f"{real}-wal"), Path(f"{real}-shm")
     beside = wal.exists() and shm.exists()
     folder = os.access(real.parent, os.W_OK | os.X_OK)
-    # One that is gone by the time it is asked about was removed by the last connection closing.
-    companions = all(os.access(f, os.W_OK) or not os.path.lexists(f) for f in (wal, shm))
+    companions = all(_writable_or_absent(f) for f in (wal, shm))
     if os.access(real, os.W_OK) and companions and (folder or beside):
         return "rw"
     if mode != "read":
@@ -661,6 +660,16 @@ def _access(path: Path, found: _Found, mode: OpenMode) -> str:
     # writers could not write them, and a read-only connection does not remove them when it
     # closes. With no log beside it, everything is in the file: read it alone.
     return "immutable"
+
+
+def _writable_or_absent(path: Path) -> bool:
+    """Whether a -wal or -shm can be written or is not there. Other connections make and
+    remove them at any moment: one gone by the time it is looked for was removed by the last
+    connection closing, and one there that was not when asked about was just made, so it is
+    asked about again."""
+    if os.access(path, os.W_OK) or not os.path.lexists(path):
+        return True
+    return os.access(path, os.W_OK) or not os.path.lexists(path)
 
 
 def _hold_still(path: Path, held: _Held) -> None:
