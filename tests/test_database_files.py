@@ -469,45 +469,38 @@ def test_a_refused_first_write_leaves_no_database_behind(cli, tmp_path, args):
     assert database.is_file()
 
 
-def test_a_log_that_vanishes_while_it_is_looked_at_is_not_read_only(tmp_path, monkeypatch):
-    # The last connection of another process closing removes -wal and -shm: between seeing
-    # them and asking whether they are writable, they may be gone. That is a writable file.
+def _vanishing(target: Path) -> None:
+    # The last connection of another process closing removes -wal and -shm: between the look
+    # and the question whether they are writable, they may be gone.
+    target.unlink(missing_ok=True)
+
+
+def _appearing(target: Path) -> None:
+    # Another process's first connection makes them: asked about before they exist, they
+    # are there a moment later.
+    target.write_bytes(b"")
+
+
+@pytest.mark.parametrize(("change", "there_before"), [(_vanishing, True), (_appearing, False)])
+def test_a_log_that_comes_or_goes_while_it_is_looked_at_is_not_read_only(tmp_path, monkeypatch, change, there_before):
     from slacli.storage import sqlite as store_module
 
     path = tmp_path / "x.db"
     open_sqlite(path).close()
     for log in ("-wal", "-shm"):
-        Path(f"{path}{log}").write_bytes(b"")
+        if there_before:
+            Path(f"{path}{log}").write_bytes(b"")
     real_access = os.access
+    changed: set[str] = set()
 
-    def vanishing(target, flags, **kwargs):
-        if str(target).endswith(("-wal", "-shm")):
-            Path(target).unlink(missing_ok=True)
+    def racing(target, flags, **kwargs):
+        if str(target).endswith(("-wal", "-shm")) and str(target) not in changed:
+            changed.add(str(target))
+            change(Path(target))  # just after the question: its answer is out of date
             return False
         return real_access(target, flags, **kwargs)
 
-    monkeypatch.setattr(os, "access", vanishing)
-    found = store_module._inspect(path, "write")
-    assert found is not None
-    assert store_module._access(path, found, "write") == "rw"
-
-
-def test_a_log_that_appears_while_it_is_looked_at_is_not_read_only(tmp_path, monkeypatch):
-    # Another process's first connection makes -wal and -shm: asked about before they exist
-    # and found there a moment later, they are asked about again. That is a writable file.
-    from slacli.storage import sqlite as store_module
-
-    path = tmp_path / "x.db"
-    open_sqlite(path).close()
-    real_access = os.access
-
-    def appearing(target, flags, **kwargs):
-        if str(target).endswith(("-wal", "-shm")) and not Path(target).exists():
-            Path(target).write_bytes(b"")  # made just after the question
-            return False
-        return real_access(target, flags, **kwargs)
-
-    monkeypatch.setattr(os, "access", appearing)
+    monkeypatch.setattr(os, "access", racing)
     found = store_module._inspect(path, "write")
     assert found is not None
     assert store_module._access(path, found, "write") == "rw"
