@@ -13,6 +13,7 @@ Shares are compared exactly (fractions), so 3 agents of 10 is exactly 30%.
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from typing import NamedTuple
 
@@ -42,7 +43,10 @@ class Affected(NamedTuple):
         return cls(Fraction(100 * agents, of), agents, of)
 
     def describe(self) -> str:
-        pct = f"{float(self.pct):.4g}%"
+        # A share as given; a count's share cut, not rounded, to 4 decimals: never rounded up
+        # to the other side of a hint (29.9999 is not 30).
+        shown = float(self.pct) if self.of is None else math.floor(self.pct * 10_000) / 10_000
+        pct = f"{shown!r}".removesuffix(".0") + "%"
         return pct if self.of is None else f"{self.agents} of {self.of} ({pct})"
 
 

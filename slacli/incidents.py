@@ -58,6 +58,7 @@ class State(NamedTuple):
     response_due: datetime | None = None
     resolution_due: datetime | None = None
     update_due: datetime | None = None
+    update_since: datetime | None = None  # when the update clock last started (None: not recorded)
     response_clock: ClockKind | None = None  # what a pause moves it by
     resolution_clock: ClockKind | None = None
     response_met: bool | None = None
@@ -140,7 +141,9 @@ def compute_dues(policy: Policy, state: State, digest: str) -> dict[str, Any]:
         due[f"{target.name}_clock"] = target.rule.clock if target.rule else None
     due["provisional"] = resolution.provisional
     due["resolution_met_by"] = list(severity.resolution_met_by)
-    due[TargetName.UPDATE] = _iso(_update_due(policy, state)) if severity.update_every and state.is_open else None
+    cadence = severity.update_every and state.is_open
+    due[TargetName.UPDATE] = _iso(_update_due(policy, state)) if cadence else None
+    due["update_since"] = _iso(_update_since(policy, state)) if cadence else None
     return due
 
 
@@ -155,8 +158,14 @@ def _update_due(policy: Policy, state: State) -> datetime:
     (or the reopening), plus the cadence, moved by later pauses."""
     severity = policy.severity(state.severity)
     assert severity.update_every is not None
-    since = max(t for t in (_cadence_since(policy, state), state.last_update, state.reopened) if t is not None)
+    since = _update_since(policy, state)
     return shift(since + severity.update_every, state.pauses, ClockKind.WALL, severity.calendar, since)
+
+
+def _update_since(policy: Policy, state: State) -> datetime:
+    """When the update clock last started: the cadence coming into force, the last update or
+    the reopening, whichever is latest. A pause before it does not move it."""
+    return max(t for t in (_cadence_since(policy, state), state.last_update, state.reopened) if t is not None)
 
 
 def _cadence_since(policy: Policy, state: State) -> datetime:
@@ -281,6 +290,7 @@ def _with_dues(state: State, event: Event) -> State:
     for name in TargetName:
         value = due.get(name)
         fields[f"{name}_due"] = datetime.fromisoformat(value) if value else None
+    fields["update_since"] = datetime.fromisoformat(due["update_since"]) if due.get("update_since") else None
     return state._replace(**fields)
 
 

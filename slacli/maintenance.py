@@ -153,14 +153,17 @@ def excluded(windows: Iterable[Window], kinds: Iterable[MaintenanceKind]) -> lis
     return [(start.timestamp(), end.timestamp()) for start, end in spans if end > start]
 
 
-def downtime(window: Window, kinds: Iterable[MaintenanceKind], partial_weight: float) -> list[Weighted]:
+def downtime(
+    window: Window, kinds: Iterable[MaintenanceKind], partial_weight: float, until: datetime | None = None
+) -> list[Weighted]:
     """The stretches of ``window`` that are downtime (SPEC 4), at the weight of its impact:
     all of the time it ran when the policy does not exclude its kind, else only what ran
-    outside its planned span (an early start or an overrun is not announced maintenance)."""
+    outside its planned span (an early start or an overrun is not announced maintenance).
+    One still in progress runs on to ``until``, as an open incident does."""
     weight = {MaintenanceImpact.FULL: 1.0, MaintenanceImpact.PARTIAL: partial_weight}.get(window.impact, 0.0)
     if window.status == WindowStatus.CANCELLED or weight == 0:
         return []
-    start, end = ran(window)
+    start, end = ran(window, until)
     if window.kind not in set(kinds):
         parts = [(start, end)]
     else:
@@ -168,16 +171,26 @@ def downtime(window: Window, kinds: Iterable[MaintenanceKind], partial_weight: f
     return [Weighted(a.timestamp(), b.timestamp(), weight) for a, b in parts if b > a]
 
 
-def ran(window: Window) -> tuple[datetime, datetime]:
+def ran(window: Window, until: datetime | None = None) -> tuple[datetime, datetime]:
     """When the window really ran: from its recorded start and to its recorded completion,
-    either side of the planned span; the planned instants where none was recorded."""
+    either side of the planned span; the planned instants where none was recorded. One in
+    progress (started, not completed) runs at least to ``until``."""
     start, end = window.start, window.end
     for at, action in window.changes:
         if action == WindowAction.START:
             start = at
         elif action == WindowAction.COMPLETE:
             end = max(at, start)
+    if window.status == WindowStatus.IN_PROGRESS and until is not None:
+        end = max(end, until)
     return start, end
+
+
+def touches(window: Window, start: datetime, end: datetime) -> bool:
+    """Whether the window, as planned or as it ran (running on to ``end`` while in progress),
+    overlaps [start, end)."""
+    began, ended = ran(window, end)
+    return min(began, window.start) < end and max(ended, window.end) > start
 
 
 def as_run(window: Window) -> tuple[datetime, datetime]:

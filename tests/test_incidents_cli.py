@@ -394,3 +394,17 @@ def test_a_cadence_counts_from_the_severity_change_that_brought_it(cli):
     )
     cli("breaches", "--policy", "openmethods", "--at", "2026-11-23T15:30")
     assert cli("breaches", "--policy", "openmethods", "--at", "2026-11-23T16:01", code=1).stdout
+
+
+def test_a_cadence_that_begins_during_a_pause_is_frozen_only_from_then(cli):
+    # Paused at 10:00, raised to 1 (hourly) at 11:00 while still paused: the update clock starts at
+    # 11:00 and stands still until the resume, so at 11:30 it is due 12:30 (now plus the full hour), not
+    # 13:30 (as if it had been frozen since 10:00); resumed at 12:00, it is due 13:00.
+    number = str(opened(cli, "Agents", "--policy", "openmethods", "--severity", "2", "--at", "2026-11-09T09:00"))
+    cli("pause", number, "--reason", "customer", "--at", "2026-11-09T10:00")
+    cli("severity", number, "1", "--at", "2026-11-09T11:00")
+    shown = json.loads(cli("show", number, "--at", "2026-11-09T11:30", "-f", "json").stdout)
+    assert shown["next_update_due"] == "2026-11-09T12:30:00-05:00"
+    cli("resume", number, "--at", "2026-11-09T12:00")
+    shown = json.loads(cli("show", number, "--at", "2026-11-09T12:05", "-f", "json").stdout)
+    assert shown["next_update_due"] == "2026-11-09T13:00:00-05:00"

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -155,3 +156,35 @@ def test_an_unknown_impact_is_refused_and_nothing_written(cli, frozen):
                  "--end", "2026-11-10T02:00", "--impact", "some", code=2)  # fmt: skip
     assert result.stderr == ("slacli: error: unknown maintenance impact 'some' (known: full, partial, none)\n")
     assert not frozen.exists()
+
+
+def test_an_overrun_into_the_next_month_counts_there(cli):
+    # Planned Mon 30 Nov 22:00-23:30, completed Tue 1 Dec 01:00: 30 min of overrun in November, 60 in
+    # December, though the plan never touches December.
+    number = window(cli, "2026-11-30T22:00", "2026-11-30T23:30")
+    with time_machine.travel(datetime(2026, 12, 2, tzinfo=UTC), tick=False):
+        cli("maintenance", "start", number, "--at", "2026-11-30T22:00")
+        cli("maintenance", "complete", number, "--at", "2026-12-01T01:00")
+        november = uptime(cli, "--month", "2026-11")
+        december = uptime(cli, "--month", "2026-12", code=1)  # 60 min beyond December's 44.64 so far
+        spanning = uptime(cli, "--from", "2026-11-30T23:45", "--to", "2026-12-01T02:00", code=1)
+    assert (november["maintenance_minutes"], november["downtime_minutes"]) == (90, 30)
+    assert (december["maintenance_minutes"], december["downtime_minutes"]) == (0, 60)
+    assert (spanning["maintenance_minutes"], spanning["downtime_minutes"]) == (0, 75)
+
+
+def test_an_early_start_counts_in_the_month_before_the_plan(cli):
+    args = ("--start", "2026-11-01T00:30", "--end", "2026-11-01T03:00", "--kind", "emergency", "-q")
+    number = cli("maintenance", "add", "--policy", "openweb", *args, "--announced", "2026-10-20T09:00").stdout.strip()
+    cli("maintenance", "start", number, "--at", "2026-10-31T23:00")
+    assert uptime(cli, "--month", "2026-10", code=1)["downtime_minutes"] == 60
+
+
+def test_a_window_still_running_past_its_planned_end_is_downtime_to_now(cli):
+    # Emergency, planned Mon 30 Nov 05:00-06:00, started on time and not completed: at 07:00 (now,
+    # FROZEN_NOW) it has been down two hours, and the projection runs it to the month's end.
+    number = window(cli, "2026-11-30T05:00", "2026-11-30T06:00", "--kind", "emergency")
+    cli("maintenance", "start", number, "--at", "2026-11-30T05:00")
+    found = uptime(cli, "--month", "2026-11", code=1)
+    assert (found["complete"], found["downtime_minutes"]) == (False, 120)
+    assert found["projected_downtime_minutes"] == 19 * 60

@@ -56,6 +56,7 @@ def test_a_month_in_progress_is_measured_so_far_with_the_projection_apart(cli):
     assert found["availability_pct"] == pytest.approx((elapsed - 120) / elapsed * 100)
     assert found["allowed_downtime_minutes"] == pytest.approx(elapsed * 0.001, abs=0.01)  # the time elapsed
     assert found["period_allowed_downtime_minutes"] == 43.26  # the whole month's
+    assert found["period_remaining_downtime_minutes"] == pytest.approx(43.26 - 120)
     assert (found["met"], found["credit_pct"]) == (False, None)
     projected = minutes(datetime(2026, 11, 20, 10, tzinfo=NEW_YORK), END)
     assert found["projected_downtime_minutes"] == projected
@@ -88,6 +89,7 @@ def test_the_trend_and_the_report_follow_the_same_rule(cli):
     october, november = trend["months"]
     assert (october["complete"], october["met"]) == (True, True)
     assert (november["complete"], november["met"], november["downtime_minutes"]) == (False, None, 10)
+    assert november["period_remaining_downtime_minutes"] == pytest.approx(33.26)  # of the month's 43.26
     summary = read(cli, "report", "--month", "2026-11", "--policy", "openweb")["policies"][0]
     assert (summary["complete"], summary["availability_met"]) == (False, None)
     assert summary["availability_pct"] == november["availability_pct"] == read(cli, *MONTH)["availability_pct"]

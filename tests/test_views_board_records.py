@@ -161,6 +161,7 @@ def test_trend_of_one_service_with_the_burn_rate_early_in_a_month(tracker: Track
         "availability_pct": pytest.approx(100 * 43200 / 43260), "target_pct": 99.9,
         "allowed_downtime_minutes": 43.26, "remaining_downtime_minutes": -16.74, "met": False, "credit_pct": None,
         "complete": True, "as_of": None, "period_allowed_downtime_minutes": 43.26,
+        "period_remaining_downtime_minutes": -16.74,
         "projected_downtime_minutes": None, "projected_availability_pct": None, "bar": "#" * 6 + "." * 14,
     }  # fmt: skip
     # December is in progress: measured to the as-of instant, 500 s (8.33 min) in; met waits for its end.

@@ -109,7 +109,8 @@ def _period_document(
     lo, hi = bounds
     inputs = gather(tracker, policy, lo, hi, as_of, service)
     record = period_record(inputs, policy, lo, hi, as_of, month_text)
-    hidden = (*NOT_SHOWN, "period_allowed_downtime_minutes") if record["complete"] else NOT_SHOWN
+    whole = ("period_allowed_downtime_minutes", "period_remaining_downtime_minutes")  # allowed and remaining then
+    hidden = (*NOT_SHOWN, *whole) if record["complete"] else NOT_SHOWN
     shown = {k: v for k, v in record.items() if k not in hidden and (k not in OPTIONAL or v is not None)}
     so_far = "" if record["complete"] else ", so far"
     blocks: list[Block] = [Fields(shown, f"Availability of {policy.name}{so_far}", AVAILABILITY_SHOWN)]

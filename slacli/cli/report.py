@@ -7,7 +7,7 @@ import typer
 from slacli.cli._options import AsOfOption, FormatOption, PolicyFilter, as_of_note, instant, reading_zone
 from slacli.cli._state import AppState
 from slacli.errors import ExitCode
-from slacli.output import AVAILABILITY_SHOWN, Document, Format, Table, render, used_columns
+from slacli.output import AVAILABILITY_SHOWN, Block, Document, Format, Note, Table, render, used_columns
 from slacli.periods import parse_period
 from slacli.views.report import ADHERENCE_COLUMNS, REPORT_COLUMNS, SUMMARY_COLUMNS, Report, build_report
 from slacli.vocabulary import MetBy, PeriodKind
@@ -67,8 +67,10 @@ def _document(found: Report, summary_only: bool) -> Document:
     )
     shown = [*_incident_columns(found.incidents), *_case_work(found.incidents, summary=False)]
     incidents = Table(found.incidents, shown, f"Incidents, {label}", REPORT_COLUMNS, empty="none")
+    in_progress = [s["policy"] for s in found.summaries if not s["complete"]]
+    so_far: list[Block] = [Note(_so_far(label, in_progress))] if in_progress else []
     if summary_only:
-        return Document([summaries], found.summaries, summaries, spaced=True)
+        return Document([summaries, *so_far], found.summaries, summaries, spaced=True)
     escalations = Table(
         found.escalations,
         used_columns(SHORT_COLUMNS, found.escalations, ESCALATION_COLUMNS),
@@ -81,7 +83,16 @@ def _document(found: Report, summary_only: bool) -> Document:
         sections.insert(0, Table(found.status_reports, SHORT_COLUMNS, title, empty="none"))
     else:
         sections.append(Table(found.adherence, ADHERENCE_COLUMNS, f"Adherence to targets, {label}", empty="none"))
-    return Document([incidents, summaries, *sections], _data(found), incidents, spaced=True)
+    return Document([incidents, summaries, *so_far, *sections], _data(found), incidents, spaced=True)
+
+
+def _so_far(label: str, policies: list[str]) -> str:
+    """What a report of a period in progress says under its summary (SPEC 4)."""
+    return (
+        f"{label} is still in progress for {', '.join(policies)}: availability is so far, and availability_met "
+        "stays empty until the end unless the budget is already spent (the projection: projected_availability_pct "
+        "in JSON and CSV)"
+    )
 
 
 def _incident_columns(rows: list[dict[str, Any]]) -> list[str]:

@@ -73,7 +73,7 @@ _INSTANT_FIELDS = (
     *("workaround", "resolution_workaround", "excepted_at"),
 )
 _STATE_FIELDS: dict[str, Field] = {
-    **dict.fromkeys((*_INSTANT_FIELDS, "response_due", "resolution_due", "update_due"), INSTANT),
+    **dict.fromkeys((*_INSTANT_FIELDS, "response_due", "resolution_due", "update_due", "update_since"), INSTANT),
     **dict.fromkeys(("pauses", "late_updates", "resolved_gaps"), INSTANT_PAIRS),
     **dict.fromkeys(("severity_changes", "escalations"), DATED_TEXTS),
     "recoveries": RECOVERIES,

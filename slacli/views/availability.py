@@ -5,7 +5,8 @@ Keys of :func:`availability_record`: policy, month, from, to, total_minutes,
 maintenance_minutes, downtime_minutes, availability_pct (None when the whole period is
 maintenance), target_pct, allowed_downtime_minutes, remaining_downtime_minutes, met
 (None without a target), credit_pct (None without credit tiers). :func:`period_record`
-adds complete, as_of, period_allowed_downtime_minutes, projected_downtime_minutes and
+adds complete, as_of, period_allowed_downtime_minutes (the whole period's budget),
+period_remaining_downtime_minutes (what is left of it), projected_downtime_minutes and
 projected_availability_pct: a period still in progress is measured over [from, as_of),
 ``to`` being as_of, and its projection is the whole period if what is open stays open.
 """
@@ -16,7 +17,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
-from slacli.maintenance import Window, as_run, excluded
+from slacli.maintenance import Window, as_run, excluded, touches
 from slacli.maintenance import downtime as window_downtime
 from slacli.periods import months_back
 from slacli.policy import Policy
@@ -28,8 +29,8 @@ from slacli.vocabulary import MaintenanceImpact, WindowStatus
 COLUMNS = (
     *("policy", "month", "from", "to", "total_minutes", "maintenance_minutes", "downtime_minutes"),
     *("availability_pct", "target_pct", "allowed_downtime_minutes", "remaining_downtime_minutes", "met", "credit_pct"),
-    *("complete", "as_of", "period_allowed_downtime_minutes", "projected_downtime_minutes"),
-    "projected_availability_pct",
+    *("complete", "as_of", "period_allowed_downtime_minutes", "period_remaining_downtime_minutes"),
+    *("projected_downtime_minutes", "projected_availability_pct"),
 )
 EXPLAIN_COLUMNS = ("source", "start", "end", "minutes", "counts_as", "why")
 MAINTENANCE, DOWNTIME, NOTHING = "maintenance", "downtime", "nothing"  # what an explained interval is in A
@@ -64,14 +65,17 @@ def gather(
             left_out.append(found)
             continue
         stretches += [(found, Weighted(a, hi if b is None else b, weight)) for a, b, weight in found.stretches]
+    # Every window of the policy: one planned outside the period may have run into it.
     windows = [
         (i, w)
-        for i, w in tracker.windows(as_of, policy.name, (start, end))
-        if service is None or w.service in (None, service)
+        for i, w in tracker.windows(as_of, policy.name)
+        if touches(w, start, end) and (service is None or w.service in (None, service))
     ]
     rules = policy.availability
     maintenance = excluded([w for _, w in windows], rules.excluded_maintenance)
-    down = [(i, s) for i, w in windows for s in window_downtime(w, rules.excluded_maintenance, rules.partial_weight)]
+    down = [
+        (i, s) for i, w in windows for s in window_downtime(w, rules.excluded_maintenance, rules.partial_weight, end)
+    ]
     return Inputs(stretches, left_out, windows, maintenance, down)
 
 
@@ -115,6 +119,7 @@ def period_record(
         return {
             **availability_record(policy, whole, start, end, label),
             **{"complete": True, "as_of": None, "period_allowed_downtime_minutes": _number(budget)},
+            "period_remaining_downtime_minutes": _remaining(budget, whole),
             **{"projected_downtime_minutes": None, "projected_availability_pct": None},
         }
     so_far = inputs.measure(policy, start, as_of)
@@ -123,6 +128,7 @@ def period_record(
         **availability_record(policy, so_far, start, as_of, label),
         **{"met": False if spent else None, "credit_pct": None, "complete": False, "as_of": local(as_of, zone)},
         "period_allowed_downtime_minutes": _number(budget),
+        "period_remaining_downtime_minutes": _remaining(budget, so_far),
         "projected_downtime_minutes": number(whole.downtime_seconds / 60),
         "projected_availability_pct": whole.percent,
     }
@@ -130,6 +136,11 @@ def period_record(
 
 def _number(value: float | None) -> float | int | None:
     return None if value is None else number(value)
+
+
+def _remaining(budget: float | None, spent: Measurement) -> float | int | None:
+    """What is left of the whole period's budget after the downtime of ``spent``."""
+    return None if budget is None else number(budget - spent.downtime_seconds / 60)
 
 
 def period_availability(

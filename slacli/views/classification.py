@@ -11,7 +11,6 @@ from typing import Any
 
 from slacli.classification import Affected, suggest
 from slacli.policy import Policy
-from slacli.views import number
 
 
 def classification_record(policy: Policy, affected: Affected) -> dict[str, Any]:
@@ -19,7 +18,7 @@ def classification_record(policy: Policy, affected: Affected) -> dict[str, Any]:
     chosen = found.severity
     return {
         "policy": policy.name,
-        "affected_pct": number(float(affected.pct)),
+        "affected_pct": float(affected.pct),  # unrounded: 29.999 is not 30, on the other side of a hint
         "agents": affected.agents if affected.of is not None else None,
         "of": affected.of,
         "severity": chosen.key if chosen else None,

@@ -34,7 +34,7 @@ from slacli.views.availability import period_availability
 from slacli.views.casework import recoveries, worked
 from slacli.views.clocks import clocks
 from slacli.views.incidents import incident_record
-from slacli.views.targets import target_fields
+from slacli.views.targets import TARGET_KEYS, target_fields
 from slacli.vocabulary import ClockStatus, PeriodKind, TargetName
 
 REPORT_COLUMNS = (
@@ -44,6 +44,7 @@ REPORT_COLUMNS = (
     *("paused_minutes", "excluded", "postmortem"),
     *("incomplete", "missing_fields", "data_lost_minutes", "recovery_point_met"),
     *("billable_minutes", "included_minutes"),
+    *TARGET_KEYS,
 )
 SUMMARY_COLUMNS = (
     *("policy", "period", "from", "to", "incidents", "opened", "resolved", "still_open", "by_severity"),
