@@ -186,11 +186,21 @@ def ran(window: Window, until: datetime | None = None) -> tuple[datetime, dateti
     return start, end
 
 
+# The end of the span of a window still running: after any period asked about.
+FAR = datetime(9999, 12, 31, tzinfo=UTC)
+
+
+def span(window: Window) -> tuple[datetime, datetime]:
+    """All the time the window may cover, as planned or as it ran (on and on while running):
+    what a store selects it by."""
+    began, ended = ran(window, FAR)
+    return min(began, window.start), max(ended, window.end)
+
+
 def touches(window: Window, start: datetime, end: datetime) -> bool:
-    """Whether the window, as planned or as it ran (running on to ``end`` while in progress),
-    overlaps [start, end)."""
-    began, ended = ran(window, end)
-    return min(began, window.start) < end and max(ended, window.end) > start
+    """Whether the window, as planned or as it ran, overlaps [start, end)."""
+    began, ended = span(window)
+    return began < end and ended > start
 
 
 def as_run(window: Window) -> tuple[datetime, datetime]:

@@ -26,7 +26,7 @@ from slacli.errors import InputError, StoreError
 from slacli.holidaydata import HolidayCache
 from slacli.incidents import Event, State, record, replay
 from slacli.instants import iso, now
-from slacli.maintenance import Span, Window, new_window, transition
+from slacli.maintenance import Span, Window, new_window, span, transition
 from slacli.policy import Policy, PolicySet, policies_from_document
 from slacli.policy.snapshot import digest, standalone
 from slacli.storage.base import IncidentFilter, IncidentRow, LogEntry, Store
@@ -444,7 +444,7 @@ class Tracker:
             zone = known.calendar.zone if known else None
             self._happened(at, f"maintenance {action}", zone)
             window = transition(window, action, _utc(at), zone)
-            self.store.update_window(window_id, dump_window(window))
+            self.store.update_window(window_id, dump_window(window), span(window))
             entry = LogEntry(action, at, author, {}, self.clock(), self._recorder())
             self.store.append_window_event(window_id, entry)
         return window

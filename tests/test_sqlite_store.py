@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -124,3 +124,35 @@ def test_a_schema_4_file_is_migrated_to_5_with_last_event_from_the_state(tmp_pat
     store.close()
     assert user_version(path) == len(MIGRATIONS)
     open_sqlite(path).close()  # at the current schema: opens as it is
+
+
+def test_window_spans_are_widened_to_how_they_ran_by_the_migration(tmp_path: Path) -> None:
+    # Schema 6 kept the planned span in the columns: an overrun, an early start and a window
+    # still running are found by the time they covered once migrated.
+    path = tmp_path / "old.db"
+    db = sqlite3.connect(path, isolation_level=None)
+    for step in MIGRATIONS[:6]:
+        step(db)
+    db.execute("PRAGMA user_version = 6")
+
+    def add(status: WindowStatus, changes: list[tuple[datetime, str]]) -> None:
+        planned = Window("openweb", MaintenanceKind.SCHEDULED, status, NOV_1, NOV_1 + timedelta(hours=1))
+        state = {**dump_window(planned), "changes": [[at.isoformat(), action] for at, action in changes]}
+        db.execute(
+            'INSERT INTO maintenance (policy, start, "end", state) VALUES (?, ?, ?, ?)',
+            ("openweb", state["start"], state["end"], json.dumps(state)),
+        )
+
+    hour = timedelta(hours=1)
+    add(WindowStatus.COMPLETED, [(NOV_1, "start"), (NOV_1 + 3 * hour, "complete")])  # overran by 2h
+    add(WindowStatus.COMPLETED, [(NOV_1 - 2 * hour, "start"), (NOV_1 + hour, "complete")])  # began 2h early
+    add(WindowStatus.IN_PROGRESS, [(NOV_1, "start")])  # still running
+    add(WindowStatus.COMPLETED, [])  # as planned
+    db.close()
+    store = open_sqlite(path)
+    after = (NOV_1 + 2 * hour, NOV_1 + 2 * hour + timedelta(seconds=1))
+    before = (NOV_1 - hour, NOV_1 - hour + timedelta(seconds=1))
+    years_on = (NOV_1 + timedelta(days=3650), NOV_1 + timedelta(days=3651))
+    assert [w.id for w in store.windows("openweb", after)] == [1, 3]
+    assert [w.id for w in store.windows("openweb", before)] == [2]
+    assert [w.id for w in store.windows("openweb", years_on)] == [3]

@@ -240,7 +240,8 @@ def test_a_window_is_inserted_updated_and_read_back(store: Store) -> None:
     assert found is not None and found.id == first
     assert found.state == {"title": "openweb 14:00", "status": "scheduled", "warnings": ["a", "b"]}
     with store.transaction():
-        store.update_window(first, {"status": "completed", "changes": [["2026-11-03T14:00:00+00:00", "complete"]]})
+        completed = {"status": "completed", "changes": [["2026-11-03T14:00:00+00:00", "complete"]]}
+        store.update_window(first, completed, (T, T + HOUR))
     assert store.window(first).state == {  # type: ignore[union-attr]
         "status": "completed",
         "changes": [["2026-11-03T14:00:00+00:00", "complete"]],
@@ -352,3 +353,13 @@ def test_a_backup_never_overwrites_the_store_itself(store: Store, tmp_path: Path
         with pytest.raises(StoreError, match="the database itself"):
             store.backup(target, replace=True)
     assert store.integrity() == [] and store.counts().incidents == 2
+
+
+def test_an_updated_span_is_what_windows_are_selected_by(store: Store) -> None:
+    # Planned 14:00-15:00, it ran to 17:00: a read of 16:00-16:30 finds it once the span says so.
+    first = window(store, T, T + HOUR)
+    later = (T + 2 * HOUR, T + 2 * HOUR + HOUR / 2)
+    assert store.windows("openweb", later) == []
+    with store.transaction():
+        store.update_window(first, {"status": "completed"}, (T, T + 3 * HOUR))
+    assert [w.id for w in store.windows("openweb", later)] == [first]

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from slacli.errors import SlacliError, StoreError
+from slacli.maintenance import span
 from slacli.storage.base import (
     Counts,
     IncidentFilter,
@@ -46,6 +47,7 @@ from slacli.storage.base import (
     StoredWindow,
     StoreFile,
 )
+from slacli.storage.codec import load_window
 
 BUSY_TIMEOUT_MS = 10_000
 HEADER = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite database file
@@ -188,6 +190,18 @@ def _append_only_logs(db: sqlite3.Connection) -> None:
         )
 
 
+@migration
+def _window_spans(db: sqlite3.Connection) -> None:
+    # Availability selects windows by the time they may cover, as planned or as they ran: a
+    # recorded early start or late completion widens the row's span, and one running has
+    # no end yet (the columns held the planned span until now).
+    for window_id, text in db.execute("SELECT id, state FROM maintenance").fetchall():
+        start, end = span(load_window(json.loads(text)))
+        db.execute(
+            'UPDATE maintenance SET start = ?, "end" = ? WHERE id = ?', (_utc_text(start), _utc_text(end), window_id)
+        )
+
+
 LOGS = ("events", "maintenance_events")
 STALE = "stale"
 INCIDENT_COLUMNS = "policy, severity, status, service, opened, resolved, last_event, state, downtime"
@@ -283,8 +297,11 @@ class SQLiteStore:
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 
-    def update_window(self, window_id: int, state: Mapping[str, Any]) -> None:
-        self.db.execute("UPDATE maintenance SET state = ? WHERE id = ?", (json.dumps(state), window_id))
+    def update_window(self, window_id: int, state: Mapping[str, Any], span: tuple[datetime, datetime]) -> None:
+        self.db.execute(
+            'UPDATE maintenance SET state = ?, start = ?, "end" = ? WHERE id = ?',
+            (json.dumps(state), _utc_text(span[0]), _utc_text(span[1]), window_id),
+        )
 
     def append_window_event(self, window_id: int, entry: LogEntry) -> None:
         self._log("maintenance_events", "window_id", window_id, entry)

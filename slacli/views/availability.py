@@ -65,10 +65,10 @@ def gather(
             left_out.append(found)
             continue
         stretches += [(found, Weighted(a, hi if b is None else b, weight)) for a, b, weight in found.stretches]
-    # Every window of the policy: one planned outside the period may have run into it.
+    # Selected by the span each may cover, as recorded by now; kept if it did by ``as_of``.
     windows = [
         (i, w)
-        for i, w in tracker.windows(as_of, policy.name)
+        for i, w in tracker.windows(as_of, policy.name, (start, end))
         if touches(w, start, end) and (service is None or w.service in (None, service))
     ]
     rules = policy.availability
