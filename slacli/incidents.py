@@ -198,7 +198,7 @@ def record(state: State | None, event: Event, policy: Policy, digest: str) -> tu
     if state is not None and state.paused_since is not None and event.kind in JUDGED:
         calendar = policy.severity(state.severity).calendar
         moved = {
-            name: _iso(shift(due, [(state.paused_since, event.at)], _clock(state, name), calendar))
+            name: _iso(paused_due(state, name, due, event.at, calendar))
             for name in TargetName
             if (due := getattr(state, f"{name}_due")) is not None
         }
@@ -236,6 +236,17 @@ def reported_late(policy: Policy, opened: datetime, started: datetime) -> bool:
     # reporter has the benefit of the doubt (as pendulum's calendar arithmetic does).
     last = max(wall.replace(fold=0).astimezone(UTC), wall.replace(fold=1).astimezone(UTC))
     return opened > last
+
+
+def paused_due(state: State, name: TargetName, due: datetime, now: datetime, calendar: Calendar) -> datetime:
+    """``due`` moved by the pause running since ``state.paused_since`` until ``now`` (SPEC
+    2.11); the update clock only from when it last started, were that in the pause (2.12).
+    Events stored before that instant was kept give the latest update or reopening."""
+    assert state.paused_since is not None
+    since = None
+    if name == TargetName.UPDATE:
+        since = state.update_since or max(t for t in (state.last_update, state.reopened, state.opened) if t)
+    return shift(due, [(state.paused_since, now)], _clock(state, name), calendar, since)
 
 
 def _clock(state: State, name: TargetName) -> ClockKind | None:

@@ -20,7 +20,8 @@ from conftest import OFFICE_CALENDARS
 from slacli.errors import InputError
 from slacli.incidents import Event, record, replay
 from slacli.policy import policies_from_document
-from slacli.vocabulary import EventKind, Status
+from slacli.views.clocks import clocks
+from slacli.vocabulary import EventKind, Status, TargetName
 
 NY = ZoneInfo("America/New_York")
 K = EventKind
@@ -146,6 +147,18 @@ def test_update_cadence_counts_only_pauses_after_the_last_update(policy):
         state, _ = record(state, Event(kind, ny(23, *at)), policy, "d")
     state, _ = record(state, Event(K.RESUMED, ny(23, 10, 50)), policy, "d")
     assert state.update_due == ny(23, 11, 40)
+
+
+@pytest.mark.parametrize("kept", [True, False])
+def test_an_update_posted_in_a_pause_freezes_its_clock_only_from_then(policy, kept):
+    # Paused 10:20, update at 10:40: next due 11:40, frozen from 10:40, so at 11:00 it is 12:00 (not 12:20,
+    # as if frozen since 10:20). Events written before update_since was kept give the same answer.
+    state, _ = record(None, opened(), policy, "d")
+    for kind, at in ((K.PAUSED, (10, 20)), (K.UPDATE, (10, 40))):
+        state, _ = record(state, Event(kind, ny(23, *at)), policy, "d")
+    if not kept:
+        state = state._replace(update_since=None)
+    assert clocks(state, ny(23, 11), policy.calendar)[TargetName.UPDATE].due == ny(23, 12)
 
 
 def test_a_pause_that_begins_at_the_due_instant_moves_nothing(policy):

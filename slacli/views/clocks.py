@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from slacli.calendars import Calendar
-from slacli.incidents import State, shift
+from slacli.incidents import State, paused_due
 from slacli.vocabulary import ClockKind, ClockStatus, TargetName
 
 
@@ -49,8 +49,7 @@ def clocks(state: State, now: datetime, calendar: Calendar) -> dict[TargetName, 
             status = ClockStatus.MET if met else ClockStatus.MET_LATE
         else:
             if state.paused_since is not None and now > state.paused_since:
-                since = state.update_since if name == TargetName.UPDATE else None  # a cadence begun in the pause
-                due = shift(due, [(state.paused_since, now)], clock, calendar, since)
+                due = paused_due(state, name, due, now, calendar)
             paused = ClockStatus.PAUSED if state.paused_since else ClockStatus.PENDING
             status = ClockStatus.BREACHED if now > due else paused
         # SPEC 2.9: counted from the response due until the acknowledgement comes or that
