@@ -129,16 +129,15 @@ def write_csv(rows: Sequence[Record], columns: Sequence[str], out: TextIO) -> No
     writer = csv.writer(_Rows(out), lineterminator="\r\n")
     writer.writerow(columns)
     for row in rows:
-        values = (row.get(c) for c in columns)
-        writer.writerow([_csv_cell(value) for value in values])
+        writer.writerow([_csv_cell(row.get(c)) for c in columns])
 
 
 def _csv_cell(value: Any) -> Any:
     """A value as a CSV cell: text escaped (but tab, CR and LF) and defused, numbers as they are."""
+    if value is None:  # the commonest cell of wide records: first
+        return ""
     if isinstance(value, str):
         return neutralize(value if value.isprintable() else escaped(value, csv=True))
-    if value is None:
-        return ""
     if isinstance(value, datetime | list | tuple):
         return neutralize(escaped(cell(value), csv=True))
     return ("true" if value else "false") if isinstance(value, bool) else value

@@ -162,6 +162,9 @@ class Policy(NamedTuple):
 
     def severity(self, text: str) -> Severity:
         """The severity whose key, name or alias is ``text``, case-insensitively."""
+        for severity in self.severities:  # a stored key, as every read asks: no casefolding
+            if severity.key == text:
+                return severity
         wanted = text.strip().casefold()
         for severity in self.severities:
             if wanted in (n.casefold() for n in severity.names()):

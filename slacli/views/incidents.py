@@ -41,12 +41,16 @@ INSTANT_DETAILS = frozenset({"snapshot", "notified"})  # details that are instan
 BACKDATED = timedelta(minutes=1)  # recorded this long after it happened: the timeline says so
 
 
-def incident_record(tracker: Tracker, incident: Incident, as_of: datetime) -> dict[str, Any]:
-    """An incident as it stands at ``as_of`` (its state already taken as of then)."""
+def incident_record(
+    tracker: Tracker, incident: Incident, as_of: datetime, by_name: dict[TargetName, Clock] | None = None
+) -> dict[str, Any]:
+    """An incident as it stands at ``as_of`` (its state already taken as of then); ``by_name``:
+    its clocks then, when the caller has them already."""
     state = incident.state
     policy = tracker.policy_of(state)
     zone = policy.calendar.zone
-    by_name = clocks(state, as_of, policy.severity(state.severity).calendar)
+    if by_name is None:
+        by_name = clocks(state, as_of, policy.severity(state.severity).calendar)
     update = by_name.get(TargetName.UPDATE)
     lacking = missing(state, policy)
     return {

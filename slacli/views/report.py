@@ -108,17 +108,17 @@ def build_report(tracker: Tracker, policies: list[Policy], period: Period, as_of
 
 def _report_row(tracker: Tracker, incident: Incident, as_of: datetime, severity: Severity) -> dict[str, Any]:
     state = incident.state
-    row = incident_record(tracker, incident, as_of)
+    policy = tracker.policy_of(state)
+    by_name = clocks(state, as_of, severity.calendar)
+    row = incident_record(tracker, incident, as_of, by_name)
     row["minutes_to_ack"] = _minutes(state.opened, state.acked)
     row["minutes_to_resolve"] = _minutes(state.opened, state.resolved)
-    by_name = clocks(state, as_of, severity.calendar)
-    row |= target_fields(tracker.policy_of(state), state, by_name, as_of, None)
+    row |= target_fields(policy, state, by_name, as_of, None)
     update = by_name.get(TargetName.UPDATE)
     overdue = update is not None and update.status == ClockStatus.BREACHED
     row["update_met"] = False if state.late_updates or overdue else True if severity.update_every else None
     if severity.postmortem and not state.postmortem and not state.is_open:
         row["postmortem"] = MISSING
-    policy = tracker.policy_of(state)
     restored = recoveries(state, policy, as_of)
     row["data_lost_minutes"] = max((r["data_lost_minutes"] for r in restored), default=None)
     judged = [r["recovery_point_met"] for r in restored if r["recovery_point_met"] is not None]
