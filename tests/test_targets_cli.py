@@ -266,3 +266,12 @@ def test_the_quarter_report_counts_adherence_per_severity_and_target(cli):
     assert "Adherence to targets, 2026-Q4" in table and "status reports" not in table
     month = cli("report", "--month", "2026-11", "-p", "protecto", code=1).stdout
     assert "Adherence" not in month and "Monthly status reports" in month
+
+
+def test_a_quarter_selects_no_status_reports_even_of_severities_without_a_cadence(cli):
+    # openweb's severities ask for no status reports (None): a quarter (no cadence) must not match them.
+    number = opened(cli, "openweb", "2", "2026-11-09T10:00")
+    cli("ack", number, "--at", "2026-11-09T10:30")
+    cli("resolve", number, "--at", "2026-11-09T11:00")
+    assert as_json(cli, "report", "--quarter", "2026-Q4", "-p", "openweb")["status_reports"] == []
+    assert as_json(cli, "report", "--month", "2026-11", "-p", "openweb")["status_reports"] == []

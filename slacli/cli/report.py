@@ -9,8 +9,8 @@ from slacli.cli._state import AppState
 from slacli.errors import ExitCode
 from slacli.output import AVAILABILITY_SHOWN, Block, Document, Format, Note, Table, render, used_columns
 from slacli.periods import parse_period
-from slacli.views.report import ADHERENCE_COLUMNS, REPORT_COLUMNS, SUMMARY_COLUMNS, Report, build_report
-from slacli.vocabulary import MetBy, PeriodKind
+from slacli.views.report import ADHERENCE_COLUMNS, CADENCE, REPORT_COLUMNS, SUMMARY_COLUMNS, Report, build_report
+from slacli.vocabulary import MetBy
 
 SHORT_COLUMNS = ("id", "policy", "severity", "status", "title")
 TERMINAL_INCIDENT_COLUMNS = (
@@ -23,7 +23,6 @@ TERMINAL_SUMMARY_COLUMNS = (
     *("mtta_minutes", "mttr_minutes", "breaches", "escalations", "missing_postmortems"),
 )
 ESCALATION_COLUMNS = ("escalation_level", "escalate_to", "escalated_to")  # shown when the matrix has levels
-STATUS_REPORTS = {PeriodKind.MONTH: "Monthly", PeriodKind.WEEK: "Weekly"}  # a quarter selects none
 
 
 def report(
@@ -78,8 +77,8 @@ def _document(found: Report, summary_only: bool) -> Document:
         empty="none",
     )
     sections = [escalations, Table(found.missing_postmortems, SHORT_COLUMNS, "Missing post-mortems", empty="none")]
-    if found.period.kind in STATUS_REPORTS:
-        title = f"{STATUS_REPORTS[found.period.kind]} status reports (severities that ask for one)"
+    if found.period.kind in CADENCE:
+        title = f"{CADENCE[found.period.kind].capitalize()} status reports (severities that ask for one)"
         sections.insert(0, Table(found.status_reports, SHORT_COLUMNS, title, empty="none"))
     else:
         sections.append(Table(found.adherence, ADHERENCE_COLUMNS, f"Adherence to targets, {label}", empty="none"))

@@ -59,7 +59,8 @@ ADHERENCE_COLUMNS = (
     *("met_pct", "missed_pct", "excepted_pct"),
 )
 MISSING = "missing"  # the post-mortem cell of a resolved incident that needs one and has none
-CADENCE = {PeriodKind.MONTH: "monthly", PeriodKind.WEEK: "weekly"}  # the status_reports a period selects
+# The status_reports a period selects; a quarter selects none.
+CADENCE = {PeriodKind.MONTH: "monthly", PeriodKind.WEEK: "weekly"}
 
 
 class Report(NamedTuple):
@@ -90,7 +91,7 @@ def build_report(tracker: Tracker, policies: list[Policy], period: Period, as_of
             severity = tracker.policy_of(incident.state).severity(incident.state.severity)
             row = _report_row(tracker, incident, as_of, severity)
             rows.append(row)
-            if severity.status_reports == CADENCE.get(period.kind):
+            if period.kind in CADENCE and severity.status_reports == CADENCE[period.kind]:
                 report.status_reports.append(row)
             if row["escalation_due"]:
                 escalations.append(row)
