@@ -419,7 +419,7 @@ class Tracker:
             others = [w for _, w in self._windows(policy.name, near)]
             for start, end in spans:
                 window = new_window(policy, start.astimezone(UTC), end.astimezone(UTC), others=others, **options)
-                window_id = self.store.insert_window(policy.name, window.start, window.end, dump_window(window))
+                window_id = self.store.insert_window(policy.name, *span(window), dump_window(window))
                 details = {"kind": window.kind, "warnings": list(window.warnings)}
                 recorded = self.clock()
                 at = window.announced or recorded

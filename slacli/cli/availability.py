@@ -89,8 +89,7 @@ def _trend(
     blocks: list[Block] = [Table(found.months, TREND_COLUMNS, title, [*COLUMNS, "bar"], shown=AVAILABILITY_SHOWN)]
     current = found.months[-1]
     if not current["complete"]:
-        end = parse_period(current["month"]).bounds(policy.calendar.zone)[1]
-        blocks.append(Note(projection(current, end, policy)))
+        blocks.append(Note(projection(current, found.current_end, policy)))
     if found.burn_rate is not None:
         burn = f"budget burn this month: {found.burn_rate:.2f} (above 1 spends the budget faster than allowed)"
         blocks.append(Note(burn))

@@ -225,6 +225,7 @@ class Trend(NamedTuple):
 
     months: list[dict[str, Any]]
     burn_rate: float | None
+    current_end: datetime  # the end of the last month, the one as_of falls in
 
     @property
     def missed(self) -> bool:
@@ -240,9 +241,10 @@ def trend(tracker: Tracker, policy: Policy, count: int, as_of: datetime, service
         record = period_record(inputs, policy, lo, hi, as_of, label)
         rows.append({**record, "bar": bar(record["availability_pct"], policy)})
     target = policy.availability.target_pct
-    so_far = inputs.measure(policy, periods[-1][1], as_of)
+    so_far = inputs.measure(policy, periods[-1][1], as_of)  # unrounded, unlike the row's minutes
     budget_so_far = so_far.allowed_downtime_seconds(target) if target is not None else 0
-    return Trend(rows, so_far.downtime_seconds / budget_so_far if budget_so_far > 0 else None)
+    burn = so_far.downtime_seconds / budget_so_far if budget_so_far > 0 else None
+    return Trend(rows, burn, periods[-1][2])
 
 
 def bar(pct: float | None, policy: Policy, width: int = 20) -> str:

@@ -123,7 +123,7 @@ def detail(tracker: Tracker, incident_id: int, as_of: datetime) -> Detail:
     escalations = [{"at": local(at, zone), "to": who} for at, who in state.escalations]
     targets |= {"workaround": local(state.workaround, zone), "escalations": escalations}
     return Detail(
-        incident_record(tracker, incident, as_of),
+        incident_record(tracker, incident, as_of, by_name),
         clock_rows,
         timeline(history, as_of, zone),
         case_fields(state, policy),
