@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import NamedTuple
@@ -21,13 +20,15 @@ from typing import NamedTuple
 from slacli.errors import InputError
 from slacli.texts import NAME_LIMIT
 
-FIELD_KEY = re.compile(r"[a-z0-9][a-z0-9_-]*")
+# Set arithmetic, not a regular expression: every command loads the policies, and so this
+# module, and compiling one costs start-up time.
+FIELD_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-")
 
 
 def field_key(text: str) -> str:
     """A field's name as stored: lower case letters, digits, ``-`` and ``_``."""
     key = text.strip().lower()
-    if not FIELD_KEY.fullmatch(key) or len(key) > NAME_LIMIT:
+    if not key or key[0] in "_-" or not FIELD_CHARACTERS.issuperset(key) or len(key) > NAME_LIMIT:
         raise InputError(
             f"field name {text!r}: expected up to {NAME_LIMIT} letters, digits, '-' or '_' (for example project)"
         )
