@@ -11,10 +11,10 @@ from slacli.instants import parse_duration
 from slacli.output import Document, Format, Table, render, used_columns
 from slacli.views import public
 from slacli.views.board import BREACH_COLUMNS, DUE_KEYS, STYLES, breaches, due_board, due_columns
-from slacli.views.targets import TARGET_KEYS
+from slacli.views.targets import ESCALATION_KEYS, TARGET_KEYS
 
 # Shown to people only when a breach has one: an exception, a level of the escalation matrix.
-SHOWN_WHEN_USED = ("exception", "escalation_level", "escalate_to", "escalated_to")
+SHOWN_WHEN_USED = ("exception", *ESCALATION_KEYS)
 
 
 def due(

@@ -41,6 +41,7 @@ from slacli.views.incidents import (
     detail,
     listing,
 )
+from slacli.views.targets import ESCALATION_KEYS, EXCEPTION_KEYS
 from slacli.vocabulary import EventKind, Status
 
 RECORD_COLUMNS = (
@@ -239,7 +240,7 @@ def correct(
 
 
 # show's block of what a contract asks beyond the clocks, its fields shown when used.
-TARGET_FIELDS = ("exception", "exception_plan", "escalation_level", "escalate_to", "escalated_to", "escalation_due")
+TARGET_FIELDS = (*EXCEPTION_KEYS, *ESCALATION_KEYS, "escalation_due")
 
 
 def exception_and_escalation(targets: dict[str, Any]) -> list[Block]:
