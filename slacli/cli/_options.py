@@ -1,7 +1,7 @@
 """Options shared by several commands, shell completion of their values, and the SPEC 2.14
 reading of instants given on the command line."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -9,7 +9,7 @@ import typer
 
 from slacli.cli._state import AppState, login
 from slacli.errors import InputError, SlacliError
-from slacli.instants import iso, now, parse_instant, zone
+from slacli.instants import iso, now, parse_duration, parse_instant, zone
 from slacli.output import Document, Fields, Format, Note, render
 from slacli.texts import NAME_LIMIT, checked_text
 from slacli.vocabulary import EventKind
@@ -55,6 +55,15 @@ def reading_zone(state: AppState, policy: str | None) -> ZoneInfo | None:
 def instant(text: str | None, tz: ZoneInfo | None, what: str = "--at") -> datetime:
     """An instant option (default: now), naive text read in ``tz`` (None: local time)."""
     return parse_instant(text, tz, what=what) if text else now()
+
+
+def duration(text: str, what: str, *, allow_days: bool = True, hint: str = "") -> timedelta:
+    """A duration option or argument ``what``; InputError naming it (then ``hint``) when
+    ``text`` is not one."""
+    try:
+        return parse_duration(text, allow_days=allow_days)
+    except ValueError as error:
+        raise InputError(f"{what}: {error}{hint}") from None
 
 
 def as_of_text(t: datetime, tz: ZoneInfo | None) -> str:

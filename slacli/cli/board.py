@@ -4,10 +4,9 @@ from typing import Annotated
 
 import typer
 
-from slacli.cli._options import AsOfOption, FormatOption, PolicyFilter, as_of_text, instant, reading_zone
+from slacli.cli._options import AsOfOption, FormatOption, PolicyFilter, as_of_text, duration, instant, reading_zone
 from slacli.cli._state import AppState
-from slacli.errors import ExitCode, InputError
-from slacli.instants import parse_duration
+from slacli.errors import ExitCode
 from slacli.output import Document, Format, Table, render, used_columns
 from slacli.views import public
 from slacli.views.board import BREACH_COLUMNS, DUE_KEYS, STYLES, breaches, due_board, due_columns
@@ -30,10 +29,7 @@ def due(
     state: AppState = ctx.obj
     tz = reading_zone(state, policy)
     as_of = instant(at, tz)
-    try:
-        horizon = parse_duration(within).total_seconds() if within else None
-    except ValueError as error:
-        raise InputError(f"--within: {error}") from None
+    horizon = duration(within, "--within").total_seconds() if within else None
     name = state.policies().get(policy).name if policy else None
     rows = due_board(state.tracker("read"), as_of, horizon, name)
     table = Table(rows, due_columns(rows), f"Due as of {as_of_text(as_of, tz)}", DUE_KEYS, STYLES)

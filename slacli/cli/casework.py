@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 import typer
 
 from slacli.casework import parse_field
-from slacli.cli._options import AtOption, ByOption, FormatOption, author, instant
+from slacli.cli._options import AtOption, ByOption, FormatOption, author, duration, instant
 from slacli.cli._state import AppState
 from slacli.errors import InputError
-from slacli.instants import parse_duration, parse_instant
+from slacli.instants import parse_instant
 from slacli.output import Document, Fields, Format, Table, render, warn
 from slacli.policy import Policy
 from slacli.tracker import Incident, Tracker
@@ -88,17 +88,14 @@ def recovery(
 def worklog(
     ctx: typer.Context,
     incident_id: IdArgument,
-    duration: Annotated[str, typer.Argument(metavar="DURATION", help="Time worked (90m, 1h30m).")],
+    time_worked: Annotated[str, typer.Argument(metavar="DURATION", help="Time worked (90m, 1h30m).")],
     note: Annotated[str | None, typer.Option("--note", help="What was done.")] = None,
     at: AtOption = None,
     by: ByOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Log time worked on an incident: billable when its severity is, else included."""
-    try:
-        spent = parse_duration(duration, allow_days=False)
-    except ValueError as error:
-        raise InputError(f"DURATION: {error}") from None
+    spent = duration(time_worked, "DURATION", allow_days=False)
     if note is not None and not note.strip():
         raise InputError("--note is empty")
     minutes = number(spent.total_seconds() / 60)  # as the timeline shows it: 90, not 90.0
