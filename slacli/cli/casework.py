@@ -4,13 +4,13 @@ from typing import Annotated
 
 import typer
 
-from slacli.casework import parse_field
+from slacli.casework import missing_fields, parse_field
 from slacli.cli._options import AtOption, ByOption, FormatOption, IdArgument, act, duration, opened
 from slacli.errors import InputError
 from slacli.instants import parse_instant
 from slacli.output import Document, Fields, Format, Table, render, warn
 from slacli.views import number
-from slacli.views.casework import CASE_FIELD_COLUMNS, RECOVERY_COLUMNS, case_fields, missing, recoveries, worked
+from slacli.views.casework import CASE_FIELD_COLUMNS, RECOVERY_COLUMNS, case_fields, recoveries, worked
 from slacli.vocabulary import EventKind
 
 
@@ -27,7 +27,7 @@ def field(
     tracker, policy = opened(ctx, incident_id)
     incident, _ = act(tracker, policy, incident_id, EventKind.FIELD, at, by, key=key, value=value)
     rows = case_fields(incident.state, policy)
-    lacking = missing(incident.state, policy)
+    lacking = missing_fields(policy.required_fields, incident.state.fields)
     title = f"Case fields of incident {incident_id}" + (f" (incomplete: {', '.join(lacking)})" if lacking else "")
     data = {"id": incident_id, "incomplete": bool(lacking), "missing_fields": lacking, "fields": rows}
     render(Document([Table(rows, CASE_FIELD_COLUMNS, title)], data), fmt)
