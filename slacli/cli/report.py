@@ -105,14 +105,10 @@ def _incident_columns(rows: list[dict[str, Any]]) -> list[str]:
 
 def _case_work(rows: list[dict[str, Any]], *, summary: bool) -> list[str]:
     """The case work columns for people, each only when some row has something to say in it."""
-    shown = []
-    if any(row["incomplete"] for row in rows):
-        shown.append("incomplete" if summary else "missing_fields")
+    shown = used_columns((), rows, ("incomplete" if summary else "missing_fields",))
     if not summary and any(row["data_lost_minutes"] is not None for row in rows):
-        shown += ["data_lost_minutes", "recovery_point_met"]
-    if any(row["billable_minutes"] or row["included_minutes"] for row in rows):
-        shown += ["billable_minutes", "included_minutes"]
-    return shown
+        shown += ["data_lost_minutes", "recovery_point_met"]  # a recovery that lost nothing (0) too
+    return used_columns(shown, rows, [("billable_minutes", "included_minutes")])
 
 
 def _data(found: Report) -> dict[str, Any]:

@@ -72,11 +72,6 @@ def _urgency(seconds: float) -> int:
     return 0 if seconds < 0 else 1 if seconds < SOON_SECONDS else 2
 
 
-def due_columns(rows: list[dict[str, Any]]) -> tuple[str, ...]:
-    """The board's columns for people: a ``premium`` mark only when a row has one."""
-    return (*DUE_COLUMNS, "premium") if any(row["premium"] for row in rows) else DUE_COLUMNS
-
-
 def breaches(
     tracker: Tracker, as_of: datetime, lower: datetime | None, upper: datetime | None, policy: str | None
 ) -> list[dict[str, Any]]:
