@@ -74,6 +74,26 @@ def within_recovery_point(lost: timedelta, recovery_point: timedelta | None) -> 
     return None if recovery_point is None else lost <= recovery_point
 
 
+class Judged(NamedTuple):
+    """A recovery with the data it lost, judged against the recovery point."""
+
+    recovery: Recovery
+    lost: timedelta
+    met: bool | None  # None: the policy sets no recovery point
+
+
+def judged_recoveries(
+    failure: datetime, recoveries: Iterable[Recovery], recovery_point: timedelta | None
+) -> list[Judged]:
+    """Each of ``recoveries`` of a failure at ``failure``: what it lost, and whether that is
+    within ``recovery_point``."""
+    judged = []
+    for recovery in recoveries:
+        lost = data_lost(failure, recovery.snapshot)
+        judged.append(Judged(recovery, lost, within_recovery_point(lost, recovery_point)))
+    return judged
+
+
 class Work(NamedTuple):
     at: datetime  # when it was logged as done
     minutes: float

@@ -81,7 +81,6 @@ class State(NamedTuple):
     resolution_workaround: datetime | None = None  # the workaround that settled the resolution target
     exception_reason: str | None = None  # why the resolution is late (the latest exception)
     exception_plan: str | None = None  # and how its impact is mitigated meanwhile
-    excepted_at: datetime | None = None
     escalations: tuple[tuple[datetime, str], ...] = ()  # (when, to whom)
 
     @property
@@ -433,7 +432,7 @@ def _workaround(state: State, event: Event) -> State:
 def _exception(state: State, event: Event) -> State:
     """The exception process: it documents a late resolution and never makes it met."""
     d = event.details
-    return state._replace(exception_reason=d["reason"], exception_plan=d["plan"], excepted_at=event.at)
+    return state._replace(exception_reason=d["reason"], exception_plan=d["plan"])
 
 
 def _escalated(state: State, event: Event) -> State:

@@ -213,10 +213,18 @@ class Table(NamedTuple):
     empty: str | None = None  # what people read when there are no rows (None: the header alone)
 
 
-def used_columns(columns: Sequence[str], rows: Sequence[Record], optional: Sequence[str]) -> list[str]:
-    """``columns`` and those of ``optional`` that some row fills (neither None nor False):
-    a table for people shows a rarely used column only when it says something."""
-    return [*columns, *(c for c in optional if any(row.get(c) not in (None, False) for row in rows))]
+def used_columns(
+    columns: Sequence[str], rows: Sequence[Record], optional: Sequence[str | tuple[str, ...]]
+) -> list[str]:
+    """``columns`` and those of ``optional`` that some row fills (a true value: not None,
+    False, 0 or empty), a tuple of them together when some row fills one: a table for people
+    shows a rarely used column only when it says something."""
+    shown = list(columns)
+    for group in optional:
+        together = (group,) if isinstance(group, str) else group
+        if any(row.get(c) for row in rows for c in together):
+            shown += together
+    return shown
 
 
 class Fields(NamedTuple):

@@ -1,7 +1,7 @@
 """Options shared by several commands, shell completion of their values, and the SPEC 2.14
 reading of instants given on the command line."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -9,13 +9,14 @@ import typer
 
 from slacli.cli._state import AppState, login
 from slacli.errors import InputError, SlacliError
-from slacli.instants import iso, now, parse_instant, zone
+from slacli.instants import iso, now, parse_duration, parse_instant, zone
 from slacli.output import Document, Fields, Format, Note, render
 from slacli.texts import NAME_LIMIT, checked_text
 from slacli.vocabulary import EventKind
 
 if TYPE_CHECKING:
-    from slacli.tracker import Incident
+    from slacli.policy import Policy
+    from slacli.tracker import Incident, Tracker
 
 
 def _state(ctx: typer.Context) -> AppState:
@@ -55,6 +56,15 @@ def reading_zone(state: AppState, policy: str | None) -> ZoneInfo | None:
 def instant(text: str | None, tz: ZoneInfo | None, what: str = "--at") -> datetime:
     """An instant option (default: now), naive text read in ``tz`` (None: local time)."""
     return parse_instant(text, tz, what=what) if text else now()
+
+
+def duration(text: str, what: str, *, allow_days: bool = True, hint: str = "") -> timedelta:
+    """A duration option or argument ``what``; InputError naming it (then ``hint``) when
+    ``text`` is not one."""
+    try:
+        return parse_duration(text, allow_days=allow_days)
+    except ValueError as error:
+        raise InputError(f"{what}: {error}{hint}") from None
 
 
 def as_of_text(t: datetime, tz: ZoneInfo | None) -> str:
@@ -115,14 +125,32 @@ def print_incident(state: AppState, incident: "Incident", fmt: Format, as_of: da
     render(Document([Fields(record, f"Incident {incident.id}")], record), fmt)
 
 
+def opened(ctx: typer.Context, incident_id: int) -> tuple["Tracker", "Policy"]:
+    """The tracker to write with, and the incident's policy (whose zone reads instants given
+    without an offset)."""
+    state: AppState = ctx.obj
+    tracker = state.tracker("write")
+    return tracker, tracker.policy_of(tracker.get(incident_id).state)
+
+
+def act(
+    tracker: "Tracker",
+    policy: "Policy",
+    incident_id: int,
+    kind: EventKind,
+    at: str | None,
+    by: str | None,
+    **details: Any,
+) -> tuple["Incident", datetime]:
+    """Record one event on an incident of ``policy``: the incident after it, and its instant."""
+    when = instant(at, policy.calendar.zone)
+    return tracker.act(incident_id, kind, at=when, author=author(by), **details), when
+
+
 def record_event(
     ctx: typer.Context, incident_id: int, kind: EventKind, at: str | None, by: str | None, fmt: Format, **details: Any
 ) -> None:
     """Record one event on an incident (the incident and event commands) and print the
     incident as of the event, which may be in the past."""
-    state: AppState = ctx.obj
-    tracker = state.tracker("write")
-    policy = tracker.policy_of(tracker.get(incident_id).state)
-    when = instant(at, policy.calendar.zone)
-    incident = tracker.act(incident_id, kind, at=when, author=author(by), **details)
-    print_incident(state, incident, fmt, when)
+    incident, when = act(*opened(ctx, incident_id), incident_id, kind, at, by, **details)
+    print_incident(ctx.obj, incident, fmt, when)

@@ -5,10 +5,10 @@ from typing import Annotated, Any
 
 import typer
 
-from slacli.cli._options import AsOfOption, FormatOption, as_of_note, complete_policy, instant
+from slacli.cli._options import AsOfOption, FormatOption, as_of_note, complete_policy, duration, instant
 from slacli.cli._state import AppState
 from slacli.errors import ExitCode, InputError
-from slacli.instants import parse_duration, parse_instant, short
+from slacli.instants import parse_instant, short
 from slacli.output import AVAILABILITY_SHOWN, Block, Document, Fields, Format, Note, Table, percent_text, render
 from slacli.periods import parse_period, refuse_future
 from slacli.policy import Policy
@@ -72,10 +72,7 @@ def _period(policy: Policy, month_text: str | None, start: str | None, end: str 
 
 def _rolling(text: str, as_of: datetime) -> datetime:
     """The start of the rolling window ``--last`` that ends at ``as_of`` (days are 24 hours)."""
-    try:
-        length = parse_duration(text)
-    except ValueError as error:
-        raise InputError(f"--last: {error} (expected a duration such as 30d, 7d or 24h)") from None
+    length = duration(text, "--last", hint=" (expected a duration such as 30d, 7d or 24h)")
     if length.total_seconds() <= 0:
         raise InputError(f"--last: {text!r} is not a positive duration")
     return as_of.astimezone(UTC) - length  # real time: across a DST change 30d is still 720 hours

@@ -4,17 +4,16 @@ from typing import Annotated
 
 import typer
 
-from slacli.cli._options import AsOfOption, FormatOption, PolicyFilter, as_of_text, instant, reading_zone
+from slacli.cli._options import AsOfOption, FormatOption, PolicyFilter, as_of_text, duration, instant, reading_zone
 from slacli.cli._state import AppState
-from slacli.errors import ExitCode, InputError
-from slacli.instants import parse_duration
+from slacli.errors import ExitCode
 from slacli.output import Document, Format, Table, render, used_columns
 from slacli.views import public
-from slacli.views.board import BREACH_COLUMNS, DUE_KEYS, STYLES, breaches, due_board, due_columns
-from slacli.views.targets import TARGET_KEYS
+from slacli.views.board import BREACH_COLUMNS, DUE_COLUMNS, DUE_KEYS, STYLES, breaches, due_board
+from slacli.views.targets import ESCALATION_KEYS, TARGET_KEYS
 
 # Shown to people only when a breach has one: an exception, a level of the escalation matrix.
-SHOWN_WHEN_USED = ("exception", "escalation_level", "escalate_to", "escalated_to")
+SHOWN_WHEN_USED = ("exception", *ESCALATION_KEYS)
 
 
 def due(
@@ -30,13 +29,11 @@ def due(
     state: AppState = ctx.obj
     tz = reading_zone(state, policy)
     as_of = instant(at, tz)
-    try:
-        horizon = parse_duration(within).total_seconds() if within else None
-    except ValueError as error:
-        raise InputError(f"--within: {error}") from None
+    horizon = duration(within, "--within").total_seconds() if within else None
     name = state.policies().get(policy).name if policy else None
     rows = due_board(state.tracker("read"), as_of, horizon, name)
-    table = Table(rows, due_columns(rows), f"Due as of {as_of_text(as_of, tz)}", DUE_KEYS, STYLES)
+    columns = used_columns(DUE_COLUMNS, rows, ("premium",))  # a premium mark only when a row has one
+    table = Table(rows, columns, f"Due as of {as_of_text(as_of, tz)}", DUE_KEYS, STYLES)
     render(Document([table], [public(r) for r in rows]), fmt)
 
 

@@ -1,42 +1,17 @@
 """Case work commands: case fields, recovery from backup, time worked."""
 
-from datetime import datetime
-from typing import Annotated, Any
-from zoneinfo import ZoneInfo
+from typing import Annotated
 
 import typer
 
-from slacli.casework import parse_field
-from slacli.cli._options import AtOption, ByOption, FormatOption, author, instant
-from slacli.cli._state import AppState
+from slacli.casework import missing_fields, parse_field
+from slacli.cli._options import AtOption, ByOption, FormatOption, IdArgument, act, duration, opened
 from slacli.errors import InputError
-from slacli.instants import parse_duration, parse_instant
+from slacli.instants import parse_instant
 from slacli.output import Document, Fields, Format, Table, render, warn
-from slacli.policy import Policy
-from slacli.tracker import Incident, Tracker
 from slacli.views import number
-from slacli.views.casework import CASE_FIELD_COLUMNS, RECOVERY_COLUMNS, case_fields, missing, recoveries, worked
+from slacli.views.casework import CASE_FIELD_COLUMNS, RECOVERY_COLUMNS, case_fields, recoveries, worked
 from slacli.vocabulary import EventKind
-
-IdArgument = Annotated[int, typer.Argument(help="Incident id.", min=1)]
-
-
-def _opened(ctx: typer.Context, incident_id: int) -> tuple[Tracker, ZoneInfo]:
-    """The tracker, and the zone where the incident's instants without an offset are read."""
-    state: AppState = ctx.obj
-    tracker = state.tracker("write")
-    return tracker, tracker.policy_of(tracker.get(incident_id).state).calendar.zone
-
-
-def _act(
-    ctx: typer.Context, incident_id: int, kind: EventKind, at: str | None, by: str | None, **details: Any
-) -> tuple[Incident, Policy, datetime]:
-    """Record one event: the incident after it, its policy, the event's instant."""
-    tracker, zone = _opened(ctx, incident_id)
-    when = instant(at, zone)
-    texts = {key: value.isoformat() if isinstance(value, datetime) else value for key, value in details.items()}
-    incident = tracker.act(incident_id, kind, at=when, author=author(by), **texts)
-    return incident, tracker.policy_of(incident.state), when
 
 
 def field(
@@ -49,9 +24,10 @@ def field(
 ) -> None:
     """Give a case field (a later one replaces it); prints the case fields and what is missing."""
     key, value = parse_field(assignment)
-    incident, policy, _ = _act(ctx, incident_id, EventKind.FIELD, at, by, key=key, value=value)
+    tracker, policy = opened(ctx, incident_id)
+    incident, _ = act(tracker, policy, incident_id, EventKind.FIELD, at, by, key=key, value=value)
     rows = case_fields(incident.state, policy)
-    lacking = missing(incident.state, policy)
+    lacking = missing_fields(policy.required_fields, incident.state.fields)
     title = f"Case fields of incident {incident_id}" + (f" (incomplete: {', '.join(lacking)})" if lacking else "")
     data = {"id": incident_id, "incomplete": bool(lacking), "missing_fields": lacking, "fields": rows}
     render(Document([Table(rows, CASE_FIELD_COLUMNS, title)], data), fmt)
@@ -73,10 +49,12 @@ def recovery(
 ) -> None:
     """Record a recovery from a backup snapshot: the data lost (snapshot to failure) is
     judged against the policy's recovery point."""
-    _, zone = _opened(ctx, incident_id)
+    tracker, policy = opened(ctx, incident_id)
+    zone = policy.calendar.zone
     taken = parse_instant(snapshot, zone, what="--snapshot")
     told = parse_instant(notified, zone, what="--customer-notified") if notified else None
-    incident, policy, when = _act(ctx, incident_id, EventKind.RECOVERY, at, by, snapshot=taken, notified=told)
+    details = {"snapshot": taken.isoformat(), "notified": told.isoformat() if told else None}
+    incident, when = act(tracker, policy, incident_id, EventKind.RECOVERY, at, by, **details)
     rows = recoveries(incident.state, policy, max(when, told or when))  # the notification given shows
     latest = rows[-1]
     if latest["recovery_point_met"] is False:
@@ -88,21 +66,19 @@ def recovery(
 def worklog(
     ctx: typer.Context,
     incident_id: IdArgument,
-    duration: Annotated[str, typer.Argument(metavar="DURATION", help="Time worked (90m, 1h30m).")],
+    time_worked: Annotated[str, typer.Argument(metavar="DURATION", help="Time worked (90m, 1h30m).")],
     note: Annotated[str | None, typer.Option("--note", help="What was done.")] = None,
     at: AtOption = None,
     by: ByOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Log time worked on an incident: billable when its severity is, else included."""
-    try:
-        spent = parse_duration(duration, allow_days=False)
-    except ValueError as error:
-        raise InputError(f"DURATION: {error}") from None
+    spent = duration(time_worked, "DURATION", allow_days=False)
     if note is not None and not note.strip():
         raise InputError("--note is empty")
     minutes = number(spent.total_seconds() / 60)  # as the timeline shows it: 90, not 90.0
-    incident, policy, _ = _act(ctx, incident_id, EventKind.WORKLOG, at, by, minutes=minutes, note=note)
+    tracker, policy = opened(ctx, incident_id)
+    incident, _ = act(tracker, policy, incident_id, EventKind.WORKLOG, at, by, minutes=minutes, note=note)
     entry = incident.state.work[-1]
     record = {
         "id": incident.id,

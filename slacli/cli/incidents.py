@@ -28,7 +28,7 @@ from slacli.cli._options import (
 from slacli.cli._state import AppState
 from slacli.errors import InputError
 from slacli.instants import iso, parse_instant
-from slacli.output import Block, Document, Fields, Format, Table, render, warn
+from slacli.output import Block, Document, Fields, Format, Table, render, used_columns, warn
 from slacli.storage.base import IncidentFilter
 from slacli.views import public
 from slacli.views.casework import CASE_FIELD_COLUMNS, RECOVERY_COLUMNS
@@ -41,6 +41,7 @@ from slacli.views.incidents import (
     detail,
     listing,
 )
+from slacli.views.targets import ESCALATION_KEYS, EXCEPTION_KEYS
 from slacli.vocabulary import EventKind, Status
 
 RECORD_COLUMNS = (
@@ -239,12 +240,12 @@ def correct(
 
 
 # show's block of what a contract asks beyond the clocks, its fields shown when used.
-TARGET_FIELDS = ("exception", "exception_plan", "escalation_level", "escalate_to", "escalated_to", "escalation_due")
+TARGET_FIELDS = (*EXCEPTION_KEYS, *ESCALATION_KEYS, "escalation_due")
 
 
 def exception_and_escalation(targets: dict[str, Any]) -> list[Block]:
     """An exception's reason and plan and the escalation reached, when there is either."""
-    used = {k: targets[k] for k in TARGET_FIELDS if targets[k] not in (None, False)}
+    used = {k: targets[k] for k in used_columns((), [targets], TARGET_FIELDS)}
     return [Fields(used, "Exception and escalation")] if used else []
 
 
@@ -281,7 +282,7 @@ def list_incidents(
     )
     as_of = instant(at, tz)
     rows = listing(state.tracker("read"), which, as_of)
-    columns = [*RECORD_COLUMNS, *(["missing_fields"] if any(r["incomplete"] for r in rows) else [])]
+    columns = used_columns(RECORD_COLUMNS, rows, ("missing_fields",))
     render(Document([Table(rows, columns, as_of_title("Incidents", at, as_of, tz), ALL_COLUMNS)], rows), fmt)
 
 

@@ -10,6 +10,7 @@ from slacli.errors import ExitCode
 from slacli.output import AVAILABILITY_SHOWN, Block, Document, Format, Note, Table, render, used_columns
 from slacli.periods import parse_period
 from slacli.views.report import ADHERENCE_COLUMNS, CADENCE, REPORT_COLUMNS, SUMMARY_COLUMNS, Report, build_report
+from slacli.views.targets import ESCALATION_KEYS
 from slacli.vocabulary import MetBy
 
 SHORT_COLUMNS = ("id", "policy", "severity", "status", "title")
@@ -22,7 +23,6 @@ TERMINAL_SUMMARY_COLUMNS = (
     *("policy", "incidents", "by_severity", "availability_pct", "target_pct", "availability_met"),
     *("mtta_minutes", "mttr_minutes", "breaches", "escalations", "missing_postmortems"),
 )
-ESCALATION_COLUMNS = ("escalation_level", "escalate_to", "escalated_to")  # shown when the matrix has levels
 
 
 def report(
@@ -72,7 +72,7 @@ def _document(found: Report, summary_only: bool) -> Document:
         return Document([summaries, *so_far], found.summaries, summaries, spaced=True)
     escalations = Table(
         found.escalations,
-        used_columns(SHORT_COLUMNS, found.escalations, ESCALATION_COLUMNS),
+        used_columns(SHORT_COLUMNS, found.escalations, ESCALATION_KEYS),
         "Escalations (unresolved, past a target)",
         empty="none",
     )
@@ -105,14 +105,10 @@ def _incident_columns(rows: list[dict[str, Any]]) -> list[str]:
 
 def _case_work(rows: list[dict[str, Any]], *, summary: bool) -> list[str]:
     """The case work columns for people, each only when some row has something to say in it."""
-    shown = []
-    if any(row["incomplete"] for row in rows):
-        shown.append("incomplete" if summary else "missing_fields")
+    shown = used_columns((), rows, ("incomplete" if summary else "missing_fields",))
     if not summary and any(row["data_lost_minutes"] is not None for row in rows):
-        shown += ["data_lost_minutes", "recovery_point_met"]
-    if any(row["billable_minutes"] or row["included_minutes"] for row in rows):
-        shown += ["billable_minutes", "included_minutes"]
-    return shown
+        shown += ["data_lost_minutes", "recovery_point_met"]  # a recovery that lost nothing (0) too
+    return used_columns(shown, rows, [("billable_minutes", "included_minutes")])
 
 
 def _data(found: Report) -> dict[str, Any]:
@@ -126,7 +122,7 @@ def _data(found: Report) -> dict[str, Any]:
         "policies": found.summaries,
         "status_reports": ids(found.status_reports),
         "escalations": [
-            {**short, **{k: row[k] for k in ESCALATION_COLUMNS}}
+            {**short, **{k: row[k] for k in ESCALATION_KEYS}}
             for short, row in zip(ids(found.escalations), found.escalations, strict=True)
         ],
         "missing_postmortems": ids(found.missing_postmortems),

@@ -10,7 +10,7 @@ import itertools
 import os
 import stat
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -340,9 +340,7 @@ class _Loader:
         if not isinstance(raw.get("text"), str) or not raw["text"].strip():
             raise self.error(f"{key}.text", "missing (the seed's words for when this severity applies)")
         bounds = [self.share(raw[name], f"{key}.{name}") if name in raw else None for name in ("min_pct", "below_pct")]
-        count = raw.get("count")
-        if count is not None and (isinstance(count, bool) or not isinstance(count, int) or count < 0):
-            raise self.error(f"{key}.count", "expected a whole number of at least 0")
+        count = self.whole(raw["count"], f"{key}.count", 0) if "count" in raw else None
         if bounds == [None, None] and count is None:
             raise self.error(key, "a hint needs min_pct, below_pct or count")
         low, high = bounds
@@ -353,10 +351,22 @@ class _Loader:
             raise self.error(key, "count = 0 (none affected) and min_pct above 0 can never both hold")
         return Hint(raw["text"], low, high, count)
 
+    def _number_in(
+        self, value: Any, key: str, within: Callable[[float], bool], expected: str, *, whole: bool = False
+    ) -> int | float:
+        """``value`` when it is a number (an integer when ``whole``; never a boolean) that
+        ``within`` accepts; else the error ``expected`` at ``key``."""
+        if isinstance(value, bool) or not isinstance(value, int if whole else int | float) or not within(value):
+            raise self.error(key, expected)
+        return value
+
+    def whole(self, value: Any, key: str, least: int) -> int:
+        expected = f"expected a whole number of at least {least}"
+        return int(self._number_in(value, key, lambda n: n >= least, expected, whole=True))
+
     def share(self, value: Any, key: str) -> float:
-        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
-            raise self.error(key, f"expected a share from 0 to 100 (percent), got {value!r}")
-        return float(value)
+        expected = f"expected a share from 0 to 100 (percent), got {value!r}"
+        return float(self._number_in(value, key, lambda v: 0 <= v <= 100, expected))
 
     def met_by(self, value: Any, key: str) -> tuple[MetBy, ...]:
         """The events that meet a resolution target: a resolution always does, and a
@@ -457,9 +467,8 @@ class _Loader:
         return AvailabilityTarget(target, kinds, credits, partial)
 
     def fraction(self, value: Any, key: str) -> float:
-        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
-            raise self.error(key, f"expected a fraction above 0 and at most 1 such as 0.3, got {value!r}")
-        return float(value)
+        expected = f"expected a fraction above 0 and at most 1 such as 0.3, got {value!r}"
+        return float(self._number_in(value, key, lambda v: 0 < v <= 1, expected))
 
     def credits(self, value: Any, key: str) -> tuple[tuple[float, float], ...]:
         """Tiers such as [{below = 99.9, credit = 10}, {below = 99.0, credit = 25}]."""
@@ -483,15 +492,14 @@ class _Loader:
         return tuple(tiers)
 
     def percentage(self, value: Any, key: str) -> float:
-        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 100:
-            raise self.error(key, f"expected a percentage such as 99.9, got {value!r}")
-        return float(value)
+        expected = f"expected a percentage such as 99.9, got {value!r}"
+        return float(self._number_in(value, key, lambda v: 0 < v <= 100, expected))
 
     def maintenance(self, value: Any, key: str) -> MaintenanceRules:
         raw = self.table(value, key, ("notice", "outside_hours", "regular_per_week"))
-        per_week = raw.get("regular_per_week")
-        if per_week is not None and (isinstance(per_week, bool) or not isinstance(per_week, int) or per_week < 1):
-            raise self.error(f"{key}.regular_per_week", "expected a whole number of at least 1")
+        per_week = (
+            self.whole(raw["regular_per_week"], f"{key}.regular_per_week", 1) if "regular_per_week" in raw else None
+        )
         notice = self.rule(raw["notice"], f"{key}.notice") if "notice" in raw else None
         return MaintenanceRules(notice, self.boolean(raw.get("outside_hours", False), f"{key}.outside_hours"), per_week)
 

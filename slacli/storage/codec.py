@@ -70,7 +70,7 @@ def enum(kind: type[Any]) -> Field:
 
 _INSTANT_FIELDS = (
     *("opened", "started", "acked", "resolved", "paused_since", "last_update", "last_event", "reopened"),
-    *("workaround", "resolution_workaround", "excepted_at"),
+    *("workaround", "resolution_workaround"),
 )
 _STATE_FIELDS: dict[str, Field] = {
     **dict.fromkeys((*_INSTANT_FIELDS, "response_due", "resolution_due", "update_due", "update_since"), INSTANT),
@@ -100,9 +100,13 @@ def _dump(record: State | Window, fields: Mapping[str, Field]) -> dict[str, Any]
     }
 
 
-def _loaded(data: Mapping[str, Any], fields: Mapping[str, Field]) -> dict[str, Any]:
+def _loaded(data: Mapping[str, Any], fields: Mapping[str, Field], known: tuple[str, ...]) -> dict[str, Any]:
+    """The stored keys that are still ``known`` fields of the record, read back; a key
+    an older slacli kept and this one dropped is ignored."""
     return {
-        key: value if value is None or key not in fields else fields[key].load(value) for key, value in data.items()
+        key: value if value is None or key not in fields else fields[key].load(value)
+        for key, value in data.items()
+        if key in known
     }
 
 
@@ -111,7 +115,7 @@ def dump_state(state: State) -> dict[str, Any]:
 
 
 def load_state(data: Mapping[str, Any]) -> State:
-    return State(**_loaded(data, _STATE_FIELDS))
+    return State(**_loaded(data, _STATE_FIELDS, State._fields))
 
 
 def dump_window(window: Window) -> dict[str, Any]:
@@ -119,7 +123,7 @@ def dump_window(window: Window) -> dict[str, Any]:
 
 
 def load_window(data: Mapping[str, Any]) -> Window:
-    return Window(**_loaded(data, _WINDOW_FIELDS))
+    return Window(**_loaded(data, _WINDOW_FIELDS, Window._fields))
 
 
 def state_text(state: State) -> str:

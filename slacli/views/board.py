@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from slacli.casework import data_lost, within_recovery_point
+from slacli.casework import judged_recoveries
 from slacli.incidents import State
 from slacli.instants import format_duration
 from slacli.policy import Policy
@@ -72,11 +72,6 @@ def _urgency(seconds: float) -> int:
     return 0 if seconds < 0 else 1 if seconds < SOON_SECONDS else 2
 
 
-def due_columns(rows: list[dict[str, Any]]) -> tuple[str, ...]:
-    """The board's columns for people: a ``premium`` mark only when a row has one."""
-    return (*DUE_COLUMNS, "premium") if any(row["premium"] for row in rows) else DUE_COLUMNS
-
-
 def breaches(
     tracker: Tracker, as_of: datetime, lower: datetime | None, upper: datetime | None, policy: str | None
 ) -> list[dict[str, Any]]:
@@ -124,9 +119,8 @@ def _lost_too_much(state: State, policy: Policy) -> list[tuple[str, datetime, da
     allowed = policy.recovery_point
     if allowed is None:
         return []
-    lost = [(r.snapshot, data_lost(state.started, r.snapshot)) for r in state.recoveries]
     return [
-        (RECOVERY_POINT, state.started - allowed, snapshot, ClockStatus.BREACHED, amount - allowed)
-        for snapshot, amount in lost
-        if within_recovery_point(amount, allowed) is False
+        (RECOVERY_POINT, state.started - allowed, recovery.snapshot, ClockStatus.BREACHED, lost - allowed)
+        for recovery, lost, met in judged_recoveries(state.started, state.recoveries, allowed)
+        if not met
     ]

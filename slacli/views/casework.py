@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from slacli.casework import data_lost, missing_fields, within_recovery_point, work_minutes
+from slacli.casework import judged_recoveries, work_minutes
 from slacli.incidents import State
 from slacli.instants import format_duration
 from slacli.policy import Policy
@@ -22,11 +22,6 @@ RECOVERY_COLUMNS = (
     *("restored", "snapshot", "failure", "data_lost", "recovery_point", "recovery_point_met"),
     "customer_notified",
 )
-
-
-def missing(state: State, policy: Policy) -> list[str]:
-    """The fields ``policy`` requires that ``state`` lacks (it is incomplete when there are any)."""
-    return missing_fields(policy.required_fields, state.fields)
 
 
 def case_fields(state: State, policy: Policy) -> list[dict[str, Any]]:
@@ -40,8 +35,7 @@ def recoveries(state: State, policy: Policy, as_of: datetime) -> list[dict[str, 
     """Each recovery from backup with the data it lost, judged against the recovery point."""
     zone = policy.calendar.zone
     rows = []
-    for recovery in state.recoveries:
-        lost = data_lost(state.started, recovery.snapshot)
+    for recovery, lost, met in judged_recoveries(state.started, state.recoveries, policy.recovery_point):
         notified = recovery.notified if recovery.notified is not None and recovery.notified <= as_of else None
         rows.append(
             {
@@ -51,7 +45,7 @@ def recoveries(state: State, policy: Policy, as_of: datetime) -> list[dict[str, 
                 "data_lost": format_duration(lost),
                 "data_lost_minutes": number(lost.total_seconds() / 60),
                 "recovery_point": format_duration(policy.recovery_point) if policy.recovery_point else None,
-                "recovery_point_met": within_recovery_point(lost, policy.recovery_point),
+                "recovery_point_met": met,
                 "customer_notified": local(notified, zone),
             }
         )

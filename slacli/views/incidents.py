@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
+from slacli.casework import missing_fields
 from slacli.corrections import Correction, correction, corrections
 from slacli.errors import InputError
 from slacli.incidents import Event
@@ -20,7 +21,7 @@ from slacli.instants import format_duration, iso
 from slacli.storage.base import IncidentFilter
 from slacli.tracker import Incident, Tracker
 from slacli.views import local, number
-from slacli.views.casework import case_fields, missing, recoveries, worked
+from slacli.views.casework import case_fields, recoveries, worked
 from slacli.views.clocks import Clock, clocks, remaining
 from slacli.views.targets import target_fields
 from slacli.vocabulary import ClockKind, ClockStatus, EventKind, MetBy, Status, TargetName
@@ -52,7 +53,7 @@ def incident_record(
     if by_name is None:
         by_name = clocks(state, as_of, policy.severity(state.severity).calendar)
     update = by_name.get(TargetName.UPDATE)
-    lacking = missing(state, policy)
+    lacking = missing_fields(policy.required_fields, state.fields)
     return {
         "id": incident.id,
         "title": state.title,

@@ -25,13 +25,14 @@ from datetime import datetime
 from statistics import mean, median
 from typing import Any, NamedTuple
 
+from slacli.casework import judged_recoveries
 from slacli.periods import Period, refuse_future
 from slacli.policy import Policy, Severity
 from slacli.storage.base import IncidentFilter
 from slacli.tracker import Incident, Tracker
 from slacli.views import local, number
 from slacli.views.availability import period_availability
-from slacli.views.casework import recoveries, worked
+from slacli.views.casework import worked
 from slacli.views.clocks import clocks
 from slacli.views.incidents import incident_record
 from slacli.views.targets import TARGET_KEYS, target_fields
@@ -120,10 +121,11 @@ def _report_row(tracker: Tracker, incident: Incident, as_of: datetime, severity:
     row["update_met"] = False if state.late_updates or overdue else True if severity.update_every else None
     if severity.postmortem and not state.postmortem and not state.is_open:
         row["postmortem"] = MISSING
-    restored = recoveries(state, policy, as_of)
-    row["data_lost_minutes"] = max((r["data_lost_minutes"] for r in restored), default=None)
-    judged = [r["recovery_point_met"] for r in restored if r["recovery_point_met"] is not None]
-    row["recovery_point_met"] = all(judged) if judged else None
+    judged = judged_recoveries(state.started, state.recoveries, policy.recovery_point)
+    most = max((lost for _, lost, _ in judged), default=None)
+    row["data_lost_minutes"] = number(most.total_seconds() / 60) if most is not None else None
+    met = [m for _, _, m in judged if m is not None]
+    row["recovery_point_met"] = all(met) if met else None
     row.update(worked(state, policy))
     return row
 

@@ -18,10 +18,9 @@ from slacli.policy import EscalationLevel, Policy, Severity
 from slacli.views.clocks import Clock
 from slacli.vocabulary import TargetName
 
-TARGET_KEYS = (
-    *("resolution_met_by", "excepted", "exception", "exception_plan"),
-    *("escalation_level", "escalate_to", "escalated_to", "escalation_due"),
-)
+EXCEPTION_KEYS = ("exception", "exception_plan")  # an excepted target's reason and plan
+ESCALATION_KEYS = ("escalation_level", "escalate_to", "escalated_to")  # the matrix level reached, who was told
+TARGET_KEYS = ("resolution_met_by", "excepted", *EXCEPTION_KEYS, *ESCALATION_KEYS, "escalation_due")
 
 
 class Escalation(NamedTuple):
