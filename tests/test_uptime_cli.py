@@ -211,7 +211,8 @@ def test_a_rolling_window_ends_at_the_read_instant_in_real_time(cli):
     assert (found["total_minutes"], found["downtime_minutes"], found["complete"]) == (30 * 24 * 60, 30, True)
     # 7 x 24 hours back from Thu 5 Nov 12:00 EST, across the fall-back, is Thu 29 Oct 13:00 EDT.
     week = uptime(cli, "--policy", "openweb", "--last", "7d", "--at", "2026-11-05T12:00", code=1)
-    same = uptime(cli, "--policy", "openweb", "--from", "2026-10-29T13:00", "--to", "2026-11-05T12:00", code=1)
+    same = uptime(cli, "--policy", "openweb", "--from", "2026-10-29T13:00", "--to", "2026-11-05T12:00",
+                  "--at", "2026-11-05T12:00", code=1)  # fmt: skip
     assert week == same and week["total_minutes"] == 7 * 24 * 60
     shown = cli("uptime", "--policy", "openweb", "--last", "7d", "--at", "2026-11-05T12:00", code=1).stdout
     assert "\nmonth " not in shown  # a rolling window is no month
