@@ -69,11 +69,28 @@ class AppState:
 
 
 def login() -> str:
-    """Who is running slacli: the author of what they record, unless --by says otherwise
-    ($USER or $USERNAME, any byte that is not UTF-8 replaced by U+FFFD)."""
+    """Who is running slacli: the author of what they record, unless --by says otherwise.
+    $USER, else $LOGNAME (cron sets it), else $USERNAME (Windows), else the account's name,
+    else its number: never a made-up name. Bytes that are not UTF-8 become U+FFFD."""
     from slacli.texts import replaced  # lazily: only commands that record anything ask
 
-    return replaced(os.environ.get("USER") or os.environ.get("USERNAME") or "unknown")
+    for variable in ("USER", "LOGNAME", "USERNAME"):
+        if name := os.environ.get(variable, "").strip():
+            return replaced(name)
+    return _account()
+
+
+def _account() -> str:
+    """The name of the account this process runs as, or ``uid N`` when it has none (a
+    container's random uid)."""
+    try:
+        import pwd  # lazily, and POSIX only
+    except ImportError:
+        return "unnamed account"
+    try:
+        return pwd.getpwuid(os.getuid()).pw_name
+    except KeyError:
+        return f"uid {os.getuid()}"
 
 
 def holiday_cache() -> HolidayCache:
