@@ -264,3 +264,14 @@ def test_stdin_that_is_not_utf8_in_a_c_locale_too():
         [sys.executable, "-m", "slacli", "deadline", "--input", "-"], input=rows, capture_output=True, env=env, cwd=ROOT
     )
     assert (run.returncode, run.stderr) == (2, b"slacli: error: stdin: not UTF-8 text\n")
+
+
+@pytest.mark.parametrize("group", [[], ["policies"], ["maintenance"], ["calendar"]])
+def test_a_command_group_alone_prints_its_help_and_no_empty_error_line(group):
+    # Through main, as a terminal runs it: the boundary must not add "slacli: error:  (see ...)".
+    found = subprocess.run(
+        [sys.executable, "-m", "slacli", *group], capture_output=True, text=True, env=working_tree_env(), cwd=ROOT
+    )
+    assert "Usage: slacli" in found.stdout
+    assert found.stderr == ""
+    assert found.returncode == ExitCode.INPUT  # a command is missing: a usage error, for scripts

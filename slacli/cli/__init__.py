@@ -113,8 +113,9 @@ class ErrorBoundary(TyperGroup):
             return failure.exit_code
         except _CLICK_ERROR as caught:  # unknown option, missing argument, bad choice...
             usage: Any = caught  # a ClickException: format_message(), exit_code, ctx
-            hint = f" (see '{usage.ctx.command_path} --help')" if getattr(usage, "ctx", None) else ""
-            error(f"{usage.format_message()}{hint}")
+            if message := usage.format_message():  # none when a group alone printed its help
+                hint = f" (see '{usage.ctx.command_path} --help')" if getattr(usage, "ctx", None) else ""
+                error(f"{message}{hint}")
             return int(usage.exit_code)
         except (typer.Abort, KeyboardInterrupt):
             return interrupted()
