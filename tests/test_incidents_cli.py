@@ -408,3 +408,13 @@ def test_a_cadence_that_begins_during_a_pause_is_frozen_only_from_then(cli):
     cli("resume", number, "--at", "2026-11-09T12:00")
     shown = json.loads(cli("show", number, "--at", "2026-11-09T12:05", "-f", "json").stdout)
     assert shown["next_update_due"] == "2026-11-09T13:00:00-05:00"
+
+
+@pytest.mark.parametrize("command", ["list", "breaches"])
+@pytest.mark.parametrize(("since", "until"), [("2026-11-20", "2026-11-10"), ("2026-11-20T09:00", "2026-11-20T09:00")])
+def test_a_range_that_ends_before_or_where_it_starts_is_refused(cli, command, since, until):
+    opened(cli, "Down", "--policy", "openweb", "--severity", "1", "--at", "2026-11-15T10:00")
+    line = user_error(cli(command, "--since", since, "--until", until, code=2))
+    assert line == f"slacli: error: --until ({until}) is not after --since ({since})"
+    found = cli(command, "--since", "2026-11-01", "--until", "2026-11-30", code=1 if command == "breaches" else 0)
+    assert "Down" in found.stdout  # a range the right way round still reads

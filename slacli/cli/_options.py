@@ -58,6 +58,16 @@ def instant(text: str | None, tz: ZoneInfo | None, what: str = "--at") -> dateti
     return parse_instant(text, tz, what=what) if text else now()
 
 
+def between(since: str | None, until: str | None, tz: ZoneInfo | None) -> tuple[datetime | None, datetime | None]:
+    """``--since`` and ``--until``, either open; a range that ends before it starts (or where
+    it starts) is refused rather than read as empty."""
+    lower = parse_instant(since, tz, what="--since") if since else None
+    upper = parse_instant(until, tz, what="--until") if until else None
+    if lower is not None and upper is not None and upper.timestamp() <= lower.timestamp():
+        raise InputError(f"--until ({until}) is not after --since ({since})")
+    return lower, upper
+
+
 def duration(text: str, what: str, *, allow_days: bool = True, hint: str = "") -> timedelta:
     """A duration option or argument ``what``; InputError naming it (then ``hint``) when
     ``text`` is not one."""

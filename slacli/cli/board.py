@@ -4,7 +4,16 @@ from typing import Annotated
 
 import typer
 
-from slacli.cli._options import AsOfOption, FormatOption, PolicyFilter, as_of_text, duration, instant, reading_zone
+from slacli.cli._options import (
+    AsOfOption,
+    FormatOption,
+    PolicyFilter,
+    as_of_text,
+    between,
+    duration,
+    instant,
+    reading_zone,
+)
 from slacli.cli._state import AppState
 from slacli.errors import ExitCode
 from slacli.output import Document, Format, Table, render, used_columns
@@ -51,8 +60,7 @@ def breach_list(
     state: AppState = ctx.obj
     tz = reading_zone(state, policy)
     as_of = instant(at, tz)
-    lower = instant(since, tz, "--since") if since else None
-    upper = instant(until, tz, "--until") if until else None
+    lower, upper = between(since, until, tz)
     name = state.policies().get(policy).name if policy else None
     rows = breaches(state.tracker("read"), as_of, lower, upper, name)
     title = f"Breaches as of {as_of_text(as_of, tz)}"

@@ -18,6 +18,7 @@ from slacli.cli._options import (
     ServiceOption,
     as_of_title,
     author,
+    between,
     complete_policy,
     instant,
     print_incident,
@@ -272,13 +273,14 @@ def list_incidents(
     state: AppState = ctx.obj
     tz = reading_zone(state, policy)
     chosen = state.policies().get(policy) if policy else None
+    lower, upper = between(since, until, tz)
     which = Which(
         status=Status.RESOLVED if resolved_only else None if all_incidents else Status.OPEN,
         policy=chosen.name if chosen else None,
         severity=chosen.severity(severity).key if chosen and severity else severity,
         service=service,
-        since=parse_instant(since, tz, what="--since") if since else None,
-        until=parse_instant(until, tz, what="--until") if until else None,
+        since=lower,
+        until=upper,
     )
     as_of = instant(at, tz)
     rows = listing(state.tracker("read"), which, as_of)
