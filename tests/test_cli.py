@@ -201,6 +201,14 @@ def test_batch_accepts_a_byte_order_mark(cli, tmp_path):
     assert json.loads(cli("deadline", "--input", "-", "-f", "json", input="\ufeff" + BATCH).stdout)[0]["policy"]
 
 
+def test_batch_accepts_spaces_after_the_commas(cli):
+    # "policy, severity, opened, acked" as people type it: the same rows as without the spaces.
+    spaced = "\n".join(", ".join(line.split(",")) for line in BATCH.splitlines()) + "\n"
+    assert cli("deadline", "--input", "-", "-f", "csv", input=spaced).stdout == (
+        cli("deadline", "--input", "-", "-f", "csv", input=BATCH).stdout
+    )
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -73,7 +73,7 @@ class Batch(NamedTuple):
 def batch(policies: PolicySet, text: str, source: str, tz: ZoneInfo | None) -> Batch:
     """Rows of a CSV in, the same rows with due instants out (in ``tz``, else each policy's
     zone); all or nothing: InputError naming the line of the first bad row."""
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(text), skipinitialspace=True)  # "policy, severity, ..." as people type it
     header = list(reader.fieldnames or [])
     missing = [c for c in INPUT_COLUMNS[:3] if c not in header]
     if missing:
