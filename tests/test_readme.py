@@ -15,6 +15,20 @@ from slacli.cli import app
 
 README = Path(__file__).parent.parent / "README.md"
 
+# Each replayed section and the instant its events were written down (None: the real clock).
+SECTIONS: list[tuple[str, datetime | None]] = [
+    ("### `slacli report", None),
+    # Recorded at 16:30 that day: the timeline says so, and the README's error message too.
+    ("### Corrections", datetime(2026, 11, 23, 16, 30, tzinfo=ZoneInfo("America/New_York"))),
+    ("### Incidents: a shift", datetime(2026, 11, 24, 15, 0, tzinfo=ZoneInfo("America/New_York"))),
+    ("### opencraft", datetime(2026, 11, 30, 12, 0, tzinfo=ZoneInfo("America/New_York"))),
+    ("### openmethods", datetime(2026, 11, 23, 11, 0, tzinfo=ZoneInfo("America/New_York"))),
+    # The weekly series replays at any time after its announcement (1 October 2026).
+    ("### optimy", datetime(2026, 11, 30, 12, 0, tzinfo=ZoneInfo("America/New_York"))),
+    ("### openweb", datetime(2026, 12, 1, 12, 0, tzinfo=ZoneInfo("America/New_York"))),
+    ("### protecto", datetime(2026, 12, 1, 12, 0, tzinfo=ZoneInfo("America/New_York"))),
+]
+
 
 def console_blocks(section: str) -> list[str]:
     text = README.read_text(encoding="utf-8")
@@ -44,26 +58,13 @@ def replay(cli, block: str) -> None:
 
 def test_the_report_section_replays(cli, monkeypatch, tmp_path):
     monkeypatch.setenv("SLACLI_DB", str(tmp_path / "incidents.db"))
-    blocks = console_blocks("### `slacli report")
+    blocks = console_blocks(SECTIONS[0][0])
     assert len(blocks) == 2  # the month in the terminal, then as CSV
     for block in blocks:  # in order, on the same database
         replay(cli, block)
 
 
-@pytest.mark.parametrize(
-    ("section", "recorded"),
-    [
-        # Recorded at 16:30 that day: the timeline says so, and the README's error message too.
-        ("### Corrections", datetime(2026, 11, 23, 16, 30, tzinfo=ZoneInfo("America/New_York"))),
-        ("### Incidents: a shift", datetime(2026, 11, 24, 15, 0, tzinfo=ZoneInfo("America/New_York"))),
-        ("### opencraft", datetime(2026, 11, 30, 12, 0, tzinfo=ZoneInfo("America/New_York"))),
-        ("### openmethods", datetime(2026, 11, 23, 11, 0, tzinfo=ZoneInfo("America/New_York"))),
-        # The weekly series replays at any time after its announcement (1 October 2026).
-        ("### optimy", datetime(2026, 11, 30, 12, 0, tzinfo=ZoneInfo("America/New_York"))),
-        ("### openweb", datetime(2026, 12, 1, 12, 0, tzinfo=ZoneInfo("America/New_York"))),
-        ("### protecto", datetime(2026, 12, 1, 12, 0, tzinfo=ZoneInfo("America/New_York"))),
-    ],
-)
+@pytest.mark.parametrize(("section", "recorded"), [s for s in SECTIONS if s[1] is not None])
 def test_a_section_recorded_by_dana_replays(cli, monkeypatch, tmp_path, section, recorded):
     monkeypatch.setenv("SLACLI_DB", str(tmp_path / "incidents.db"))
     monkeypatch.setenv("USER", "dana")
