@@ -23,16 +23,19 @@ import csv
 import json
 import re
 import sys
-from collections.abc import Callable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any, NamedTuple, TextIO
+from typing import Any, NamedTuple, TextIO, TypeVar
 
 from slacli.instants import instant_text
 from slacli.texts import UNSAFE
 
 Record = Mapping[str, Any]
+Item = TypeVar("Item")
 Shown = Mapping[str, Callable[[Record], str]]  # column: how people read it (tables, Markdown)
 NOTHING: Mapping[str, Any] = MappingProxyType({})
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP's list for CSV injection
@@ -241,7 +244,19 @@ class Note(NamedTuple):
     text: str
 
 
-Block = Table | Fields | Note
+class Chart(NamedTuple):
+    """Columns of percentages against a line at ``line`` (a budget's 100%), one per label (a
+    day), for people at a terminal: drawn by Rich there, left out of plain text, Markdown, CSV
+    and JSON (whose data carries the figures)."""
+
+    title: str
+    labels: Sequence[str]  # under the columns, "" for none (a label needs its width free)
+    values: Sequence[float | None]  # percent; None: nothing yet (a day to come)
+    mark: int | None = None  # the column pointed at as today
+    line: float = 100.0
+
+
+Block = Table | Fields | Note | Chart
 
 
 class Document(NamedTuple):
@@ -282,15 +297,93 @@ def _human(block: Block, fmt: Format, out: TextIO) -> None:
     if isinstance(block, Note):
         out.write(escaped(block.text) + "\n")
         return
-    if isinstance(block, Fields):
-        shown = [{"field": k, "value": _shown(block.record, k, block.shown)} for k in block.record]
-        block = Table(shown, ["field", "value"], block.title)
+    if isinstance(block, Chart):
+        if fmt is Format.table and _is_terminal(out):  # a picture for people at a terminal only
+            _rich_print(_chart_renderable(block), out)
+        return
+    block = _prepared(block)
     if not block.rows and block.empty is not None:
         title, empty = escaped(block.title or ""), escaped(block.empty)
         out.write(f"### {title}\n\n{empty}\n\n" if fmt is Format.markdown else f"{title}: {empty}\n")
         return
+    write_table(block.rows, block.columns, out, title=block.title, styles=block.styles, fmt=fmt)
+
+
+def _prepared(block: Table | Fields) -> Table:
+    """``block`` as the table people read: a record as field and value rows, cells as ``shown`` says."""
+    if isinstance(block, Fields):
+        shown = [{"field": k, "value": _shown(block.record, k, block.shown)} for k in block.record]
+        return Table(shown, ["field", "value"], block.title)
     rows = [{**row, **{k: how(row) for k, how in block.shown.items()}} for row in block.rows]
-    write_table(rows, block.columns, out, title=block.title, styles=block.styles, fmt=fmt)
+    return block._replace(rows=rows, shown=NOTHING)
+
+
+@contextmanager
+def live(out: TextIO | None = None) -> Iterator[Callable[[Document], None]]:
+    """A display redrawn in place on a terminal (``rich.live``): the function it gives draws a
+    document's blocks over the last ones. The terminal is restored on the way out, on Ctrl-C too;
+    what is taller than the terminal is cut at its foot."""
+    from rich.console import Console, Group
+    from rich.live import Live
+
+    def draw(document: Document) -> None:
+        display.update(Group(*(_renderable(block) for block in document.blocks)), refresh=True)
+
+    with Live(console=Console(file=out or sys.stdout), auto_refresh=False, redirect_stderr=False) as display:
+        yield draw
+
+
+def _renderable(block: Block) -> Any:
+    """``block`` as :func:`render` draws it on a terminal, for :func:`live`."""
+    from rich.text import Text
+
+    if isinstance(block, Note):
+        return Text(escaped(block.text))
+    if isinstance(block, Chart):
+        return _chart_renderable(block)
+    table = _prepared(block)
+    if not table.rows and table.empty is not None:
+        return Text(f"{escaped(table.title or '')}: {escaped(table.empty)}")
+    return _rich_renderable(table.rows, table.columns, table.title, table.styles)
+
+
+PROGRESS_AFTER = 0.5  # seconds of work before a bar shows: a short run never flashes one
+PROGRESS_EVERY = 1000  # items between two looks at the clock
+
+
+def progress(total: int, what: str) -> Callable[[Iterable[Item]], Iterator[Item]]:
+    """How long work says how far it got: a function passing items through that shows a
+    ``rich.progress`` bar of ``total`` on stderr once the work has run PROGRESS_AFTER seconds,
+    and takes it away at the end. When stderr is not a terminal it is ``iter`` itself, which
+    adds nothing to a piped run."""
+    if not _is_terminal(sys.stderr):
+        return iter
+
+    def tracked(items: Iterable[Item]) -> Iterator[Item]:
+        return _with_bar(items, total, what)
+
+    return tracked
+
+
+def _with_bar(items: Iterable[Item], total: int, what: str) -> Iterator[Item]:
+    from rich.console import Console
+    from rich.progress import Progress
+
+    started, bar = time.monotonic(), None
+    try:
+        for done, item in enumerate(items, 1):
+            yield item
+            if done % PROGRESS_EVERY:
+                continue
+            if bar is None and time.monotonic() - started >= PROGRESS_AFTER:
+                bar = Progress(console=Console(file=sys.stderr), transient=True)
+                task = bar.add_task(escaped(what), total=total, completed=done)
+                bar.start()
+            elif bar is not None:
+                bar.update(task, completed=done)
+    finally:
+        if bar is not None:
+            bar.stop()
 
 
 def _shown(record: Record, key: str, shown: Shown) -> str:
@@ -320,7 +413,13 @@ def _is_terminal(out: TextIO) -> bool:
 def _rich_table(
     rows: Sequence[Record], columns: Sequence[str], out: TextIO, title: str | None, styles: Mapping[str, str]
 ) -> None:
-    from rich.console import Console
+    _rich_print(_rich_renderable(rows, columns, title, styles), out)
+
+
+def _rich_renderable(
+    rows: Sequence[Record], columns: Sequence[str], title: str | None, styles: Mapping[str, str]
+) -> Any:
+    """The Rich table of ``rows``: printed once by :func:`write_table`, redrawn by :func:`live`."""
     from rich.table import Table
     from rich.text import Text  # text, never markup: a title "[red]x[/]" or "[link=...]" is shown as it is
 
@@ -330,4 +429,86 @@ def _rich_table(
         table.add_column(Text(escaped(column)), justify="right" if numeric else "left", overflow="fold")
     for row in rows:
         table.add_row(*(Text(shown(row.get(c))) for c in columns), style=styles.get(row.get("_style", ""), None))
-    Console(file=out).print(table)
+    return table
+
+
+def _rich_print(renderable: Any, out: TextIO) -> None:
+    from rich.console import Console
+
+    Console(file=out).print(renderable)
+
+
+_EIGHTHS = " ▁▂▃▄▅▆▇█"
+_CHART_ROWS = 8  # at most, so that the chart stays small
+_CHART_STEPS = (25.0, 50.0, 100.0)  # percent a row: 100 is always on a row's edge
+_AXIS = 6  # "100% ┼": the label column and the axis
+
+
+def chart_lines(chart: Chart) -> list[list[tuple[str, str]]]:
+    """``chart`` as lines of (text, style) segments: two columns a label (a bar and a gap),
+    a row every 25, 50 or 100 percent, the line drawn across where the bars reach it, the
+    labels, then the mark. 31 labels take 68 columns."""
+    top = max([chart.line, *(v for v in chart.values if v is not None)])
+    step = next((s for s in _CHART_STEPS if top <= s * _CHART_ROWS), _CHART_STEPS[-1])
+    rows = min(_CHART_ROWS, -int(-top // step))
+    lines = []
+    for row in reversed(range(rows)):
+        label = _percent(rows * step) + ("+" if top > rows * step else "") if row == rows - 1 else ""
+        if (row + 1) * step == chart.line:
+            lines.append([(f"{_percent(chart.line):>5}┼", "dim"), *_line_row(chart)])
+            label = ""
+        lines.append([(f"{label:>5}│", "dim"), *_bar_row(chart, row, step)])
+    lines.append([(f"{'0%':>5}└" + "──" * len(chart.values), "dim")])
+    lines.append([(" " * _AXIS + _spread(chart.labels), "")])
+    if chart.mark is not None:
+        lines.append([(" " * (_AXIS + 2 * chart.mark) + "▲ today", "bold")])
+    return [[(chart.title, "bold")], *lines]
+
+
+def _percent(value: float) -> str:
+    return f"{value:g}%"
+
+
+def _bar_row(chart: Chart, row: int, step: float) -> list[tuple[str, str]]:
+    """One row of the bars: each column's share of [row x step, (row + 1) x step) in eighths;
+    a column above zero shows at least its lowest eighth."""
+    cells = []
+    for i, value in enumerate(chart.values):
+        share = 0.0 if value is None else min(1.0, max(0.0, value / step - row))
+        eighths = round(share * 8) or (1 if row == 0 and value else 0)
+        cells.append((_EIGHTHS[eighths] + " ", _bar_style(chart, i)))
+    return cells
+
+
+def _line_row(chart: Chart) -> list[tuple[str, str]]:
+    """The line across: a bar that goes beyond it crosses it."""
+    return [
+        ("█─", _bar_style(chart, i)) if value is not None and value > chart.line else ("──", "dim")
+        for i, value in enumerate(chart.values)
+    ]
+
+
+def _bar_style(chart: Chart, i: int) -> str:
+    value = chart.values[i]
+    over = value is not None and value > chart.line
+    return ("red" if over else "green") + (" bold" if i == chart.mark else "")
+
+
+def _spread(labels: Sequence[str]) -> str:
+    """``labels`` under their columns (two characters each), each where it has room."""
+    text = ""
+    for i, label in enumerate(labels):
+        if label and (not text or len(text) < 2 * i):
+            text = text.ljust(2 * i) + label
+    return text
+
+
+def _chart_renderable(chart: Chart) -> Any:
+    from rich.text import Text
+
+    text = Text(no_wrap=True, overflow="crop")
+    for line in chart_lines(chart):
+        text.append("\n")  # first a blank line: a chart comes under a table
+        for segment, style in line:
+            text.append(escaped(segment), style or None)
+    return text

@@ -9,12 +9,32 @@ from slacli.cli._options import AsOfOption, FormatOption, as_of_note, complete_p
 from slacli.cli._state import AppState
 from slacli.errors import ExitCode, InputError
 from slacli.instants import parse_instant, short
-from slacli.output import AVAILABILITY_SHOWN, Block, Document, Fields, Format, Note, Table, percent_text, render
+from slacli.output import (
+    AVAILABILITY_SHOWN,
+    Block,
+    Chart,
+    Document,
+    Fields,
+    Format,
+    Note,
+    Table,
+    percent_text,
+    render,
+)
 from slacli.periods import parse_period, refuse_future
 from slacli.policy import Policy
 from slacli.tracker import Tracker
 from slacli.views import number
-from slacli.views.availability import COLUMNS, DOWNTIME, EXPLAIN_COLUMNS, explain, gather, period_record, trend
+from slacli.views.availability import (
+    COLUMNS,
+    DOWNTIME,
+    EXPLAIN_COLUMNS,
+    daily_burn,
+    explain,
+    gather,
+    period_record,
+    trend,
+)
 
 TREND_COLUMNS = ("month", "downtime_minutes", "maintenance_minutes", "availability_pct", "met", "bar")
 
@@ -113,13 +133,30 @@ def _period_document(
     if not record["complete"]:
         blocks.append(Note(projection(record, hi, policy)))
     data: dict[str, Any] = record
+    if month_text:
+        days = daily_burn(inputs, policy, lo, hi, as_of)
+        data = {**record, "days": days}
+        if record["period_allowed_downtime_minutes"]:  # a budget to burn
+            blocks.append(burn_chart(record, days, lo, hi))
     if explained:
         reasons = explain(inputs, policy, lo, min(hi, as_of))
         total = sum(r["minutes"] for r in reasons if r["counts_as"] == DOWNTIME)
         sums = f"stretches sum to {number(total)} min; overlaps counted once give D = {record['downtime_minutes']} min"
         blocks += [Table(reasons, EXPLAIN_COLUMNS, "Explained"), Note(sums)]
-        data = {**record, "explain": reasons}
+        data = {**data, "explain": reasons}
     return Document(blocks, data, Table([record], COLUMNS)), record["met"] is False
+
+
+def burn_chart(record: dict[str, Any], days: list[dict[str, Any]], start: datetime, end: datetime) -> Chart:
+    """The month's budget used day by day, cumulatively (days to come left empty), today marked
+    while the month is in progress; a label a week from the 1st."""
+    count = (end.date() - start.date()).days
+    used = [d["budget_used_pct"] for d in days]
+    budget = record["period_allowed_downtime_minutes"]
+    title = f"Budget burn, {record['month']}: downtime by each day's end, % of the {budget} min allowed"
+    labels = [str(day + 1) if day % 7 == 0 else "" for day in range(count)]
+    today = None if record["complete"] else len(days) - 1
+    return Chart(title, labels, [*used, *[None] * (count - len(days))], today)
 
 
 # Said in the title and the projection note instead.

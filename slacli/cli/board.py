@@ -1,6 +1,11 @@
 """``slacli due`` (the on-call screen) and ``slacli breaches`` (for cron)."""
 
-from typing import Annotated
+import contextlib
+import sys
+import time
+from datetime import datetime, timedelta
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 import typer
 
@@ -15,12 +20,14 @@ from slacli.cli._options import (
     reading_zone,
 )
 from slacli.cli._state import AppState
-from slacli.errors import ExitCode
-from slacli.output import Document, Format, Table, render, used_columns
+from slacli.errors import ExitCode, InputError
+from slacli.instants import format_duration, now
+from slacli.output import Document, Format, Note, Table, live, render, used_columns
 from slacli.views import public
-from slacli.views.board import BREACH_COLUMNS, DUE_COLUMNS, DUE_KEYS, STYLES, breaches, due_board
+from slacli.views.board import BREACH_COLUMNS, DUE_COLUMNS, DUE_KEYS, STYLES, board_counts, breaches, due_board
 from slacli.views.targets import ESCALATION_KEYS, TARGET_KEYS
 
+WATCH_EVERY, WATCH_AT_LEAST = 30.0, 1.0  # seconds between the redraws of --watch: by default, at least
 # Shown to people only when a breach has one: an exception, a level of the escalation matrix.
 SHOWN_WHEN_USED = ("exception", *ESCALATION_KEYS)
 
@@ -33,17 +40,68 @@ def due(
     policy: PolicyFilter = None,
     at: AsOfOption = None,
     fmt: FormatOption = Format.table,
+    watch: Annotated[bool, typer.Option("--watch", help="Redraw the board in place until Ctrl-C.")] = False,
+    every: Annotated[
+        str | None, typer.Option(metavar="DURATION", help="With --watch: redraw this often (30s; at least 1s).")
+    ] = None,
 ) -> None:
     """Every running clock (response, resolution, next update), most urgent first; premium first among equals."""
     state: AppState = ctx.obj
     tz = reading_zone(state, policy)
-    as_of = instant(at, tz)
     horizon = duration(within, "--within").total_seconds() if within else None
     name = state.policies().get(policy).name if policy else None
-    rows = due_board(state.tracker("read"), as_of, horizon, name)
-    columns = used_columns(DUE_COLUMNS, rows, ("premium",))  # a premium mark only when a row has one
-    table = Table(rows, columns, f"Due as of {as_of_text(as_of, tz)}", DUE_KEYS, STYLES)
+    if watch:
+        _watch(state, horizon, name, tz, _refresh_seconds(every, at, fmt))
+        return
+    if every:
+        raise InputError("--every is for --watch")
+    rows, table = _board(state, instant(at, tz), horizon, name, tz)
     render(Document([table], [public(r) for r in rows]), fmt)
+
+
+def _board(
+    state: AppState, as_of: datetime, horizon: float | None, policy: str | None, tz: ZoneInfo | None
+) -> tuple[list[dict[str, Any]], Table]:
+    """The due board as of ``as_of``: its rows, and the table people read."""
+    rows = due_board(state.tracker("read"), as_of, horizon, policy)
+    columns = used_columns(DUE_COLUMNS, rows, ("premium",))  # a premium mark only when a row has one
+    return rows, Table(rows, columns, f"Due as of {as_of_text(as_of, tz)}", DUE_KEYS, STYLES)
+
+
+def _refresh_seconds(every: str | None, at: str | None, fmt: Format) -> float:
+    """How often --watch redraws; InputError when the watch cannot be (--at, another
+    format, or stdout not a terminal: a watch in a pipe would never end sensibly)."""
+    if at:
+        raise InputError("--watch shows the board as of now: drop --at (or --watch, for one board as of T)")
+    if fmt is not Format.table:
+        raise InputError(f"--watch draws a table: drop --format {fmt} (or --watch, for one board)")
+    if not sys.stdout.isatty():
+        raise InputError("--watch needs a terminal: stdout is not one (drop --watch to print the board once)")
+    seconds = duration(every, "--every").total_seconds() if every else WATCH_EVERY
+    if seconds < WATCH_AT_LEAST:
+        raise InputError(f"--every: {every!r} is shorter than 1s")
+    return seconds
+
+
+def _watch(state: AppState, horizon: float | None, policy: str | None, tz: ZoneInfo | None, every: float) -> None:
+    """The board redrawn every ``every`` seconds, each time as of now and read afresh (another
+    process may write), with its counts and the refresh time, until Ctrl-C ends it (exit 0)."""
+    with contextlib.suppress(KeyboardInterrupt), live() as draw:
+        while True:
+            as_of = now()
+            rows, table = _board(state, as_of, horizon, policy, tz)
+            draw(Document([table, Note(_watch_line(rows, as_of, tz, every))], None))
+            state.close()  # no read transaction held open between refreshes: writers are not kept waiting
+            time.sleep(every)
+
+
+def _watch_line(rows: list[dict[str, Any]], as_of: datetime, tz: ZoneInfo | None, every: float) -> str:
+    counts = board_counts(rows)
+    bands = ", ".join(f"{n} {band}" for band, n in counts["band"].items())
+    statuses = ", ".join(f"{n} {status}" for status, n in counts["status"].items())
+    clocks = f"{len(rows)} clocks: {bands}; {statuses}" if rows else "no clocks running"
+    refreshed = as_of.astimezone(tz).strftime("%H:%M:%S")
+    return f"{clocks}. Refreshed {refreshed}, every {format_duration(timedelta(seconds=every))}; Ctrl-C stops."
 
 
 def breach_list(

@@ -9,7 +9,7 @@ from slacli.cli._options import FormatOption, TzOption, complete_policy, complet
 from slacli.cli._state import AppState
 from slacli.errors import InputError
 from slacli.instants import zone
-from slacli.output import Document, Format, Table, render
+from slacli.output import Document, Format, Table, progress, render
 from slacli.texts import undecodable
 from slacli.views.deadlines import TARGET_COLUMNS, anchors, batch, deadline
 
@@ -50,7 +50,9 @@ def deadline_command(
     if input_file is not None:
         if policy or severity or opened or acked:
             raise InputError("give either POLICY SEVERITY --opened T, or --input FILE, not both")
-        found = batch(state.policies(), _read_input(input_file), input_file, zone(tz) if tz else None)
+        text = _read_input(input_file)
+        rows = progress(text.count("\n"), "deadlines")  # the rows, near enough: a line each
+        found = batch(state.policies(), text, input_file, zone(tz) if tz else None, rows)
         render(Document([Table(found.rows, found.columns)], found.rows), fmt)
         return
     if not (policy and severity and opened):

@@ -9,12 +9,14 @@ adds complete, as_of, period_allowed_downtime_minutes (the whole period's budget
 period_remaining_downtime_minutes (what is left of it), projected_downtime_minutes and
 projected_availability_pct: a period still in progress is measured over [from, as_of),
 ``to`` being as_of, and its projection is the whole period if what is open stays open.
+Keys of a :func:`daily_burn` day: date, downtime_minutes (that day's), cumulative_downtime_minutes
+and budget_used_pct (cumulative, of the whole period's budget; None without a target).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 from typing import Any, NamedTuple
 
 from slacli.maintenance import Window, as_run, excluded, touches
@@ -141,6 +143,30 @@ def _number(value: float | None) -> float | int | None:
 def _remaining(budget: float | None, spent: Measurement) -> float | int | None:
     """What is left of the whole period's budget after the downtime of ``spent``."""
     return None if budget is None else number(budget - spent.downtime_seconds / 60)
+
+
+def daily_burn(inputs: Inputs, policy: Policy, start: datetime, end: datetime, as_of: datetime) -> list[dict[str, Any]]:
+    """Each day of [start, end) in the policy's zone begun by ``as_of``: its downtime, the
+    downtime since ``start`` by its end (or by ``as_of``, for today) and that share of the whole
+    period's allowed downtime in percent (None without a target, or with no budget at all)."""
+    zone = policy.calendar.zone
+    target = policy.availability.target_pct
+    budget = inputs.measure(policy, start, end).allowed_downtime_seconds(target) if target is not None else 0
+    days, before = [], 0.0
+    day = start.astimezone(zone).date()
+    while datetime.combine(day, time(), zone) < min(end, as_of):
+        day_end = min(datetime.combine(day + timedelta(days=1), time(), zone), end, as_of)
+        spent = inputs.measure(policy, start, day_end).downtime_seconds
+        days.append(
+            {
+                "date": day.isoformat(),
+                "downtime_minutes": number((spent - before) / 60),
+                "cumulative_downtime_minutes": number(spent / 60),
+                "budget_used_pct": spent / budget * 100 if budget > 0 else None,
+            }
+        )
+        before, day = spent, day + timedelta(days=1)
+    return days
 
 
 def period_availability(

@@ -10,6 +10,7 @@ a recovery from backup past the recovery point is a row with target ``recovery_p
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -124,3 +125,10 @@ def _lost_too_much(state: State, policy: Policy) -> list[tuple[str, datetime, da
         for recovery, lost, met in judged_recoveries(state.started, state.recoveries, allowed)
         if not met
     ]
+
+
+def board_counts(rows: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """How many clocks of a :func:`due_board` are in each band (overdue, due within the hour,
+    later) and in each status, bands and statuses with none left out."""
+    bands = Counter({"red": "overdue", "yellow": "due within the hour"}.get(r["_style"], "later") for r in rows)
+    return {"band": dict(bands), "status": dict(Counter(r["status"] for r in rows))}

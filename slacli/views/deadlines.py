@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
@@ -70,9 +71,16 @@ class Batch(NamedTuple):
     columns: list[str]  # the input's, then DUE_COLUMNS
 
 
-def batch(policies: PolicySet, text: str, source: str, tz: ZoneInfo | None) -> Batch:
+def batch(
+    policies: PolicySet,
+    text: str,
+    source: str,
+    tz: ZoneInfo | None,
+    progress: Callable[[Iterator[dict[str | None, Any]]], Iterator[dict[str | None, Any]]] = iter,
+) -> Batch:
     """Rows of a CSV in, the same rows with due instants out (in ``tz``, else each policy's
-    zone); all or nothing: InputError naming the line of the first bad row."""
+    zone); all or nothing: InputError naming the line of the first bad row. The rows read go
+    through ``progress`` (a progress bar; ``iter`` costs nothing)."""
     reader = csv.DictReader(io.StringIO(text), skipinitialspace=True)  # "policy, severity, ..." as people type it
     header = list(reader.fieldnames or [])
     missing = [c for c in INPUT_COLUMNS[:3] if c not in header]
@@ -82,7 +90,7 @@ def batch(policies: PolicySet, text: str, source: str, tz: ZoneInfo | None) -> B
         )
     lookup: dict[tuple[str, str], tuple[Policy, Severity, ZoneInfo]] = {}
     rows = []
-    for row in reader:
+    for row in progress(reader):
         try:
             rows.append(_batch_row(row, policies, lookup, tz))
         except SlacliError as error:
