@@ -75,11 +75,11 @@ def _refresh_seconds(every: str | None, at: str | None, fmt: Format) -> float:
         raise InputError("--watch shows the board as of now: drop --at (or --watch, for one board as of T)")
     if fmt is not Format.table:
         raise InputError(f"--watch draws a table: drop --format {fmt} (or --watch, for one board)")
-    if not sys.stdout.isatty():
-        raise InputError("--watch needs a terminal: stdout is not one (drop --watch to print the board once)")
     seconds = duration(every, "--every").total_seconds() if every else WATCH_EVERY
     if seconds < WATCH_AT_LEAST:
         raise InputError(f"--every: {every!r} is shorter than 1s")
+    if not sys.stdout.isatty():
+        raise InputError("--watch needs a terminal: stdout is not one (drop --watch to print the board once)")
     return seconds
 
 
