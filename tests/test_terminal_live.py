@@ -184,6 +184,24 @@ def test_uptime_month_draws_the_burn_at_80_columns(cli, db: Path) -> None:
     assert not any("▲ today" in line for line in lines)  # a finished month has no today
 
 
+def test_the_trend_keeps_its_bars_whole_at_80_columns(cli, db: Path) -> None:
+    cli("open", "Platform unreachable", "--policy", "optimy", "--severity", "high", "--at", "2026-11-24T18:30")
+    cli("resolve", "1", "--at", "2026-11-24T19:00")
+    master, slave = terminal(80)
+    args = slacli("uptime", "--policy", "optimy", "--months", "3", "--at", "2026-12-10")
+    proc = start(args, slave, {"SLACLI_DB": str(db), "COLUMNS": "80"})
+    screen = Screen(master)
+    try:
+        screen.drain()
+        assert proc.wait(timeout=15) == 0
+    finally:
+        os.close(master)
+    table = [line.rstrip() for line in screen.text.splitlines() if line[:1] in "┏┃┡│└"]
+    assert len(table) == 3 + 3 + 1 and all(len(line) <= 80 for line in table)
+    bars = [re.search(r"│ ([#.]+) │$", line) for line in table[3:6]]
+    assert all(bar and len(bar[1]) == 20 for bar in bars), table  # 20 characters, never folded
+
+
 def rows_csv(path: Path, count: int) -> Path:
     lines = ["policy,severity,opened,acked"]
     lines += [f"openweb,{1 + i % 4},2026-11-{1 + i % 28:02d}T{9 + i % 8:02d}:{i % 60:02d}," for i in range(count)]
