@@ -5,7 +5,8 @@ notes, and the data JSON carries) and :func:`render` alone knows the formats. A 
 format is a :class:`Format` member and a branch here. Also the only library module that
 may use Rich, and only lazily: on a terminal a table is a Rich table (colour follows
 NO_COLOR, TERM and FORCE_COLOR as Rich reads them); when piped it is plain, stable,
-column-aligned text without Rich, which also keeps cron runs fast.
+column-aligned text without Rich, which also keeps cron runs fast. Rich also draws, on a
+terminal only, a :class:`Chart`, the :func:`live` display and the :func:`progress` bar.
 
 Records are plain mappings of str, numbers, booleans, None and aware datetimes, the
 latter already in the zone they are shown in; they print as ISO 8601 with the offset.
