@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -217,7 +218,7 @@ def test_listing_by_status_as_of_an_instant(tracker: Tracker) -> None:
     tracker.act(b, K.SEVERITY_CHANGED, at=ny(11, 3, 15, 30), author="bob", severity="2")
     c = incident(tracker, ny(11, 4, 10))
 
-    def ids(status: str | None, as_of: datetime, **which: str) -> list[int]:
+    def ids(status: str | None, as_of: datetime, **which: Any) -> list[int]:
         return [r["id"] for r in listing(tracker, Which(status=status, **which), as_of)]
 
     assert ids("open", ny(11, 3, 14)) == [a, b]  # a is resolved only at 15:00
@@ -230,6 +231,6 @@ def test_listing_by_status_as_of_an_instant(tracker: Tracker) -> None:
     first = listing(tracker, Which(status="open", policy="openweb"), ny(11, 3, 14))[0]
     assert (first["id"], first["status"], first["resolved"]) == (a, "open", None)  # resolved later, at 15:00
     # Severity as of the read: b was lowered to 2 at 15:30.
-    assert ids(None, ny(11, 3, 15), severity="1") == [a, b]
-    assert ids(None, ny(11, 3, 16), severity="1") == [a]
-    assert ids(None, ny(11, 3, 16), severity="2") == [b]
+    assert ids(None, ny(11, 3, 15), severities={"openweb": "1"}) == [a, b]
+    assert ids(None, ny(11, 3, 16), severities={"openweb": "1"}) == [a]
+    assert ids(None, ny(11, 3, 16), severities={"openweb": "2"}) == [b]

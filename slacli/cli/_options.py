@@ -1,6 +1,8 @@
 """Options shared by several commands, shell completion of their values, and the SPEC 2.14
 reading of instants given on the command line."""
 
+import contextlib
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Annotated, Any
 from zoneinfo import ZoneInfo
@@ -8,7 +10,7 @@ from zoneinfo import ZoneInfo
 import typer
 
 from slacli.cli._state import AppState, login
-from slacli.errors import InputError, SlacliError
+from slacli.errors import InputError
 from slacli.instants import iso, now, parse_duration, parse_instant, zone
 from slacli.output import Document, Fields, Format, Note, render
 from slacli.texts import NAME_LIMIT, checked_text
@@ -19,27 +21,54 @@ if TYPE_CHECKING:
     from slacli.tracker import Incident, Tracker
 
 
-def _state(ctx: typer.Context) -> AppState:
-    # While completing, the app callback has not run: rebuild the state from its options.
-    if isinstance(ctx.obj, AppState):
-        return ctx.obj
-    return AppState(ctx.find_root().params.get("policies_path"))
+def _completing(ctx: typer.Context) -> AppState:
+    # While completing, the app callback has not run: build the state from its options.
+    root = ctx.find_root().params
+    return AppState(root.get("policies_path"), root.get("db"))
 
 
 def complete_policy(ctx: typer.Context, incomplete: str) -> list[str]:
+    """The policies of the file in use (--policies, $SLACLI_POLICIES, ...) that begin with
+    ``incomplete``; nothing when it cannot be read (a shell must never show a traceback)."""
     try:
-        names = list(_state(ctx).policies().policies)
-    except SlacliError:
+        names = list(_completing(ctx).policies().policies)
+    except Exception:  # a broken or unreadable file: nothing to offer
         return []
     return [name for name in names if name.startswith(incomplete)]
 
 
-def complete_severity(ctx: typer.Context, incomplete: str) -> list[str]:
+def complete_severity(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """The severities of the policy the command line names (--policy or POLICY, or the
+    incident ID's), else of every policy: their keys, and once something is typed the names
+    and aliases that begin with it (those with spaces need quotes: left out). Each comes with
+    what it names, for zsh and fish."""
+    state = _completing(ctx)
     try:
-        policy = _state(ctx).policies().get(ctx.params.get("policy") or "")
-    except SlacliError:
+        policies = _named_policies(ctx, state)
+    except Exception:  # a broken or unreadable file: nothing to offer
         return []
-    return [s.key for s in policy.severities if s.key.startswith(incomplete)]
+    finally:
+        state.close()
+    offered: dict[str, list[str]] = {}
+    for policy in policies:
+        for severity in policy.severities:
+            what = severity.name if len(policies) == 1 else f"{policy.name} {severity.key}"
+            for name in severity.names() if incomplete else (severity.key,):
+                if name.startswith(incomplete) and not any(c.isspace() for c in name):
+                    offered.setdefault(name, []).append(what)
+    return [(name, ", ".join(dict.fromkeys(whats))) for name, whats in offered.items()]
+
+
+def _named_policies(ctx: typer.Context, state: AppState) -> list["Policy"]:
+    """The policy the command line names, else the incident's (``severity ID``), else all."""
+    policies = state.policies()
+    if name := ctx.params.get("policy"):
+        return [policies.get(name)]
+    if incident_id := ctx.params.get("incident_id"):
+        with contextlib.suppress(Exception):  # no database, no such incident: every policy
+            tracker = state.tracker("read")
+            return [tracker.policy_of(tracker.get(incident_id).state)]
+    return list(policies)
 
 
 def output_zone(tz: str | None, default: ZoneInfo) -> ZoneInfo:
@@ -107,8 +136,24 @@ PolicyOption = Annotated[
 PolicyFilter = Annotated[
     str | None, typer.Option("--policy", "-p", help="Only this policy.", autocompletion=complete_policy)
 ]
+SeverityOption = Annotated[
+    str,
+    typer.Option("--severity", "-s", help="Severity key, name or alias.", autocompletion=complete_severity),
+]
+SeverityFilter = Annotated[
+    str | None,
+    typer.Option(
+        "--severity",
+        "-s",
+        help="Only this severity: key, name or alias (without --policy: as each policy names its own).",
+        autocompletion=complete_severity,
+    ),
+]
 ServiceOption = Annotated[str | None, typer.Option(help="Affected service.")]
-QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print the id alone.")]
+QuietOption = Annotated[
+    bool,
+    typer.Option("--quiet", "-q", help="Print only what a script needs: the new id, or nothing for a change."),
+]
 AtOption = Annotated[
     str | None, typer.Option("--at", metavar="T", help="When it happened (default: now; no offset = policy zone).")
 ]
@@ -128,11 +173,30 @@ def required_text(text: str, what: str) -> str:
     return text
 
 
-def print_incident(state: AppState, incident: "Incident", fmt: Format, as_of: datetime) -> None:
+def render_unless_quiet(
+    quiet: bool, output: Callable[[], Document | str], fmt: Format = Format.table, created: Sequence[int] = ()
+) -> None:
+    """What a command that records something prints: with --quiet only what a script needs,
+    the ids it ``created`` (one a line) and nothing for a change; else ``output()``, built only
+    then: a document rendered in ``fmt``, or a line of text. Errors and warnings go to stderr
+    either way."""
+    if quiet:
+        if created:
+            typer.echo("\n".join(map(str, created)))
+        return
+    shown = output()
+    if isinstance(shown, str):
+        typer.echo(shown)
+    else:
+        render(shown, fmt)
+
+
+def incident_document(state: AppState, incident: "Incident", as_of: datetime) -> Document:
+    """An incident as of ``as_of``, as the commands that record something on it print it."""
     from slacli.views.incidents import incident_record  # lazily: not on `slacli deadline`'s start-up path
 
     record = incident_record(state.tracker("read"), incident, as_of)
-    render(Document([Fields(record, f"Incident {incident.id}")], record), fmt)
+    return Document([Fields(record, f"Incident {incident.id}")], record)
 
 
 def opened(ctx: typer.Context, incident_id: int) -> tuple["Tracker", "Policy"]:
@@ -158,9 +222,16 @@ def act(
 
 
 def record_event(
-    ctx: typer.Context, incident_id: int, kind: EventKind, at: str | None, by: str | None, fmt: Format, **details: Any
+    ctx: typer.Context,
+    incident_id: int,
+    kind: EventKind,
+    at: str | None,
+    by: str | None,
+    fmt: Format,
+    quiet: bool,
+    **details: Any,
 ) -> None:
     """Record one event on an incident (the incident and event commands) and print the
-    incident as of the event, which may be in the past."""
+    incident as of the event, which may be in the past (nothing with --quiet)."""
     incident, when = act(*opened(ctx, incident_id), incident_id, kind, at, by, **details)
-    print_incident(ctx.obj, incident, fmt, when)
+    render_unless_quiet(quiet, lambda: incident_document(ctx.obj, incident, when), fmt)

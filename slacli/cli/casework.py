@@ -5,10 +5,20 @@ from typing import Annotated
 import typer
 
 from slacli.casework import missing_fields, parse_field
-from slacli.cli._options import AtOption, ByOption, FormatOption, IdArgument, act, duration, opened
+from slacli.cli._options import (
+    AtOption,
+    ByOption,
+    FormatOption,
+    IdArgument,
+    QuietOption,
+    act,
+    duration,
+    opened,
+    render_unless_quiet,
+)
 from slacli.errors import InputError
 from slacli.instants import parse_instant
-from slacli.output import Document, Fields, Format, Table, render, warn
+from slacli.output import Document, Fields, Format, Table, warn
 from slacli.views import number
 from slacli.views.casework import CASE_FIELD_COLUMNS, RECOVERY_COLUMNS, case_fields, recoveries, worked
 from slacli.vocabulary import EventKind
@@ -20,6 +30,7 @@ def field(
     assignment: Annotated[str, typer.Argument(metavar="KEY=VALUE", help="The field and its value.")],
     at: AtOption = None,
     by: ByOption = None,
+    quiet: QuietOption = False,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Give a case field (a later one replaces it); prints the case fields and what is missing."""
@@ -30,7 +41,7 @@ def field(
     lacking = missing_fields(policy.required_fields, incident.state.fields)
     title = f"Case fields of incident {incident_id}" + (f" (incomplete: {', '.join(lacking)})" if lacking else "")
     data = {"id": incident_id, "incomplete": bool(lacking), "missing_fields": lacking, "fields": rows}
-    render(Document([Table(rows, CASE_FIELD_COLUMNS, title)], data), fmt)
+    render_unless_quiet(quiet, lambda: Document([Table(rows, CASE_FIELD_COLUMNS, title)], data), fmt)
 
 
 def recovery(
@@ -45,6 +56,7 @@ def recovery(
         str | None, typer.Option("--customer-notified", metavar="T", help="When the customer was told of it.")
     ] = None,
     by: ByOption = None,
+    quiet: QuietOption = False,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Record a recovery from a backup snapshot: the data lost (snapshot to failure) is
@@ -60,7 +72,9 @@ def recovery(
     if latest["recovery_point_met"] is False:
         lost, allowed = latest["data_lost"], latest["recovery_point"]
         warn(f"the recovery lost {lost} of data, more than policy {policy.name}'s recovery point of {allowed}")
-    render(Document([Table(rows, RECOVERY_COLUMNS, f"Recoveries of incident {incident_id}")], rows), fmt)
+    render_unless_quiet(
+        quiet, lambda: Document([Table(rows, RECOVERY_COLUMNS, f"Recoveries of incident {incident_id}")], rows), fmt
+    )
 
 
 def worklog(
@@ -70,6 +84,7 @@ def worklog(
     note: Annotated[str | None, typer.Option("--note", help="What was done.")] = None,
     at: AtOption = None,
     by: ByOption = None,
+    quiet: QuietOption = False,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Log time worked on an incident: billable when its severity is, else included."""
@@ -87,7 +102,7 @@ def worklog(
         "billable": policy.severity(entry.severity).billable,
         **worked(incident.state, policy),  # all the work on it so far
     }
-    render(Document([Fields(record, f"Work on incident {incident_id}")], record), fmt)
+    render_unless_quiet(quiet, lambda: Document([Fields(record, f"Work on incident {incident_id}")], record), fmt)
 
 
 COMMANDS = {

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from slacli.cli._options import FormatOption
+from slacli.cli._options import FormatOption, QuietOption, render_unless_quiet
 from slacli.cli._state import AppState
 from slacli.errors import ExitCode
 from slacli.instants import now
@@ -17,6 +17,7 @@ def backup(
     ctx: typer.Context,
     target: Annotated[Path, typer.Argument(metavar="PATH", help="The copy to make: a new file.")],
     force: Annotated[bool, typer.Option("--force", help="Replace PATH if it exists.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Copy the incident database to PATH, consistently even while others write; the copy
     (mode 0600, one file) is checked before this says done."""
@@ -27,7 +28,9 @@ def backup(
     schema, _ = store.schema()
     counts = f"{_many(copied.incidents, 'incident')}, {_many(copied.events, 'event')}"
     source, copy = escaped(store.location), escaped(str(target))
-    typer.echo(f"copied {source} to {copy}: {size} bytes, {counts} (integrity ok, schema {schema})")
+    render_unless_quiet(
+        quiet, lambda: f"copied {source} to {copy}: {size} bytes, {counts} (integrity ok, schema {schema})"
+    )
 
 
 def _many(count: int, word: str) -> str:

@@ -16,14 +16,18 @@ from slacli.cli._options import (
     PolicyFilter,
     QuietOption,
     ServiceOption,
+    SeverityFilter,
+    SeverityOption,
     as_of_title,
     author,
     between,
     complete_policy,
+    complete_severity,
+    incident_document,
     instant,
-    print_incident,
     reading_zone,
     record_event,
+    render_unless_quiet,
     required_text,
 )
 from slacli.cli._state import AppState
@@ -31,6 +35,7 @@ from slacli.errors import InputError
 from slacli.instants import iso, parse_instant
 from slacli.output import Block, Document, Fields, Format, Table, render, used_columns, warn
 from slacli.storage.base import IncidentFilter
+from slacli.tracker import Change, Incident, Tracker
 from slacli.views import public
 from slacli.views.casework import CASE_FIELD_COLUMNS, RECOVERY_COLUMNS
 from slacli.views.incidents import (
@@ -55,7 +60,7 @@ def open_incident(
     ctx: typer.Context,
     title: Annotated[str, typer.Argument(help="What is wrong, in a line.")],
     policy: Annotated[str, typer.Option("--policy", "-p", help="Policy.", autocompletion=complete_policy)],
-    severity: Annotated[str, typer.Option("--severity", "-s", help="Severity key, name or alias.")],
+    severity: SeverityOption,
     at: AtOption = None,
     started: Annotated[
         str | None, typer.Option("--started", metavar="T", help="When impact began (default: the open instant).")
@@ -93,10 +98,8 @@ def open_incident(
     )
     for warning in result.warnings:
         warn(warning)
-    if quiet:
-        typer.echo(result.incident.id)
-        return
-    print_incident(state, result.incident, fmt, opened_at)
+    created = [result.incident.id]
+    render_unless_quiet(quiet, lambda: incident_document(state, result.incident, opened_at), fmt, created)
 
 
 def _event_command(kind: EventKind, doc: str) -> Any:
@@ -107,9 +110,10 @@ def _event_command(kind: EventKind, doc: str) -> Any:
         incident_id: IdArgument,
         at: AtOption = None,
         by: ByOption = None,
+        quiet: QuietOption = False,
         fmt: FormatOption = Format.table,
     ) -> None:
-        record_event(ctx, incident_id, kind, at, by, fmt)
+        record_event(ctx, incident_id, kind, at, by, fmt, quiet)
 
     command.__doc__ = doc
     return command
@@ -131,13 +135,19 @@ SIMPLE_EVENTS = {
 def severity(
     ctx: typer.Context,
     incident_id: IdArgument,
-    new_severity: Annotated[str, typer.Argument(metavar="SEVERITY", help="The new severity.")],
+    new_severity: Annotated[
+        str,
+        typer.Argument(
+            metavar="SEVERITY", help="The new severity: key, name or alias.", autocompletion=complete_severity
+        ),
+    ],
     at: AtOption = None,
     by: ByOption = None,
+    quiet: QuietOption = False,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Raise or lower the severity; targets are recomputed from the original anchors."""
-    record_event(ctx, incident_id, EventKind.SEVERITY_CHANGED, at, by, fmt, severity=new_severity)
+    record_event(ctx, incident_id, EventKind.SEVERITY_CHANGED, at, by, fmt, quiet, severity=new_severity)
 
 
 def pause(
@@ -146,10 +156,11 @@ def pause(
     reason: Annotated[str, typer.Option("--reason", help="Why the clocks stop (e.g. waiting on the customer).")],
     at: AtOption = None,
     by: ByOption = None,
+    quiet: QuietOption = False,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Stop every running clock of an incident until `resume`."""
-    record_event(ctx, incident_id, EventKind.PAUSED, at, by, fmt, reason=required_text(reason, "--reason"))
+    record_event(ctx, incident_id, EventKind.PAUSED, at, by, fmt, quiet, reason=required_text(reason, "--reason"))
 
 
 def update(
@@ -158,10 +169,11 @@ def update(
     message: Annotated[str, typer.Argument(help="The status update.")],
     at: AtOption = None,
     by: ByOption = None,
+    quiet: QuietOption = False,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Post a status update (it restarts the update cadence)."""
-    record_event(ctx, incident_id, EventKind.UPDATE, at, by, fmt, message=required_text(message, "MESSAGE"))
+    record_event(ctx, incident_id, EventKind.UPDATE, at, by, fmt, quiet, message=required_text(message, "MESSAGE"))
 
 
 def exclude(
@@ -171,12 +183,13 @@ def exclude(
     clear: Annotated[bool, typer.Option("--clear", help="Count its downtime again.")] = False,
     at: AtOption = None,
     by: ByOption = None,
+    quiet: QuietOption = False,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Exclude an incident's downtime (force majeure, customer's ISP, ...)."""
     if clear == bool(reason):
         raise InputError("give a REASON, or --clear")
-    record_event(ctx, incident_id, EventKind.EXCLUDED, at, by, fmt, reason=None if clear else reason)
+    record_event(ctx, incident_id, EventKind.EXCLUDED, at, by, fmt, quiet, reason=None if clear else reason)
 
 
 def postmortem(
@@ -185,10 +198,11 @@ def postmortem(
     link: Annotated[str, typer.Option("--link", metavar="URL", help="Where the post-mortem is.")],
     at: AtOption = None,
     by: ByOption = None,
+    quiet: QuietOption = False,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Link the post-mortem of an incident."""
-    record_event(ctx, incident_id, EventKind.POSTMORTEM, at, by, fmt, url=required_text(link, "--link"))
+    record_event(ctx, incident_id, EventKind.POSTMORTEM, at, by, fmt, quiet, url=required_text(link, "--link"))
 
 
 def recompute(
@@ -197,6 +211,7 @@ def recompute(
     all_open: Annotated[bool, typer.Option("--all", help="Every open incident.")] = False,
     at: AtOption = None,
     by: ByOption = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Recompute deadlines with the policy file in use now, recording what changed (all or none)."""
     state: AppState = ctx.obj
@@ -208,10 +223,15 @@ def recompute(
     )
     zones = [state.policies().get(tracker.get(i).state.policy).calendar.zone for i in chosen]
     when = [(number, instant(at, zone)) for number, zone in zip(chosen, zones, strict=True)]
-    for incident, changes in tracker.recompute(when, author=author(by)):
-        shown = tracker.policy_of(incident.state).calendar.zone
-        summary = "; ".join(f"{c.target} {_due_text(c.before, shown)} -> {_due_text(c.after, shown)}" for c in changes)
-        typer.echo(f"{incident.id}: {summary or 'no change'}")
+    done = tracker.recompute(when, author=author(by))
+    render_unless_quiet(quiet, lambda: "\n".join(_recomputed(tracker, *each) for each in done))
+
+
+def _recomputed(tracker: Tracker, incident: Incident, changes: list[Change]) -> str:
+    """What recompute changed on an incident, in a line."""
+    shown = tracker.policy_of(incident.state).calendar.zone
+    summary = "; ".join(f"{c.target} {_due_text(c.before, shown)} -> {_due_text(c.after, shown)}" for c in changes)
+    return f"{incident.id}: {summary or 'no change'}"
 
 
 def correct(
@@ -224,6 +244,7 @@ def correct(
     ] = None,
     void: Annotated[bool, typer.Option("--void", help="It did not happen: leave it out.")] = False,
     by: ByOption = None,
+    quiet: QuietOption = False,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Correct a recorded event: re-date it (--at) or void it (--void). Nothing is erased:
@@ -237,7 +258,7 @@ def correct(
     incident, fix = tracker.correct(
         incident_id, seq, at=when, reason=required_text(reason, "--reason"), author=author(by)
     )
-    print_incident(state, incident, fmt, fix.at)
+    render_unless_quiet(quiet, lambda: incident_document(state, incident, fix.at), fmt)
 
 
 # show's block of what a contract asks beyond the clocks, its fields shown when used.
@@ -260,7 +281,7 @@ def list_incidents(
     resolved_only: Annotated[bool, typer.Option("--resolved", help="Resolved incidents only.")] = False,
     all_incidents: Annotated[bool, typer.Option("--all", help="Open and resolved.")] = False,
     policy: PolicyFilter = None,
-    severity: Annotated[str | None, typer.Option("--severity", "-s")] = None,
+    severity: SeverityFilter = None,
     service: Annotated[str | None, typer.Option()] = None,
     since: Annotated[str | None, typer.Option(metavar="T", help="Opened at or after T.")] = None,
     until: Annotated[str | None, typer.Option(metavar="T", help="Opened before T.")] = None,
@@ -272,12 +293,13 @@ def list_incidents(
         raise InputError("give at most one of --open, --resolved, --all")
     state: AppState = ctx.obj
     tz = reading_zone(state, policy)
-    chosen = state.policies().get(policy) if policy else None
+    policies = state.policies()
     lower, upper = between(since, until, tz)
+    named = policies.severities(severity, policy) if severity else None
     which = Which(
         status=Status.RESOLVED if resolved_only else None if all_incidents else Status.OPEN,
-        policy=chosen.name if chosen else None,
-        severity=chosen.severity(severity).key if chosen and severity else severity,
+        policy=policies.get(policy).name if policy else None,
+        severities={name: s.key for name, s in named.items()} if named is not None else None,
         service=service,
         since=lower,
         until=upper,

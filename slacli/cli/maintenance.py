@@ -17,6 +17,7 @@ from slacli.cli._options import (
     complete_policy,
     instant,
     reading_zone,
+    render_unless_quiet,
 )
 from slacli.cli._state import AppState
 from slacli.instants import parse_instant
@@ -118,13 +119,15 @@ def _action(action: WindowAction) -> Any:
         window_id: Annotated[int, typer.Argument(help="Maintenance window id.", min=1)],
         at: AtOption = None,
         by: ByOption = None,
+        quiet: QuietOption = False,
         fmt: FormatOption = Format.table,
     ) -> None:
         state: AppState = ctx.obj
         tracker = state.tracker("write")
         zone = state.policies().get(tracker.window(window_id).policy).calendar.zone
         window = tracker.window_action(window_id, action, at=instant(at, zone), author=author(by))
-        render(_one(window_record(state.policies(), window_id, window), f"Maintenance {window_id}"), fmt)
+        shown = f"Maintenance {window_id}"
+        render_unless_quiet(quiet, lambda: _one(window_record(state.policies(), window_id, window), shown), fmt)
 
     command.__doc__ = f"Mark a maintenance window {TRANSITIONS[action][1]}."
     return command

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from slacli.cli._options import AtOption, ByOption, FormatOption, IdArgument, record_event, required_text
+from slacli.cli._options import AtOption, ByOption, FormatOption, IdArgument, QuietOption, record_event, required_text
 from slacli.output import Format
 from slacli.vocabulary import EventKind
 
@@ -17,11 +17,12 @@ def workaround(
     note: NoteOption = None,
     at: AtOption = None,
     by: ByOption = None,
+    quiet: QuietOption = False,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Record an interim workaround: the incident stays open; it meets the resolution target
     when the severity's resolution_met_by lists "workaround"."""
-    record_event(ctx, incident_id, EventKind.WORKAROUND, at, by, fmt, note=note)
+    record_event(ctx, incident_id, EventKind.WORKAROUND, at, by, fmt, quiet, note=note)
 
 
 def exception(
@@ -31,12 +32,13 @@ def exception(
     plan: Annotated[str, typer.Option("--plan", help="How the impact is mitigated meanwhile.")],
     at: AtOption = None,
     by: ByOption = None,
+    quiet: QuietOption = False,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Start the exception process for a late resolution: a missed resolution stays missed,
     shown as excepted with the reason and plan (the latest exception is the one in force)."""
     details = {"reason": required_text(reason, "--reason"), "plan": required_text(plan, "--plan")}
-    record_event(ctx, incident_id, EventKind.EXCEPTION, at, by, fmt, **details)
+    record_event(ctx, incident_id, EventKind.EXCEPTION, at, by, fmt, quiet, **details)
 
 
 def escalate(
@@ -46,11 +48,12 @@ def escalate(
     note: NoteOption = None,
     at: AtOption = None,
     by: ByOption = None,
+    quiet: QuietOption = False,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Record that an unresolved incident was escalated: it answers every level of the
     escalation matrix reached by then."""
-    record_event(ctx, incident_id, EventKind.ESCALATED, at, by, fmt, to=required_text(to, "--to"), note=note)
+    record_event(ctx, incident_id, EventKind.ESCALATED, at, by, fmt, quiet, to=required_text(to, "--to"), note=note)
 
 
 COMMANDS = {

@@ -30,6 +30,7 @@ from slacli.policy.model import (
     PolicySet,
     Severity,
     Target,
+    folded,
 )
 from slacli.rules import Rule, parse_rule
 from slacli.vocabulary import Anchor, MaintenanceKind, MetBy
@@ -401,12 +402,15 @@ class _Loader:
         return tuple(found)
 
     def check_unique_names(self, severities: tuple[Severity, ...], key: str) -> None:
+        """Every key, name and alias names one severity, as :func:`folded` matches them: an
+        alias that is another severity's key ("sev 2" and "SEV2" alike) is refused."""
         seen: dict[str, str] = {}
         for severity in severities:
-            for name in {n.casefold() for n in severity.names()}:
-                if name in seen and seen[name] != severity.key:
-                    raise self.error(key, f"{name!r} names both severity {seen[name]} and {severity.key}")
-                seen[name] = severity.key
+            for name in severity.names():
+                if not (wanted := folded(name)):
+                    raise self.error(f"{key}.{severity.key}", f"{name!r} is empty without spaces, hyphens, underscores")
+                if seen.setdefault(wanted, severity.key) != severity.key:
+                    raise self.error(key, f"{name!r} names both severity {seen[wanted]} and {severity.key}")
 
     def target(self, value: Any, key: str) -> Target | None:
         if value is None:

@@ -3,6 +3,7 @@ the due instants of an incident's targets (SPEC 2.2-2.9). Built by :mod:`slacli.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -107,6 +108,19 @@ class Severity(NamedTuple):
     def names(self) -> tuple[str, ...]:
         return (self.key, self.name, *self.aliases)
 
+    def choice(self) -> str:
+        """The severity as an error message lists it: its key, and its name when that says more."""
+        return self.key if folded(self.name) == folded(self.key) else f"{self.key} ({self.name})"
+
+
+def folded(text: str) -> str:
+    """A severity as matched: case, spaces, hyphens and underscores aside, so that "Sev 1",
+    "SEV-1" and "sev1" are one name (the loader refuses two severities folding alike)."""
+    return _SEPARATORS.sub("", text).casefold()
+
+
+_SEPARATORS = re.compile(r"[\s_-]+")
+
 
 # Atlassian Statuspage counts a partial outage at 30% of its time (SPEC 4).
 PARTIAL_WEIGHT = 0.3
@@ -161,16 +175,23 @@ class Policy(NamedTuple):
         return next((level for level in reversed(self.escalation) if level.after <= past_due), None)
 
     def severity(self, text: str) -> Severity:
-        """The severity whose key, name or alias is ``text``, case-insensitively."""
-        for severity in self.severities:  # a stored key, as every read asks: no casefolding
+        """The severity whose key, name or alias is ``text`` (:func:`folded`); InputError
+        naming the choices when none is."""
+        found = self.find_severity(text)
+        if found is None:
+            raise InputError(f"unknown severity {text!r} for policy {self.name} (known: {self.severity_choices()})")
+        return found
+
+    def find_severity(self, text: str) -> Severity | None:
+        """The severity whose key, name or alias is ``text`` (:func:`folded`), else None."""
+        for severity in self.severities:  # a stored key, as every read asks: no folding
             if severity.key == text:
                 return severity
-        wanted = text.strip().casefold()
-        for severity in self.severities:
-            if wanted in (n.casefold() for n in severity.names()):
-                return severity
-        known = ", ".join(s.key for s in self.severities)
-        raise InputError(f"unknown severity {text!r} for policy {self.name} (known: {known})")
+        wanted = folded(text)
+        return next((s for s in self.severities if wanted in map(folded, s.names())), None)
+
+    def severity_choices(self) -> str:
+        return ", ".join(s.choice() for s in self.severities)
 
     def deadlines(
         self, severity: Severity, opened: datetime, acked: datetime | None = None, response_due: datetime | None = None
@@ -224,6 +245,20 @@ class PolicySet:
             known = ", ".join(self.policies) or "none"
             raise InputError(f"unknown policy {name!r} in {self.path} (known: {known})")
         return policy
+
+    def severities(self, text: str, policy: str | None = None) -> dict[str, Severity]:
+        """What ``--severity text`` names in each policy (only ``policy`` when given), by the
+        policy's own keys, names and aliases: "sev1" is every policy's first severity,
+        "critical" only the policies that call one so. InputError naming the choices when
+        no policy knows it."""
+        if policy is not None:
+            chosen = self.get(policy)
+            return {chosen.name: chosen.severity(text)}
+        found = {p.name: s for p in self if (s := p.find_severity(text)) is not None}
+        if not found:
+            known = "; ".join(f"{p.name}: {p.severity_choices()}" for p in self)
+            raise InputError(f"unknown severity {text!r}: no policy has it (known: {known})")
+        return found
 
     def __iter__(self) -> Iterator[Policy]:
         return iter(self.policies.values())

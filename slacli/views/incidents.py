@@ -9,6 +9,7 @@ missing), missing_fields (their names), premium. Instants are in the policy's zo
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
@@ -230,7 +231,7 @@ class Which(NamedTuple):
 
     status: Status | None = Status.OPEN
     policy: str | None = None
-    severity: str | None = None  # a key, as of the read
+    severities: Mapping[str, str] | None = None  # policy name to severity key, as of the read
     service: str | None = None
     since: datetime | None = None
     until: datetime | None = None
@@ -245,7 +246,7 @@ def listing(tracker: Tracker, which: Which, as_of: datetime) -> list[dict[str, A
         state = incident.state
         if which.status == Status.RESOLVED and state.is_open:
             continue
-        if which.severity is not None and state.severity != which.severity:
+        if which.severities is not None and which.severities.get(state.policy) != state.severity:
             continue
         rows.append(incident_record(tracker, incident, as_of))
     return rows
