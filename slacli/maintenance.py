@@ -18,7 +18,7 @@ from typing import Literal, NamedTuple
 from zoneinfo import ZoneInfo
 
 from slacli.errors import InputError
-from slacli.instants import format_duration, iso
+from slacli.instants import format_duration, iso, short
 from slacli.policy import Policy
 from slacli.uptime import Weighted
 from slacli.vocabulary import MaintenanceImpact, MaintenanceKind, Repeat, WindowAction, WindowStatus
@@ -48,6 +48,7 @@ class Window(NamedTuple):
     # When each action happened (its --at), in order: what as-of reads undo (SPEC 2.14).
     changes: tuple[tuple[datetime, WindowAction], ...] = ()
     impact: MaintenanceImpact = MaintenanceImpact.FULL
+    kind_reason: str = ""  # why it is of its kind, in words, as decided when it was added
 
     def as_of(self, when: datetime) -> Window | None:
         """The window as it stood at ``when``: None before it was announced, and any
@@ -61,13 +62,41 @@ class Window(NamedTuple):
         return self._replace(status=status, changes=done)
 
 
-def classify(policy: Policy, start: datetime, announced: datetime | None) -> MaintenanceKind:
-    """Scheduled, or emergency when announced later than the policy's notice rule allows."""
-    notice = policy.maintenance.notice
-    if notice is None or announced is None:
-        return MaintenanceKind.SCHEDULED
-    late = notice.due(announced, policy.calendar).timestamp() > start.timestamp()
-    return MaintenanceKind.EMERGENCY if late else MaintenanceKind.SCHEDULED
+class Notice(NamedTuple):
+    """What the notice a window had makes it under its policy's rule, and why, in words."""
+
+    kind: MaintenanceKind
+    reason: str
+
+
+def notice(policy: Policy, start: datetime, announced: datetime, *, assumed: bool = False) -> Notice:
+    """Scheduled, or emergency when announced later than the policy's notice rule allows
+    (exactly the rule's notice before the start is enough: the seed's "less than 5 business
+    days" is emergency); the reason counts in the rule's own unit on the policy's calendar.
+    ``assumed``: the announcement was taken as now, no --announced given."""
+    rule = policy.maintenance.notice
+    if rule is None:
+        return Notice(MaintenanceKind.SCHEDULED, f"policy {policy.name} asks no notice for maintenance, so scheduled")
+    calendar = policy.calendar
+    due = rule.due(announced, calendar)
+    late = due.timestamp() > start.timestamp()
+    kind = MaintenanceKind.EMERGENCY if late else MaintenanceKind.SCHEDULED
+    told = short(announced, calendar.zone)
+    lead = f"announced now ({told}, no --announced given)" if assumed else f"announced {told}"
+    counted = rule.notice(announced, start, calendar)
+    if counted is None:
+        where = "after" if late else "at or before"
+        return Notice(
+            kind,
+            f"{lead}; the notice the policy requires ({rule.text}) runs to {short(due, calendar.zone)}, "
+            f"{where} the start ({short(start, calendar.zone)}), so {kind}",
+        )
+    amount, required = counted
+    return Notice(
+        kind,
+        f"{lead}, {amount} before the start: {'less than' if late else 'at least'} "
+        f"the {required} the policy requires, so {kind}",
+    )
 
 
 def new_window(
@@ -77,26 +106,41 @@ def new_window(
     *,
     kind: str | None,
     announced: datetime | None,
+    now: datetime,
     impact: str | None = None,
     title: str,
     service: str | None,
     others: Iterable[Window],
 ) -> Window:
-    """A window to record, classified and with its warnings; ``others``: the policy's windows."""
-    if end.timestamp() <= start.timestamp():
-        raise InputError("the maintenance ends before it starts")
+    """A window to record, classified (why in ``kind_reason``) and with its warnings;
+    ``others``: the policy's windows. Without ``announced`` it was announced ``now``."""
     if kind is not None and kind not in list(MaintenanceKind):
         raise InputError(f"unknown maintenance kind {kind!r} (known: {', '.join(MaintenanceKind)})")
     if impact is not None and impact not in list(MaintenanceImpact):
         raise InputError(f"unknown maintenance impact {impact!r} (known: {', '.join(MaintenanceImpact)})")
-    chosen = MaintenanceKind(kind) if kind else classify(policy, start, announced)
-    window = Window(policy.name, chosen, WindowStatus.SCHEDULED, start, end, announced, title, service)
-    window = window._replace(impact=MaintenanceImpact(impact or MaintenanceImpact.FULL))
+    zone = policy.calendar.zone
+    told = announced or now
+    if end.timestamp() <= start.timestamp():
+        raise InputError(f"--end {iso(end, zone)} is not after --start {iso(start, zone)}")
+    if told.timestamp() > start.timestamp():
+        raise InputError(
+            f"--announced {iso(told, zone)} is after --start {iso(start, zone)}: a window is announced before it starts"
+            if announced
+            else f"--start {iso(start, zone)} is before now ({iso(now, zone)}): a window recorded after it "
+            "started needs --announced T, when it was announced"
+        )
+    judged = notice(policy, start, told, assumed=announced is None)
+    # A kind given is kept; one the notice contradicts (too late for scheduled) is warned about.
+    contradicted = kind not in (None, MaintenanceKind.EMERGENCY) and judged.kind == MaintenanceKind.EMERGENCY
+    if kind is None:
+        chosen, reason = judged
+    else:
+        chosen = MaintenanceKind(kind)
+        reason = f"kind {kind} given with --kind" + (f" (by the notice: {judged.reason})" if contradicted else "")
+    window = Window(policy.name, chosen, WindowStatus.SCHEDULED, start, end, told, title, service)
+    window = window._replace(impact=MaintenanceImpact(impact or MaintenanceImpact.FULL), kind_reason=reason)
     found = warnings(policy, window, others)
-    if (
-        kind not in (None, MaintenanceKind.EMERGENCY)
-        and classify(policy, start, announced) == MaintenanceKind.EMERGENCY
-    ):
+    if contradicted:
         found.insert(0, f"announced with less notice than policy {policy.name} asks: that makes it emergency")
     return window._replace(warnings=tuple(found))
 

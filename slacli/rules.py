@@ -21,15 +21,29 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from slacli.calendars import Calendar
 from slacli.instants import MAX_SECONDS, DurationTooLong, bounded, format_duration, parse_duration, short
 from slacli.vocabulary import ClockKind
 
 
-def _opening_note(anchor: datetime, calendar: Calendar) -> str:
+def _opening_note(anchor: datetime, calendar: Calendar, zone: ZoneInfo) -> str:
     opening = calendar.next_open(anchor)
-    return "" if opening == anchor else f"next opening {short(opening, calendar.zone)}; "
+    return "" if opening == anchor else f"next opening {short(opening, zone)}; "
+
+
+def business_amount(duration: timedelta) -> str:
+    """Business time in words: ``4 business hours``, ``1 business hour``, ``4h30m business time``."""
+    hours = duration.total_seconds() / 3600
+    if not hours.is_integer():
+        return f"{format_duration(duration)} business time"
+    return f"{hours:g} business hour{'' if hours == 1 else 's'}"
+
+
+def _elapsed(a: datetime, b: datetime) -> timedelta:
+    """Real time from ``a`` to ``b``, through epoch seconds: datetimes in one zone subtract by wall time."""
+    return timedelta(seconds=b.timestamp() - a.timestamp())
 
 
 class WallDuration(NamedTuple):
@@ -44,8 +58,12 @@ class WallDuration(NamedTuple):
         # Through epoch seconds: aware datetime + timedelta is wall-clock arithmetic.
         return datetime.fromtimestamp(anchor.timestamp() + self.duration.total_seconds(), calendar.zone)
 
-    def explain(self, anchor: datetime, calendar: Calendar, due: datetime) -> str:
-        return f"+{format_duration(self.duration)} wall clock = {short(due, calendar.zone)}"
+    def explain(self, anchor: datetime, calendar: Calendar, due: datetime, zone: ZoneInfo | None = None) -> str:
+        return f"+{format_duration(self.duration)} wall clock = {short(due, zone or calendar.zone)}"
+
+    def notice(self, announced: datetime, start: datetime, calendar: Calendar) -> tuple[str, str]:
+        """The time from ``announced`` to ``start`` in this rule's unit, and the rule's amount."""
+        return format_duration(_elapsed(announced, start)), format_duration(self.duration)
 
 
 class BusinessDuration(NamedTuple):
@@ -59,12 +77,12 @@ class BusinessDuration(NamedTuple):
     def due(self, anchor: datetime, calendar: Calendar) -> datetime:
         return calendar.add(anchor, self.duration)
 
-    def explain(self, anchor: datetime, calendar: Calendar, due: datetime) -> str:
-        hours = self.duration.total_seconds() / 3600
-        amount = (
-            f"{hours:g} business hours" if hours.is_integer() else f"{format_duration(self.duration)} business time"
-        )
-        return f"{_opening_note(anchor, calendar)}+{amount} = {short(due, calendar.zone)}"
+    def explain(self, anchor: datetime, calendar: Calendar, due: datetime, zone: ZoneInfo | None = None) -> str:
+        zone = zone or calendar.zone
+        return f"{_opening_note(anchor, calendar, zone)}+{business_amount(self.duration)} = {short(due, zone)}"
+
+    def notice(self, announced: datetime, start: datetime, calendar: Calendar) -> tuple[str, str]:
+        return business_amount(calendar.elapsed(announced, start)), business_amount(self.duration)
 
 
 class BusinessDays(NamedTuple):
@@ -78,10 +96,19 @@ class BusinessDays(NamedTuple):
     def due(self, anchor: datetime, calendar: Calendar) -> datetime:
         return calendar.add_business_days(anchor, self.days)
 
-    def explain(self, anchor: datetime, calendar: Calendar, due: datetime) -> str:
+    def explain(self, anchor: datetime, calendar: Calendar, due: datetime, zone: ZoneInfo | None = None) -> str:
+        zone = zone or calendar.zone
         day_minutes = calendar.hours.uniform_day_minutes
         how = f" of {format_duration(timedelta(minutes=day_minutes))}" if day_minutes else ""
-        return f"{_opening_note(anchor, calendar)}+{self.days} business days{how} = {short(due, calendar.zone)}"
+        return f"{_opening_note(anchor, calendar, zone)}+{self.days} business days{how} = {short(due, zone)}"
+
+    def notice(self, announced: datetime, start: datetime, calendar: Calendar) -> tuple[str, str]:
+        """Whole business days (the most N with N business days from ``announced`` by
+        ``start``: the rule's own count), and the business time left over."""
+        days = _whole_business_days(announced, start, calendar)
+        rest = calendar.elapsed(calendar.add_business_days(announced, days), start)
+        amount = _days(days) + (f" and {business_amount(rest)}" if rest.total_seconds() > 0 else "")
+        return amount, _days(self.days)
 
 
 class NextBusinessDayAt(NamedTuple):
@@ -96,8 +123,14 @@ class NextBusinessDayAt(NamedTuple):
         day = calendar.business_days_after(calendar.to_local(anchor).date())
         return calendar.local(day, self.minute)
 
-    def explain(self, anchor: datetime, calendar: Calendar, due: datetime) -> str:
-        return f"next business day at {self.minute // 60:02d}:{self.minute % 60:02d} = {short(due, calendar.zone)}"
+    def explain(self, anchor: datetime, calendar: Calendar, due: datetime, zone: ZoneInfo | None = None) -> str:
+        # HH:MM is the calendar's wall time: named when the instants are shown in another zone.
+        where = "" if zone in (None, calendar.zone) else f" {calendar.zone.key} time"
+        at = f"{self.minute // 60:02d}:{self.minute % 60:02d}{where}"
+        return f"next business day at {at} = {short(due, zone or calendar.zone)}"
+
+    def notice(self, announced: datetime, start: datetime, calendar: Calendar) -> None:
+        return None  # no amount to count: the due instant says it
 
 
 class EndOfBusinessDay(NamedTuple):
@@ -119,15 +152,36 @@ class EndOfBusinessDay(NamedTuple):
             return calendar.close_of(calendar.business_days_after(day))
         return calendar.close_of(calendar.business_days_after(day, self.after))
 
-    def explain(self, anchor: datetime, calendar: Calendar, due: datetime) -> str:
+    def explain(self, anchor: datetime, calendar: Calendar, due: datetime, zone: ZoneInfo | None = None) -> str:
         if self.after == 0:
-            return f"end of business day = {short(due, calendar.zone)}"
-        return f"end of {_ordinal(self.after)} business day after = {short(due, calendar.zone)}"
+            return f"end of business day = {short(due, zone or calendar.zone)}"
+        return f"end of {_ordinal(self.after)} business day after = {short(due, zone or calendar.zone)}"
+
+    def notice(self, announced: datetime, start: datetime, calendar: Calendar) -> None:
+        return None  # no amount to count: the due instant says it
+
+
+def _days(n: int) -> str:
+    return f"{n} business day{'' if n == 1 else 's'}"
+
+
+def _whole_business_days(a: datetime, b: datetime, calendar: Calendar) -> int:
+    """The most N with ``add_business_days(a, N)`` at or before ``b`` (SPEC 2.4)."""
+    day_minutes = calendar.hours.uniform_day_minutes
+    if day_minutes is not None:  # N days are N times the day: divide
+        return int(calendar.elapsed(a, b).total_seconds() // (day_minutes * 60))
+    days = 0
+    while calendar.add_business_days(a, days + 1).timestamp() <= b.timestamp():
+        days += 1
+    return days
 
 
 Rule = WallDuration | BusinessDuration | BusinessDays | NextBusinessDayAt | EndOfBusinessDay
-"""Every rule has ``text``, ``due(anchor, calendar)``, ``explain(anchor, calendar, due)`` and
-``clock``: what pauses are measured on (the calendar, or real time).
+"""Every rule has ``text``, ``due(anchor, calendar)``, ``explain(anchor, calendar, due, zone)``
+(instants shown in ``zone``, default the calendar's), ``notice(announced, start, calendar)``
+(for a maintenance notice rule: the time between in the rule's unit and the rule's amount,
+or None when the rule has no amount) and ``clock``: what pauses are measured on (the
+calendar, or real time).
 
 Stored policy snapshots keep rule *texts* and parse them again for old incidents, so a
 text this grammar accepts must never change meaning; new kinds may be added."""

@@ -408,17 +408,20 @@ class Tracker:
         author = checked_text(author, "--by", NAME_LIMIT)
         checked_text(options.get("title") or "", "--title", TITLE_LIMIT)
         optional_text(options.get("service"), "--service", NAME_LIMIT)
-        for start, end in spans:
-            new_window(policy, start, end, others=[], **options)  # refused before any file is touched
         if options.get("announced") is not None:
             self._happened(options["announced"], "the announcement", policy.calendar.zone)
+        now = self.clock()  # the announcement when no --announced says
+        for start, end in spans:
+            new_window(policy, start, end, now=now, others=[], **options)  # refused before any file is touched
         added = []
         with self.store.transaction():
             # Only neighbours matter (the same ISO week, in any zone): not every window ever.
             near = (spans[0][0] - timedelta(days=8), spans[-1][1] + timedelta(days=8))
             others = [w for _, w in self._windows(policy.name, near)]
             for start, end in spans:
-                window = new_window(policy, start.astimezone(UTC), end.astimezone(UTC), others=others, **options)
+                window = new_window(
+                    policy, start.astimezone(UTC), end.astimezone(UTC), now=now, others=others, **options
+                )
                 window_id = self.store.insert_window(policy.name, *span(window), dump_window(window))
                 details = {"kind": window.kind, "warnings": list(window.warnings)}
                 recorded = self.clock()

@@ -83,7 +83,8 @@ def test_maintenance_crossing_month_boundaries_is_clipped_to_each_month(cli):
 
 def test_a_cancelled_window_across_the_boundary_is_not_maintenance(cli):
     span = ("--start", "2026-10-31T22:00", "--end", "2026-11-01T03:00-05:00")
-    number = cli("maintenance", "add", "--policy", "optimy", *span, "--kind", "scheduled", "-q").stdout
+    told = ("--announced", "2026-10-01T09:00")
+    number = cli("maintenance", "add", "--policy", "optimy", *span, *told, "--kind", "scheduled", "-q").stdout
     cli("maintenance", "cancel", number.strip())
     for month in ("2026-10", "2026-11"):
         assert uptime(cli, "uptime", "--policy", "optimy", "--month", month)["maintenance_minutes"] == 0

@@ -19,7 +19,8 @@ from slacli.storage.sqlite import MIGRATIONS, open_sqlite
 
 T = datetime(2026, 11, 3, 14, 0, tzinfo=UTC)
 # Opened well before any run of these tests: reads as of now find it.
-ADD = ("maintenance", "add", "--policy", "optimy", "--start", "2024-03-09T22:00", "--end", "2024-03-10T01:00", "-q")
+ADD = ("maintenance", "add", "--policy", "optimy", "--start", "2024-03-09T22:00", "--end", "2024-03-10T01:00",
+       "--announced", "2024-02-26T09:00", "-q")  # fmt: skip
 OPEN = ("open", "Checkout 502s", "--policy", "openweb", "--severity", "1", "--at", "2024-03-04T10:00", "-q")
 
 

@@ -103,7 +103,8 @@ def test_calendar_add_and_between(cli):
     days = cli("calendar", "add", "2026-11-25T15:00", "2 business days", "--policy", "openweb", "-f", "json").stdout
     assert json.loads(days)["result"] == "2026-11-30T15:00:00-05:00"
     back = cli("calendar", "between", "2026-11-27T11:30", "2026-11-25T15:00", "--policy", "openweb", "-f", "json")
-    assert json.loads(back.stdout)["business_minutes"] == -270
+    # B before A is not refused: SPEC 2.2 makes it the negative of A to B, time and minutes alike.
+    assert (json.loads(back.stdout)["business_minutes"], json.loads(back.stdout)["business_time"]) == (-270, "-4h30m")
 
 
 def test_csv_neutralises_formula_cells(cli, tmp_path):

@@ -162,7 +162,7 @@ def both_logs(tracker: Tracker) -> Path:
     tracker.act(first.id, EventKind.ACKNOWLEDGED, at=datetime(2026, 11, 30, 11, tzinfo=UTC), author="ann")
     start, end = datetime(2026, 11, 29, 6, tzinfo=UTC), datetime(2026, 11, 29, 7, tzinfo=UTC)
     window_id, _ = tracker.add_window(
-        "openweb", start, end, author="ann", kind=None, announced=None, title="", service=None
+        "openweb", start, end, author="ann", kind=None, announced=start - timedelta(days=1), title="", service=None
     )
     tracker.window_action(window_id, WindowAction.START, at=start, author="ann")
     return Path(tracker.store.location)

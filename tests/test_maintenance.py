@@ -10,12 +10,13 @@ import pytest
 
 from slacli.errors import InputError
 from slacli.holidaydata import HolidayCache
-from slacli.maintenance import Window, as_run, classify, excluded, new_window, transition
+from slacli.maintenance import Window, as_run, excluded, new_window, notice, transition
 from slacli.paths import SHIPPED_POLICIES
 from slacli.policy import load_policies
 from slacli.vocabulary import MaintenanceKind, WindowAction, WindowStatus
 
 TORONTO = ZoneInfo("America/Toronto")
+NOW = datetime(2026, 11, 2, 9, tzinfo=TORONTO)  # when windows without --announced are announced
 
 
 @pytest.fixture(scope="module")
@@ -39,23 +40,23 @@ def t(text: str) -> datetime:
     ],
 )
 def test_emergency_when_announced_with_less_than_five_business_days(optimy, announced, start, kind):
-    assert classify(optimy, t(start), t(announced)) == kind
+    assert notice(optimy, t(start), t(announced)).kind == kind
 
 
 def test_warnings_for_business_hours_and_a_second_regular_window_in_a_week(optimy):
     daytime = new_window(
-        optimy, t("2026-11-24T17:00"), t("2026-11-24T19:00"), kind=None, announced=t("2026-11-10T09:00"),
+        optimy, t("2026-11-24T17:00"), t("2026-11-24T19:00"), kind=None, announced=t("2026-11-10T09:00"), now=NOW,
         title="", service=None, others=[],
     )  # fmt: skip
     assert daytime.kind == "scheduled"
     assert daytime.warnings == ("scheduled maintenance overlaps business hours by 30m",)
     first = new_window(
-        optimy, t("2026-11-24T22:00"), t("2026-11-24T23:00"), kind="regular", announced=None,
+        optimy, t("2026-11-24T22:00"), t("2026-11-24T23:00"), kind="regular", announced=None, now=NOW,
         title="", service=None, others=[],
     )  # fmt: skip
     assert first.warnings == ()
     second = new_window(
-        optimy, t("2026-11-27T22:00"), t("2026-11-27T23:00"), kind="regular", announced=None,
+        optimy, t("2026-11-27T22:00"), t("2026-11-27T23:00"), kind="regular", announced=None, now=NOW,
         title="", service=None, others=[first],
     )  # fmt: skip
     assert second.warnings == ("regular maintenance 2 times in ISO week 2026-W48 (the policy allows 1)",)
@@ -63,7 +64,7 @@ def test_warnings_for_business_hours_and_a_second_regular_window_in_a_week(optim
 
 def test_states_and_exclusion(optimy):
     window = new_window(
-        optimy, t("2026-11-24T22:00"), t("2026-11-24T23:00"), kind=None, announced=None,
+        optimy, t("2026-11-24T22:00"), t("2026-11-24T23:00"), kind=None, announced=None, now=NOW,
         title="", service=None, others=[],
     )  # fmt: skip
     running = transition(window, "start", window.start)
@@ -74,13 +75,15 @@ def test_states_and_exclusion(optimy):
         (window.start.timestamp(), window.end.timestamp())
     ]
     with pytest.raises(InputError):
-        new_window(optimy, window.end, window.start, kind=None, announced=None, title="", service=None, others=[])
+        new_window(
+            optimy, window.end, window.start, kind=None, announced=None, now=NOW, title="", service=None, others=[]
+        )
 
 
 def test_an_explicit_kind_against_the_notice_rule_is_warned(optimy):
     window = new_window(
         optimy, t("2026-11-28T22:00"), t("2026-11-28T23:00"), kind="scheduled", announced=t("2026-11-27T10:00"),
-        title="", service=None, others=[],
+        now=NOW, title="", service=None, others=[],
     )  # fmt: skip
     assert window.kind == "scheduled"
     assert window.warnings[0].startswith("announced with less notice than policy optimy asks")

@@ -47,4 +47,4 @@ def test_states(cli):
 def test_end_before_start_is_refused(cli):
     line = user_error(cli("maintenance", "add", "--policy", "optimy", "--start", "2026-12-05T22:00", "--end",
                           "2026-12-05T21:00", code=2))  # fmt: skip
-    assert "ends before it starts" in line
+    assert line == "slacli: error: --end 2026-12-05T21:00:00-05:00 is not after --start 2026-12-05T22:00:00-05:00"

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from slacli.maintenance import Window, classify, excluded, new_window
+from slacli.maintenance import Window, excluded, new_window, notice
 from slacli.policy import policies_from_document
 
 TORONTO = ZoneInfo("America/Toronto")
@@ -62,7 +62,15 @@ def window(start: str, end: str, kind: str = "regular", status: str = "scheduled
 def add(start: str, end: str, others: list[Window], kind: str | None = "regular", rules=OPTIMY) -> Window:
     announced = utc("2026-01-05T09:00")
     return new_window(
-        rules, utc(start), utc(end), kind=kind, announced=announced, title="", service=None, others=others
+        rules,
+        utc(start),
+        utc(end),
+        kind=kind,
+        announced=announced,
+        now=announced,
+        title="",
+        service=None,
+        others=others,
     )
 
 
@@ -141,19 +149,18 @@ def test_outside_hours_not_asked_for_warns_nothing():
     ],
 )
 def test_notice_of_exactly_five_business_days_is_enough(announced, start, kind):
-    assert classify(OPTIMY, utc(start), utc(announced)) == kind
+    assert notice(OPTIMY, utc(start), utc(announced)).kind == kind
 
 
 def test_an_explicit_kind_contradicted_by_the_notice_is_warned():
     start, end, told = utc("2026-11-23T20:00"), utc("2026-11-23T21:00"), utc("2026-11-20T12:00")
-    late = new_window(OPTIMY, start, end, kind="scheduled", announced=told, title="", service=None, others=[])
+    late = new_window(OPTIMY, start, end, kind="scheduled", announced=told, now=told, title="", service=None, others=[])
     assert late.kind == "scheduled"
     assert late.warnings[0] == "announced with less notice than policy optimy asks: that makes it emergency"
     told_as_emergency = new_window(
-        OPTIMY, start, end, kind="emergency", announced=told, title="", service=None, others=[]
+        OPTIMY, start, end, kind="emergency", announced=told, now=told, title="", service=None, others=[]
     )
     assert told_as_emergency.warnings == ()
-    assert classify(OPTIMY, start, None) == "scheduled"  # nothing announced: nothing to judge
 
 
 def test_excluded_keeps_the_planned_times_of_the_kinds_asked_for_and_drops_cancelled_ones():

@@ -157,3 +157,21 @@ def test_a_status_update_overdue_now_is_a_breach(cli):
     data = report(cli, "--month", label, "-p", "openmethods")
     assert [r["update_met"] for r in data["incidents"]] == [False]
     assert data["policies"][0]["breaches"] == 1
+
+
+def test_rows_are_in_opening_order_across_policies_ties_by_id(cli):
+    # Opened later with --at in the past, and in other policies (read policy by policy): 7 openweb 10
+    # October, 8 opencraft 1 October, 9 openweb at the same instant as 5 (20 October 08:00): after it.
+    for title, policy, severity, at in [
+        ("Feed late", "openweb", "2", "2026-10-10T10:00"),
+        ("Theme broken", "opencraft", "minor", "2026-10-01T10:00"),
+        ("Login slow", "openweb", "3", "2026-10-20T08:00"),
+    ]:
+        cli("open", title, "-p", policy, "-s", severity, "--at", at, "-q")
+    expected = [3, 8, 1, 7, 5, 9, 2, 6]  # 28 Sep, 1 Oct, 6 Oct, 10 Oct, 20 Oct 08:00 twice, 28 Oct, 30 Oct
+    rows = list(csv.DictReader(io.StringIO(cli("report", "--month", "2026-10", "-f", "csv", code=1).stdout)))
+    assert [int(r["id"]) for r in rows] == expected
+    data = json.loads(cli("report", "--month", "2026-10", "-f", "json", code=1).stdout)
+    assert [r["id"] for r in data["incidents"]] == expected
+    opened = [datetime.fromisoformat(r["opened"]) for r in data["incidents"]]
+    assert opened == sorted(opened)

@@ -29,7 +29,7 @@ def test_month_with_an_outage_partly_in_maintenance(cli):
     cli("resolve", "1", "--at", "2026-11-10T11:00")
     cli("open", "Slow", "--policy", "openweb", "--severity", "2", "--at", "2026-11-10T10:30", "-q")  # weight 0
     cli("maintenance", "add", "--policy", "openweb", "--start", "2026-11-10T10:30", "--end", "2026-11-10T12:00",
-        "--kind", "scheduled", "-q")  # fmt: skip
+        "--kind", "scheduled", "--announced", "2026-11-01T09:00", "-q")  # fmt: skip
     data = uptime(cli, "--policy", "openweb", "--month", "2026-11")
     assert (data["total_minutes"], data["maintenance_minutes"], data["downtime_minutes"]) == (43_260, 90, 30)
     assert data["availability_pct"] == pytest.approx((43_260 - 90 - 30) / (43_260 - 90) * 100)
@@ -94,9 +94,9 @@ def test_explain_lists_every_interval_and_why(cli):
     cli("open", "C", "--policy", "openweb", "--severity", "1", "--at", "2026-11-10T10:30", "-q")
     cli("resolve", "2", "--at", "2026-11-10T11:30")
     cli("maintenance", "add", "--policy", "openweb", "--start", "2026-11-10T11:15", "--end", "2026-11-10T12:00",
-        "--kind", "scheduled", "-q")  # fmt: skip
+        "--kind", "scheduled", "--announced", "2026-11-01T09:00", "-q")  # fmt: skip
     cli("maintenance", "add", "--policy", "openweb", "--start", "2026-11-12T11:15", "--end", "2026-11-12T12:00",
-        "--kind", "emergency", "-q")  # fmt: skip
+        "--kind", "emergency", "--announced", "2026-11-01T09:00", "-q")  # fmt: skip
     data = uptime(cli, "--policy", "openweb", "--month", "2026-11", "--explain", code=1)  # 120 min > 43 allowed
     why = {(r["source"], r["minutes"]): r["why"] for r in data["explain"]}
     assert why[("maintenance 1", 45)] == "scheduled: excluded from T"
@@ -195,7 +195,7 @@ def test_service_counts_its_incidents_and_its_own_or_everyones_maintenance(cli):
     ]:
         where = ["--service", service] if service else []
         cli("maintenance", "add", "--policy", "openweb", "--start", f"2026-10-{start}", "--end", f"2026-10-{end}",
-            "--kind", "scheduled", *where, "-q")  # fmt: skip
+            "--kind", "scheduled", "--announced", "2026-10-01T00:00", *where, "-q")  # fmt: skip
     api = uptime(cli, "--policy", "openweb", "--month", "2026-10", "--service", "api")
     assert (api["maintenance_minutes"], api["downtime_minutes"]) == (120, 30)
     everything = uptime(cli, "--policy", "openweb", "--month", "2026-10", code=1)
@@ -228,3 +228,9 @@ def test_a_rolling_window_ends_at_the_read_instant_in_real_time(cli):
 )
 def test_a_rolling_window_refuses_what_is_not_one(cli, args, message):
     assert message in user_error(cli("uptime", "--policy", "openweb", *args, code=2))
+
+
+@pytest.mark.parametrize(("lower", "upper"), [("2026-11-20", "2026-11-10"), ("2026-11-20T09:00", "2026-11-20T09:00")])
+def test_a_period_that_ends_before_or_where_it_starts_is_refused(cli, lower, upper):
+    line = user_error(cli("uptime", "--policy", "openweb", "--from", lower, "--to", upper, code=2))
+    assert line == f"slacli: error: --to ({upper}) is not after --from ({lower})"

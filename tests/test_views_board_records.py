@@ -139,7 +139,8 @@ def test_window_records_of_one_policy(tracker: Tracker) -> None:
     assert [iso_record(r) for r in window_list(tracker, ny(11, 20, 0), "p")] == [
         {"id": first, "policy": "p", "kind": "scheduled", "impact": "full", "status": "scheduled",
          "start": "2026-11-21T02:00:00-05:00", "end": "2026-11-21T03:00:00-05:00",
-         "announced": "2026-11-16T09:00:00-05:00", "title": "upgrade", "service": "web", "warnings": []},
+         "announced": "2026-11-16T09:00:00-05:00", "title": "upgrade", "service": "web", "warnings": [],
+         "kind_reason": "kind scheduled given with --kind"},
     ]  # fmt: skip
     assert len(window_list(tracker, ny(11, 20, 0))) == 2
 

@@ -87,13 +87,16 @@ def instant(text: str | None, tz: ZoneInfo | None, what: str = "--at") -> dateti
     return parse_instant(text, tz, what=what) if text else now()
 
 
-def between(since: str | None, until: str | None, tz: ZoneInfo | None) -> tuple[datetime | None, datetime | None]:
-    """``--since`` and ``--until``, either open; a range that ends before it starts (or where
-    it starts) is refused rather than read as empty."""
-    lower = parse_instant(since, tz, what="--since") if since else None
-    upper = parse_instant(until, tz, what="--until") if until else None
+def between(
+    since: str | None, until: str | None, tz: ZoneInfo | None, names: tuple[str, str] = ("--since", "--until")
+) -> tuple[datetime | None, datetime | None]:
+    """A range's two options (``names``: --since and --until, or --from and --to), either
+    open; a range that ends before it starts (or where it starts) is refused rather than
+    read as empty."""
+    lower = parse_instant(since, tz, what=names[0]) if since else None
+    upper = parse_instant(until, tz, what=names[1]) if until else None
     if lower is not None and upper is not None and upper.timestamp() <= lower.timestamp():
-        raise InputError(f"--until ({until}) is not after --since ({since})")
+        raise InputError(f"{names[1]} ({until}) is not after {names[0]} ({since})")
     return lower, upper
 
 

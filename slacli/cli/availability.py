@@ -5,10 +5,10 @@ from typing import Annotated, Any
 
 import typer
 
-from slacli.cli._options import AsOfOption, FormatOption, as_of_note, complete_policy, duration, instant
+from slacli.cli._options import AsOfOption, FormatOption, as_of_note, between, complete_policy, duration, instant
 from slacli.cli._state import AppState
 from slacli.errors import ExitCode, InputError
-from slacli.instants import parse_instant, short
+from slacli.instants import short
 from slacli.output import (
     AVAILABILITY_SHOWN,
     Block,
@@ -83,12 +83,10 @@ def _period(policy: Policy, month_text: str | None, start: str | None, end: str 
     zone = policy.calendar.zone
     if month_text:
         return parse_period(month_text).bounds(zone)
-    if start and end:
-        lo, hi = parse_instant(start, zone, what="--from"), parse_instant(end, zone, what="--to")
-        if hi.timestamp() <= lo.timestamp():
-            raise InputError("--to is not after --from")
-        return lo, hi
-    raise InputError("give --month YYYY-MM, or --from T --to T")
+    lo, hi = between(start, end, zone, ("--from", "--to"))
+    if lo is None or hi is None:
+        raise InputError("give --month YYYY-MM, or --from T --to T")
+    return lo, hi
 
 
 def _rolling(text: str, as_of: datetime) -> datetime:

@@ -46,7 +46,7 @@ def add(
         "start_in_hours": calendar.is_open(at),
         "duration": duration,
         "result": iso(result, shown),
-        "explanation": rule.explain(at, calendar, result),
+        "explanation": rule.explain(at, calendar, result, shown),
     }
     _print(fmt, record)
 

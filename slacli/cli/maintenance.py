@@ -22,7 +22,7 @@ from slacli.cli._options import (
 from slacli.cli._state import AppState
 from slacli.instants import parse_instant
 from slacli.maintenance import TRANSITIONS, occurrences, parse_series
-from slacli.output import Document, Format, Table, render, warn
+from slacli.output import Document, Format, Note, Table, render, warn
 from slacli.views.maintenance import COLUMNS, window_list, window_record
 from slacli.vocabulary import MaintenanceImpact, MaintenanceKind, Repeat, WindowAction
 
@@ -77,7 +77,7 @@ def add(
         occurrences(*first, zone, repeats),
         author=author(by),
         kind=kind,
-        announced=instant(announced, zone, "--announced"),
+        announced=parse_instant(announced, zone, what="--announced") if announced else None,
         impact=impact,
         title=title,
         service=service,
@@ -90,11 +90,21 @@ def add(
         return
     records = [window_record(state.policies(), window_id, window) for window_id, window in added]
     if repeats is None:
-        render(_one(records[0], f"Maintenance {records[0]['id']}"), fmt)
+        one = _one(records[0], f"Maintenance {records[0]['id']}")
+        render(one._replace(blocks=[*one.blocks, *_why(records)]), fmt)
         return
     plural = "" if len(records) == 1 else "s"
     title = f"Maintenance {records[0]['id']} to {records[-1]['id']}: {len(records)} {repeat} window{plural}"
-    render(Document([Table(records, COLUMNS, title)], records), fmt)
+    render(Document([Table(records, COLUMNS, title), *_why(records)], records), fmt)
+
+
+def _why(records: list[dict[str, Any]]) -> list[Note]:
+    """Why each window added is of its kind, for under the table: one line when all share it."""
+    first, last = records[0], records[-1]
+    if len({(r["kind"], r["kind_reason"]) for r in records}) > 1:
+        return [Note(f"maintenance {r['id']}, {r['kind']}: {r['kind_reason']}") for r in records]
+    which = f"maintenance {first['id']} to {last['id']}, " if len(records) > 1 else ""
+    return [Note(f"{which}{first['kind']}: {first['kind_reason']}")]
 
 
 @app.command("list", epilog="Example: slacli maintenance list --policy optimy --format json")

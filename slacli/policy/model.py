@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
 
 from slacli.calendars import Calendar
 from slacli.errors import InputError
@@ -49,10 +50,10 @@ class Due(NamedTuple):
     calendar: Calendar
     late_ack: datetime | None = None  # an acknowledgement after the response due: counted from that
 
-    @property
-    def explanation(self) -> str:
-        """Why the target falls due when it does, in words (built only when asked for)."""
-        zone = self.calendar.zone
+    def explained_in(self, zone: ZoneInfo) -> str:
+        """Why the target falls due when it does, in words, its instants shown in ``zone``
+        (built only when asked for); in or out of hours is the calendar's, named when
+        ``zone`` is another."""
         if self.anchor_in_hours is None and self.anchor_at is not None:
             return "no target"
         if self.anchor_at is None:
@@ -64,9 +65,11 @@ class Due(NamedTuple):
         else:
             lead = f"{self.anchor} {short(self.anchor_at, zone)}"
         lead += ", in hours" if self.anchor_in_hours else ", out of hours"
+        if zone != self.calendar.zone:
+            lead += f" in {self.calendar.zone.key}"
         if self.rule is None or self.at is None:
             return f"{lead}; no target"
-        return f"{lead}; {self.rule.explain(self.anchor_at, self.calendar, self.at)}"
+        return f"{lead}; {self.rule.explain(self.anchor_at, self.calendar, self.at, zone)}"
 
 
 class Hint(NamedTuple):

@@ -49,8 +49,8 @@ def deadline(policy: Policy, severity: Severity, opened: datetime, acked: dateti
         "response_rule": response.rule.text if response.rule else None,
         "resolution_rule": resolution.rule.text if resolution.rule else None,
         "resolution_anchor": resolution.anchor,
-        "response_explanation": response.explanation,
-        "resolution_explanation": resolution.explanation,
+        "response_explanation": response.explained_in(zone),
+        "resolution_explanation": resolution.explained_in(zone),
     }
     return Deadline(record, [_target_row(d, zone) for d in (response, resolution)])
 
@@ -62,7 +62,7 @@ def _target_row(due: Due, zone: ZoneInfo) -> dict[str, Any]:
         "due": at + (" (provisional)" if due.provisional else ""),
         "rule": due.rule.text if due.rule else "none",
         "anchor": due.anchor,
-        "why": due.explanation,
+        "why": due.explained_in(zone),
     }
 
 

@@ -1,7 +1,8 @@
 """Maintenance windows as records, as of an instant.
 
 Keys (COLUMNS): id, policy, kind, impact (full, partial or none), status, start, end, announced, title, service,
-warnings (a list of texts). Instants are in the policy's zone.
+warnings (a list of texts); and, beside them for JSON, kind_reason: why it is of its kind, as decided
+when it was added (None for a window recorded before slacli said so). Instants are in the policy's zone.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ def window_record(policies: PolicySet, window_id: int, window: Window) -> dict[s
         "title": window.title,
         "service": window.service,
         "warnings": list(window.warnings),
+        "kind_reason": window.kind_reason or None,
     }
 
 

@@ -1,8 +1,9 @@
 """The month, ISO-week or quarter incident report with its per-policy summary, as of an instant.
 
 A report lists the incidents active in the period (opened before its end, not resolved
-before its start), each as it stands at the as-of instant: a post-mortem linked or an
-exclusion decided after the month counts, and escalations are what is unresolved then.
+before its start) in the order they were opened (ties by id), each as it stands at the
+as-of instant: a post-mortem linked or an exclusion decided after the month counts, and
+escalations are what is unresolved then.
 MTTA and MTTR count the incidents opened in the period (PagerDuty's attribution), in wall
 time from opening, whenever they were acknowledged or resolved. Rows carry
 REPORT_COLUMNS (an incident record plus update_met, minutes_to_ack, minutes_to_resolve,
@@ -105,7 +106,14 @@ def build_report(tracker: Tracker, policies: list[Policy], period: Period, as_of
         summary = _summary(policy, period, (lo, hi), rows, figures)
         report.summaries.append({**summary, "escalations": len(escalations), "missing_postmortems": len(missing)})
         report.adherence.extend(adherence(policy, [r for r in rows if r["opened"] >= lo]))
+    for listed in (report.incidents, report.status_reports, report.escalations, report.missing_postmortems):
+        listed.sort(key=_opening_order)  # across policies too: each was read policy by policy
     return report
+
+
+def _opening_order(row: dict[str, Any]) -> tuple[float, int]:
+    """Rows in the order their incidents were opened, ties by id (instants, whatever their zones)."""
+    return row["opened"].timestamp(), row["id"]
 
 
 def _report_row(tracker: Tracker, incident: Incident, as_of: datetime, severity: Severity) -> dict[str, Any]:
