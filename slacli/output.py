@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -161,24 +162,6 @@ def _json_value(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON data")
 
 
-def write_table(
-    rows: Sequence[Record],
-    columns: Sequence[str],
-    out: TextIO,
-    *,
-    title: str | None = None,
-    styles: Mapping[str, str] | None = None,
-    fmt: Format = Format.table,
-) -> None:
-    """A table of ``rows`` (Markdown with ``fmt``); ``styles`` maps a row's ``_style`` value to a Rich style."""
-    if fmt is Format.markdown:
-        write_markdown(rows, columns, out, title)
-    elif _is_terminal(out):
-        _rich_table(rows, columns, out, title, styles or {})
-    else:
-        out.write(plain_table(rows, columns, title))
-
-
 def plain_table(rows: Sequence[Record], columns: Sequence[str], title: str | None = None) -> str:
     cells = [[shown(row.get(c)) for c in columns] for row in rows]
     header = [escaped(c) for c in columns]
@@ -203,6 +186,14 @@ def _markdown_row(values: Sequence[Any]) -> str:
     return "| " + " | ".join(shown(v).replace("|", "\\|") for v in values) + " |\n"
 
 
+# Record keys that hold free text: a terminal too narrow for one cuts it short with an ellipsis
+# (every other cell, an id, an instant, a number, keeps its whole width).
+TEXTS = (
+    *("title", "why", "detail", "details", "description", "note", "reason", "message", "warnings"),
+    *("exception", "exception_plan", "escalate_to", "escalated_to", "holiday", "missing_fields", "value", "hint"),
+)
+
+
 class Table(NamedTuple):
     rows: Sequence[Record]
     columns: Sequence[str]  # for people, in order
@@ -211,6 +202,12 @@ class Table(NamedTuple):
     styles: Mapping[str, str] = NOTHING  # a row's ``_style`` value: its Rich style
     shown: Shown = NOTHING
     empty: str | None = None  # what people read when there are no rows (None: the header alone)
+    # On a terminal too narrow for every column (never when piped): the columns left out, the
+    # first first, until the rest fit (a footer names them); the columns of ``texts`` cut short;
+    # and those of ``notes``, prose, printed under the table, a line per row keyed by its first cell.
+    drop: Sequence[str] = ()
+    texts: Sequence[str] = TEXTS
+    notes: Sequence[str] = ()
 
 
 def used_columns(
@@ -279,18 +276,35 @@ def _csv_table(blocks: Sequence[Block]) -> Table:
 
 
 def _human(block: Block, fmt: Format, out: TextIO) -> None:
+    terminal = fmt is Format.table and is_terminal(out)
     if isinstance(block, Note):
-        out.write(escaped(block.text) + "\n")
+        if terminal:
+            _terminal_note(block.text, out)
+        else:
+            out.write(escaped(block.text) + "\n")
         return
     if isinstance(block, Fields):
         shown = [{"field": k, "value": _shown(block.record, k, block.shown)} for k in block.record]
+        if terminal:
+            _terminal_record(shown, block.title, out)
+            return
         block = Table(shown, ["field", "value"], block.title)
     if not block.rows and block.empty is not None:
         title, empty = escaped(block.title or ""), escaped(block.empty)
         out.write(f"### {title}\n\n{empty}\n\n" if fmt is Format.markdown else f"{title}: {empty}\n")
         return
     rows = [{**row, **{k: how(row) for k, how in block.shown.items()}} for row in block.rows]
-    write_table(rows, block.columns, out, title=block.title, styles=block.styles, fmt=fmt)
+    if fmt is Format.markdown:
+        write_markdown(rows, block.columns, out, block.title)
+    elif terminal and len(rows) <= TERMINAL_ROWS:
+        _terminal_table(block._replace(rows=rows), out)
+    else:
+        if terminal:
+            diagnostic(
+                f"{len(rows)} rows: printed as plain text, a terminal table holds at most {TERMINAL_ROWS} "
+                "(--format csv for a spreadsheet, or pipe to less -S)"
+            )
+        out.write(plain_table(rows, block.columns, block.title))
 
 
 def _shown(record: Record, key: str, shown: Shown) -> str:
@@ -312,22 +326,137 @@ def error(message: str) -> None:
     diagnostic(f"error: {message}")
 
 
-def _is_terminal(out: TextIO) -> bool:
+def is_terminal(out: TextIO) -> bool:
+    """Whether ``out`` gets Rich tables: a terminal, or anything when ``FORCE_COLOR`` is set
+    (and not empty: force-color.org). Colour is then Rich's choice: none with ``NO_COLOR``
+    (no-color.org; it wins over ``FORCE_COLOR``, as in Rich) or ``TERM=dumb``."""
+    if os.environ.get("FORCE_COLOR"):
+        return True
     isatty = getattr(out, "isatty", None)
     return bool(isatty and isatty())
 
 
-def _rich_table(
-    rows: Sequence[Record], columns: Sequence[str], out: TextIO, title: str | None, styles: Mapping[str, str]
-) -> None:
+# Rich builds a whole table before printing it (100,000 rows: about a minute and 670 MB):
+# above this many rows a terminal gets the plain table, printed as it is built, and a note.
+TERMINAL_ROWS = 2000
+TEXT_MIN = 12  # the narrowest a text cut short gets, its ellipsis included
+NOT_SHOWN_HINT = "--format csv or json, or a wider terminal, shows them"  # the footer's
+
+
+class Fit(NamedTuple):
+    """How a table fits a terminal: the columns shown and their widths, those left out, and
+    the prose columns printed under it."""
+
+    widths: dict[str, int]
+    dropped: list[str]
+    noted: list[str]
+
+
+def table_width(widths: Sequence[int]) -> int:
+    """The width of a Rich table (its default box) with columns of ``widths``: a rule on each
+    side of every column and a space of padding on each side of every cell."""
+    return sum(widths) + 3 * len(widths) + 1
+
+
+def fit(table: Table, natural: Mapping[str, int], width: int) -> Fit | None:
+    """Fit ``table``, whose columns need ``natural`` widths (header included), in ``width``
+    columns: all of them if they fit; else without the ``notes`` columns (printed under the
+    table), with each ``texts`` column at ``TEXT_MIN`` (or its header's width) at least, and
+    without the ``drop`` columns, first first, until the rest fit; the width left is shared
+    among the texts up to their natural widths. None: even that does not fit."""
+    columns = list(table.columns)
+    if table_width([natural[c] for c in columns]) <= width:
+        return Fit({c: natural[c] for c in columns}, [], [])
+    noted = [c for c in columns if c in table.notes]
+    need = {c: _narrowest(c, natural[c], table.texts) for c in columns if c not in noted}
+    dropped = []
+    for column in table.drop:
+        if table_width(list(need.values())) <= width:
+            break
+        if column in need:
+            del need[column]
+            dropped.append(column)
+    dropped.sort(key=columns.index)  # the footer names them in the table's order
+    spare = width - table_width(list(need.values()))
+    if spare < 0:
+        return None
+    texts = sorted((c for c in need if c in table.texts), key=lambda c: natural[c] - need[c])
+    for i, column in enumerate(texts):  # the least wanting first, each an equal share at most
+        more = min(natural[column] - need[column], spare // (len(texts) - i))
+        need[column] += more
+        spare -= more
+    return Fit(need, dropped, noted)
+
+
+def _narrowest(column: str, natural: int, texts: Sequence[str]) -> int:
+    return min(natural, max(TEXT_MIN, len(column))) if column in texts else natural
+
+
+def _console(out: TextIO) -> Any:
     from rich.console import Console
-    from rich.table import Table
+
+    return Console(file=out, force_terminal=True)  # the width: the terminal's, or COLUMNS
+
+
+def _terminal_note(text: str, out: TextIO) -> None:
+    from rich.text import Text
+
+    _console(out).print(Text(escaped(text)))  # wrapped between words at the terminal's width
+
+
+def _terminal_table(table: Table, out: TextIO) -> None:
+    from rich.cells import cell_len
+    from rich.table import Table as RichTable
     from rich.text import Text  # text, never markup: a title "[red]x[/]" or "[link=...]" is shown as it is
 
-    table = Table(title=Text(escaped(title)) if title else None, title_justify="left", header_style="bold")
-    for column in columns:
-        numeric = bool(rows) and all(isinstance(r.get(column), int | float) for r in rows)
-        table.add_column(Text(escaped(column)), justify="right" if numeric else "left", overflow="fold")
-    for row in rows:
-        table.add_row(*(Text(shown(row.get(c))) for c in columns), style=styles.get(row.get("_style", ""), None))
-    Console(file=out).print(table)
+    console = _console(out)
+    cells = {c: [shown(row.get(c)) for row in table.rows] for c in table.columns}
+    natural = {c: max([cell_len(escaped(c)), *map(cell_len, cells[c])]) for c in table.columns}
+    found = fit(table, natural, console.width)
+    if found is None or (len(table.rows) == 1 and found.widths != natural):
+        # Not even its key columns fit, or a lone row would lose some: a record a row.
+        for i in range(len(table.rows)):
+            fields = [{"field": c, "value": cells[c][i]} for c in table.columns]
+            _terminal_record(fields, table.title if i == 0 else None, out, spaced=i > 0)
+        return
+    if table.title:
+        console.print(Text(escaped(table.title), style="table.title"))
+    rich = RichTable(header_style="bold")
+    for column, width in found.widths.items():
+        numeric = bool(table.rows) and all(_is_number(r.get(column)) for r in table.rows)
+        justify = "right" if numeric else "left"
+        rich.add_column(Text(escaped(column)), justify=justify, width=width, no_wrap=True, overflow="ellipsis")
+    for i, row in enumerate(table.rows):
+        style = table.styles.get(row.get("_style", ""), None)
+        rich.add_row(*(Text(cells[c][i]) for c in found.widths), style=style)
+    console.print(rich)
+    if found.dropped:
+        left_out = f"not shown at {console.width} columns: {', '.join(found.dropped)} ({NOT_SHOWN_HINT})"
+        console.print(Text(escaped(left_out), style="dim"))
+    first = next(iter(found.widths))
+    for column in found.noted:
+        said = [(cells[first][i], text) for i, text in enumerate(cells[column]) if text not in ("", "-")]
+        if said:
+            _terminal_record([{"field": key, "value": text} for key, text in said], column, out)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _terminal_record(fields: Sequence[Record], title: str | None, out: TextIO, *, spaced: bool = False) -> None:
+    """``fields`` (``field``, ``value``) a line each, the value wrapped between words."""
+    from rich.table import Table as RichTable
+    from rich.text import Text
+
+    console = _console(out)
+    if spaced:
+        console.print()
+    if title:
+        console.print(Text(escaped(title), style="table.title"))
+    grid = RichTable.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True, style="bold")
+    grid.add_column(overflow="fold")  # a word longer than the line alone is folded
+    for field in fields:
+        grid.add_row(Text(escaped(field["field"])), Text(shown(field["value"])))
+    console.print(grid)

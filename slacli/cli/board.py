@@ -18,7 +18,7 @@ from slacli.cli._state import AppState
 from slacli.errors import ExitCode
 from slacli.output import Document, Format, Table, render, used_columns
 from slacli.views import public
-from slacli.views.board import BREACH_COLUMNS, DUE_COLUMNS, DUE_KEYS, STYLES, breaches, due_board
+from slacli.views.board import BREACH_COLUMNS, BREACH_DROP, DUE_COLUMNS, DUE_DROP, DUE_KEYS, STYLES, breaches, due_board
 from slacli.views.targets import ESCALATION_KEYS, TARGET_KEYS
 
 # Shown to people only when a breach has one: an exception, a level of the escalation matrix.
@@ -42,7 +42,9 @@ def due(
     name = state.policies().get(policy).name if policy else None
     rows = due_board(state.tracker("read"), as_of, horizon, name)
     columns = used_columns(DUE_COLUMNS, rows, ("premium",))  # a premium mark only when a row has one
-    table = Table(rows, columns, f"Due as of {as_of_text(as_of, tz)}", DUE_KEYS, STYLES)
+    table = Table(
+        rows, columns, f"Due as of {as_of_text(as_of, tz)}", DUE_KEYS, STYLES, empty="nothing due", drop=DUE_DROP
+    )
     render(Document([table], [public(r) for r in rows]), fmt)
 
 
@@ -65,7 +67,8 @@ def breach_list(
     rows = breaches(state.tracker("read"), as_of, lower, upper, name)
     title = f"Breaches as of {as_of_text(as_of, tz)}"
     columns = used_columns(BREACH_COLUMNS, rows, SHOWN_WHEN_USED)
-    render(Document([Table(rows, columns, title, [*BREACH_COLUMNS, "late_minutes", *TARGET_KEYS])], rows), fmt)
+    machine = [*BREACH_COLUMNS, "late_minutes", *TARGET_KEYS]
+    render(Document([Table(rows, columns, title, machine, empty="no breaches", drop=BREACH_DROP)], rows), fmt)
     if rows:
         raise typer.Exit(ExitCode.FOUND)
 

@@ -11,7 +11,9 @@ from slacli.errors import InputError
 from slacli.instants import zone
 from slacli.output import Document, Format, Table, render
 from slacli.texts import undecodable
-from slacli.views.deadlines import TARGET_COLUMNS, anchors, batch, deadline
+from slacli.views.deadlines import DUE_COLUMNS, INPUT_COLUMNS, TARGET_COLUMNS, anchors, batch, deadline
+
+BATCH_DROP = ("acked", "opened", "policy")  # after columns of its own, what a narrow terminal leaves out first
 
 EPILOG = (
     "Examples: slacli deadline openweb 2 --opened 2026-11-21T12:00 | "
@@ -51,7 +53,9 @@ def deadline_command(
         if policy or severity or opened or acked:
             raise InputError("give either POLICY SEVERITY --opened T, or --input FILE, not both")
         found = batch(state.policies(), _read_input(input_file), input_file, zone(tz) if tz else None)
-        render(Document([Table(found.rows, found.columns)], found.rows), fmt)
+        extra = [c for c in found.columns if c not in (*INPUT_COLUMNS, *DUE_COLUMNS)]
+        table = Table(found.rows, found.columns, empty="no rows in the input", drop=[*extra, *BATCH_DROP])
+        render(Document([table], found.rows), fmt)
         return
     if not (policy and severity and opened):
         raise InputError("deadline needs POLICY SEVERITY --opened T (or --input FILE)")
@@ -61,7 +65,8 @@ def deadline_command(
     result = deadline(chosen, sev, opened_at, acked_at, output_zone(tz, chosen.calendar.zone))
     title = f"{chosen.name} {sev.key} ({sev.name}), opened {result.record['opened'].isoformat()}"
     record = result.record
-    render(Document([Table(result.targets, TARGET_COLUMNS, title)], record, Table([record], list(record))), fmt)
+    targets = Table(result.targets, TARGET_COLUMNS, title, notes=("why",))
+    render(Document([targets], record, Table([record], list(record))), fmt)
 
 
 def _read_input(source: str) -> str:
