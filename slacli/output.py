@@ -291,7 +291,10 @@ def _human(block: Block, fmt: Format, out: TextIO) -> None:
         block = Table(shown, ["field", "value"], block.title)
     if not block.rows and block.empty is not None:
         title, empty = escaped(block.title or ""), escaped(block.empty)
-        out.write(f"### {title}\n\n{empty}\n\n" if fmt is Format.markdown else f"{title}: {empty}\n")
+        if fmt is Format.markdown:
+            out.write(f"### {title}\n\n{empty}\n\n" if title else f"{empty}\n\n")
+        else:
+            out.write(f"{title}: {empty}\n" if title else f"{empty}\n")
         return
     rows = [{**row, **{k: how(row) for k, how in block.shown.items()}} for row in block.rows]
     if fmt is Format.markdown:
@@ -424,8 +427,8 @@ def _terminal_table(table: Table, out: TextIO) -> None:
     rich = RichTable(header_style="bold")
     for column, width in found.widths.items():
         numeric = bool(table.rows) and all(_is_number(r.get(column)) for r in table.rows)
-        justify = "right" if numeric else "left"
-        rich.add_column(Text(escaped(column)), justify=justify, width=width, no_wrap=True, overflow="ellipsis")
+        header = Text(escaped(column))
+        rich.add_column(header, justify="right" if numeric else "left", width=width, no_wrap=True, overflow="ellipsis")
     for i, row in enumerate(table.rows):
         style = table.styles.get(row.get("_style", ""), None)
         rich.add_row(*(Text(cells[c][i]) for c in found.widths), style=style)

@@ -84,8 +84,8 @@ def _trend(
 ) -> tuple[Document, bool]:
     found = trend(tracker, policy, months, as_of, service)
     title = f"Availability of {policy.name}, target {policy.availability.target_pct}%"
-    months = Table(found.months, TREND_COLUMNS, title, [*COLUMNS, "bar"], shown=AVAILABILITY_SHOWN, drop=TREND_DROP)
-    blocks: list[Block] = [months]
+    by_month = Table(found.months, TREND_COLUMNS, title, [*COLUMNS, "bar"], shown=AVAILABILITY_SHOWN, drop=TREND_DROP)
+    blocks: list[Block] = [by_month]
     current = found.months[-1]
     if not current["complete"]:
         blocks.append(Note(projection(current, found.current_end, policy)))
