@@ -381,7 +381,7 @@ def fit(table: Table, natural: Mapping[str, int], width: int) -> Fit | None:
             dropped.append(column)
     dropped.sort(key=columns.index)  # the footer names them in the table's order
     spare = width - table_width(list(need.values()))
-    if spare < 0:
+    if spare < 0 or not need:
         return None
     texts = sorted((c for c in need if c in table.texts), key=lambda c: natural[c] - need[c])
     for i, column in enumerate(texts):  # the least wanting first, each an equal share at most
