@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import sys
 import time
@@ -165,24 +166,6 @@ def _json_value(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON data")
 
 
-def write_table(
-    rows: Sequence[Record],
-    columns: Sequence[str],
-    out: TextIO,
-    *,
-    title: str | None = None,
-    styles: Mapping[str, str] | None = None,
-    fmt: Format = Format.table,
-) -> None:
-    """A table of ``rows`` (Markdown with ``fmt``); ``styles`` maps a row's ``_style`` value to a Rich style."""
-    if fmt is Format.markdown:
-        write_markdown(rows, columns, out, title)
-    elif _is_terminal(out):
-        _rich_table(rows, columns, out, title, styles or {})
-    else:
-        out.write(plain_table(rows, columns, title))
-
-
 def plain_table(rows: Sequence[Record], columns: Sequence[str], title: str | None = None) -> str:
     cells = [[shown(row.get(c)) for c in columns] for row in rows]
     header = [escaped(c) for c in columns]
@@ -207,6 +190,14 @@ def _markdown_row(values: Sequence[Any]) -> str:
     return "| " + " | ".join(shown(v).replace("|", "\\|") for v in values) + " |\n"
 
 
+# Record keys that hold free text: a terminal too narrow for one cuts it short with an ellipsis
+# (every other cell, an id, an instant, a number, keeps its whole width).
+TEXTS = (
+    *("title", "why", "detail", "details", "description", "note", "reason", "message", "warnings"),
+    *("exception", "exception_plan", "escalate_to", "escalated_to", "holiday", "missing_fields", "value", "hint"),
+)
+
+
 class Table(NamedTuple):
     rows: Sequence[Record]
     columns: Sequence[str]  # for people, in order
@@ -215,6 +206,12 @@ class Table(NamedTuple):
     styles: Mapping[str, str] = NOTHING  # a row's ``_style`` value: its Rich style
     shown: Shown = NOTHING
     empty: str | None = None  # what people read when there are no rows (None: the header alone)
+    # On a terminal too narrow for every column (never when piped): the columns left out, the
+    # first first, until the rest fit (a footer names them); the columns of ``texts`` cut short;
+    # and those of ``notes``, prose, printed under the table, a line per row keyed by its first cell.
+    drop: Sequence[str] = ()
+    texts: Sequence[str] = TEXTS
+    notes: Sequence[str] = ()
 
 
 def used_columns(
@@ -295,96 +292,48 @@ def _csv_table(blocks: Sequence[Block]) -> Table:
 
 
 def _human(block: Block, fmt: Format, out: TextIO) -> None:
+    terminal = fmt is Format.table and is_terminal(out)
+    if terminal and not (isinstance(block, Table) and len(block.rows) > TERMINAL_ROWS):
+        console = _console(out)
+        for part in _terminal_parts(block, console.width):
+            console.print(part)
+        return
     if isinstance(block, Note):
         out.write(escaped(block.text) + "\n")
         return
-    if isinstance(block, Chart):
-        if fmt is Format.table and _is_terminal(out):  # a picture for people at a terminal only
-            _rich_print(_chart_renderable(block), out)
+    if isinstance(block, Chart):  # a picture for people at a terminal only
         return
-    block = _prepared(block)
-    if not block.rows and block.empty is not None:
-        title, empty = escaped(block.title or ""), escaped(block.empty)
-        out.write(f"### {title}\n\n{empty}\n\n" if fmt is Format.markdown else f"{title}: {empty}\n")
-        return
-    write_table(block.rows, block.columns, out, title=block.title, styles=block.styles, fmt=fmt)
+    table = _prepared(block)
+    if not table.rows and table.empty is not None:
+        out.write(_empty_text(table, fmt))
+    elif fmt is Format.markdown:
+        write_markdown(table.rows, table.columns, out, table.title)
+    else:
+        if terminal:
+            diagnostic(
+                f"{len(table.rows)} rows: printed as plain text, a terminal table holds at most {TERMINAL_ROWS} "
+                "(--format csv for a spreadsheet, or pipe to less -S)"
+            )
+        out.write(plain_table(table.rows, table.columns, table.title))
+
+
+def _empty_text(table: Table, fmt: Format) -> str:
+    title, empty = escaped(table.title or ""), escaped(table.empty or "")
+    if fmt is Format.markdown:
+        return f"### {title}\n\n{empty}\n\n" if title else f"{empty}\n\n"
+    return f"{title}: {empty}\n" if title else f"{empty}\n"
 
 
 def _prepared(block: Table | Fields) -> Table:
     """``block`` as the table people read: a record as field and value rows, cells as ``shown`` says."""
     if isinstance(block, Fields):
-        shown = [{"field": k, "value": _shown(block.record, k, block.shown)} for k in block.record]
-        return Table(shown, ["field", "value"], block.title)
+        return Table(_fields(block), ["field", "value"], block.title)
     rows = [{**row, **{k: how(row) for k, how in block.shown.items()}} for row in block.rows]
     return block._replace(rows=rows, shown=NOTHING)
 
 
-@contextmanager
-def live(out: TextIO | None = None) -> Iterator[Callable[[Document], None]]:
-    """A display redrawn in place on a terminal (``rich.live``): the function it gives draws a
-    document's blocks over the last ones. The terminal is restored on the way out, on Ctrl-C too;
-    what is taller than the terminal is cut at its foot."""
-    from rich.console import Console, Group
-    from rich.live import Live
-
-    def draw(document: Document) -> None:
-        display.update(Group(*(_renderable(block) for block in document.blocks)), refresh=True)
-
-    with Live(console=Console(file=out or sys.stdout), auto_refresh=False, redirect_stderr=False) as display:
-        yield draw
-
-
-def _renderable(block: Block) -> Any:
-    """``block`` as :func:`render` draws it on a terminal, for :func:`live`."""
-    from rich.text import Text
-
-    if isinstance(block, Note):
-        return Text(escaped(block.text))
-    if isinstance(block, Chart):
-        return _chart_renderable(block)
-    table = _prepared(block)
-    if not table.rows and table.empty is not None:
-        return Text(f"{escaped(table.title or '')}: {escaped(table.empty)}")
-    return _rich_renderable(table.rows, table.columns, table.title, table.styles)
-
-
-PROGRESS_AFTER = 0.5  # seconds of work before a bar shows: a short run never flashes one
-PROGRESS_EVERY = 1000  # items between two looks at the clock
-
-
-def progress(total: int, what: str) -> Callable[[Iterable[Item]], Iterator[Item]]:
-    """How long work says how far it got: a function passing items through that shows a
-    ``rich.progress`` bar of ``total`` on stderr once the work has run PROGRESS_AFTER seconds,
-    and takes it away at the end. When stderr is not a terminal it is ``iter`` itself, which
-    adds nothing to a piped run."""
-    if not _is_terminal(sys.stderr):
-        return iter
-
-    def tracked(items: Iterable[Item]) -> Iterator[Item]:
-        return _with_bar(items, total, what)
-
-    return tracked
-
-
-def _with_bar(items: Iterable[Item], total: int, what: str) -> Iterator[Item]:
-    from rich.console import Console
-    from rich.progress import Progress
-
-    started, bar = time.monotonic(), None
-    try:
-        for done, item in enumerate(items, 1):
-            yield item
-            if done % PROGRESS_EVERY:
-                continue
-            if bar is None and time.monotonic() - started >= PROGRESS_AFTER:
-                bar = Progress(console=Console(file=sys.stderr), transient=True)
-                task = bar.add_task(escaped(what), total=total, completed=done)
-                bar.start()
-            elif bar is not None:
-                bar.update(task, completed=done)
-    finally:
-        if bar is not None:
-            bar.stop()
+def _fields(block: Fields) -> list[Record]:
+    return [{"field": k, "value": _shown(block.record, k, block.shown)} for k in block.record]
 
 
 def _shown(record: Record, key: str, shown: Shown) -> str:
@@ -406,37 +355,149 @@ def error(message: str) -> None:
     diagnostic(f"error: {message}")
 
 
-def _is_terminal(out: TextIO) -> bool:
+def is_terminal(out: TextIO) -> bool:
+    """Whether ``out`` gets Rich tables: a terminal, or anything when ``FORCE_COLOR`` is set
+    (and not empty: force-color.org). Colour is then Rich's choice: none with ``NO_COLOR``
+    (no-color.org; it wins over ``FORCE_COLOR``, as in Rich) or ``TERM=dumb``."""
+    if os.environ.get("FORCE_COLOR"):
+        return True
     isatty = getattr(out, "isatty", None)
     return bool(isatty and isatty())
 
 
-def _rich_table(
-    rows: Sequence[Record], columns: Sequence[str], out: TextIO, title: str | None, styles: Mapping[str, str]
-) -> None:
-    _rich_print(_rich_renderable(rows, columns, title, styles), out)
+# Rich builds a whole table before printing it (100,000 rows: about a minute and 670 MB):
+# above this many rows a terminal gets the plain table, printed as it is built, and a note.
+TERMINAL_ROWS = 2000
+TEXT_MIN = 12  # the narrowest a text cut short gets, its ellipsis included
+NOT_SHOWN_HINT = "--format csv or json, or a wider terminal, shows them"  # the footer's
 
 
-def _rich_renderable(
-    rows: Sequence[Record], columns: Sequence[str], title: str | None, styles: Mapping[str, str]
-) -> Any:
-    """The Rich table of ``rows``: printed once by :func:`write_table`, redrawn by :func:`live`."""
-    from rich.table import Table
-    from rich.text import Text  # text, never markup: a title "[red]x[/]" or "[link=...]" is shown as it is
+class Fit(NamedTuple):
+    """How a table fits a terminal: the columns shown and their widths, those left out, and
+    the prose columns printed under it."""
 
-    table = Table(title=Text(escaped(title)) if title else None, title_justify="left", header_style="bold")
-    for column in columns:
-        numeric = bool(rows) and all(isinstance(r.get(column), int | float) for r in rows)
-        table.add_column(Text(escaped(column)), justify="right" if numeric else "left", overflow="fold")
-    for row in rows:
-        table.add_row(*(Text(shown(row.get(c))) for c in columns), style=styles.get(row.get("_style", ""), None))
-    return table
+    widths: dict[str, int]
+    dropped: list[str]
+    noted: list[str]
 
 
-def _rich_print(renderable: Any, out: TextIO) -> None:
+def table_width(widths: Sequence[int]) -> int:
+    """The width of a Rich table (its default box) with columns of ``widths``: a rule on each
+    side of every column and a space of padding on each side of every cell."""
+    return sum(widths) + 3 * len(widths) + 1
+
+
+def fit(table: Table, natural: Mapping[str, int], width: int) -> Fit | None:
+    """Fit ``table``, whose columns need ``natural`` widths (header included), in ``width``
+    columns: all of them if they fit; else without the ``notes`` columns (printed under the
+    table), with each ``texts`` column at ``TEXT_MIN`` (or its header's width) at least, and
+    without the ``drop`` columns, first first, until the rest fit; the width left is shared
+    among the texts up to their natural widths. None: even that does not fit."""
+    columns = list(table.columns)
+    if table_width([natural[c] for c in columns]) <= width:
+        return Fit({c: natural[c] for c in columns}, [], [])
+    noted = [c for c in columns if c in table.notes]
+    need = {c: _narrowest(c, natural[c], table.texts) for c in columns if c not in noted}
+    dropped = []
+    for column in table.drop:
+        if table_width(list(need.values())) <= width:
+            break
+        if column in need:
+            del need[column]
+            dropped.append(column)
+    dropped.sort(key=columns.index)  # the footer names them in the table's order
+    spare = width - table_width(list(need.values()))
+    if spare < 0 or not need:
+        return None
+    texts = sorted((c for c in need if c in table.texts), key=lambda c: natural[c] - need[c])
+    for i, column in enumerate(texts):  # the least wanting first, each an equal share at most
+        more = min(natural[column] - need[column], spare // (len(texts) - i))
+        need[column] += more
+        spare -= more
+    return Fit(need, dropped, noted)
+
+
+def _narrowest(column: str, natural: int, texts: Sequence[str]) -> int:
+    return min(natural, max(TEXT_MIN, len(column))) if column in texts else natural
+
+
+def _console(out: TextIO) -> Any:
     from rich.console import Console
 
-    Console(file=out).print(renderable)
+    return Console(file=out, force_terminal=True)  # the width: the terminal's, or COLUMNS
+
+
+def _terminal_parts(block: Block, width: int) -> list[Any]:
+    """``block`` as Rich draws it on a terminal ``width`` columns wide, in the renderables
+    printed one after the other (by :func:`render`) or redrawn together (by :func:`live`)."""
+    from rich.text import Text
+
+    if isinstance(block, Note):
+        return [Text(escaped(block.text))]  # wrapped between words at the terminal's width
+    if isinstance(block, Chart):
+        return [_chart_renderable(block)]
+    if isinstance(block, Fields):
+        return _record_parts(_fields(block), block.title)
+    table = _prepared(block)
+    if not table.rows and table.empty is not None:
+        return [Text(_empty_text(table, Format.table).rstrip("\n"))]
+    return _table_parts(table, width)
+
+
+def _table_parts(table: Table, width: int) -> list[Any]:
+    from rich.cells import cell_len
+    from rich.table import Table as RichTable
+    from rich.text import Text  # text, never markup: a title "[red]x[/]" or "[link=...]" is shown as it is
+
+    cells = {c: [shown(row.get(c)) for row in table.rows] for c in table.columns}
+    natural = {c: max([cell_len(escaped(c)), *map(cell_len, cells[c])]) for c in table.columns}
+    found = fit(table, natural, width)
+    if found is None or (len(table.rows) == 1 and found.widths != natural):
+        # Not even its key columns fit, or a lone row would lose some: a record a row.
+        records = [[{"field": c, "value": cells[c][i]} for c in table.columns] for i in range(len(table.rows))]
+        return [
+            part
+            for i, fields in enumerate(records)
+            for part in ([Text("")] if i else []) + _record_parts(fields, table.title if i == 0 else None)
+        ]
+    parts: list[Any] = [Text(escaped(table.title), style="table.title")] if table.title else []
+    rich = RichTable(header_style="bold")
+    for column, column_width in found.widths.items():
+        numeric = bool(table.rows) and all(_is_number(r.get(column)) for r in table.rows)
+        header = Text(escaped(column))
+        rich.add_column(
+            header, justify="right" if numeric else "left", width=column_width, no_wrap=True, overflow="ellipsis"
+        )
+    for i, row in enumerate(table.rows):
+        style = table.styles.get(row.get("_style", ""), None)
+        rich.add_row(*(Text(cells[c][i]) for c in found.widths), style=style)
+    parts.append(rich)
+    if found.dropped:
+        left_out = f"not shown at {width} columns: {', '.join(found.dropped)} ({NOT_SHOWN_HINT})"
+        parts.append(Text(escaped(left_out), style="dim"))
+    first = next(iter(found.widths))
+    for column in found.noted:
+        said = [(cells[first][i], text) for i, text in enumerate(cells[column]) if text not in ("", "-")]
+        if said:
+            parts += _record_parts([{"field": key, "value": text} for key, text in said], column)
+    return parts
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _record_parts(fields: Sequence[Record], title: str | None) -> list[Any]:
+    """``fields`` (``field``, ``value``) a line each, the value wrapped between words."""
+    from rich.table import Table as RichTable
+    from rich.text import Text
+
+    grid = RichTable.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True, style="bold")
+    grid.add_column(overflow="fold")  # a word longer than the line alone is folded
+    for field in fields:
+        grid.add_row(Text(escaped(field["field"])), Text(shown(field["value"])))
+    return [Text(escaped(title), style="table.title"), grid] if title else [grid]
 
 
 _EIGHTHS = " ▁▂▃▄▅▆▇█"
@@ -513,3 +574,60 @@ def _chart_renderable(chart: Chart) -> Any:
         for segment, style in line:
             text.append(escaped(segment), style or None)
     return text
+
+
+@contextmanager
+def live(out: TextIO | None = None) -> Iterator[Callable[[Document], None]]:
+    """A display redrawn in place on a terminal (``rich.live``): the function it gives draws a
+    document's blocks over the last ones, as :func:`render` prints them there. The terminal is
+    restored on the way out, on Ctrl-C too; what is taller than the terminal is cut at its foot."""
+    from rich.console import Group
+    from rich.live import Live
+
+    console = _console(out or sys.stdout)
+
+    def draw(document: Document) -> None:
+        parts = [part for block in document.blocks for part in _terminal_parts(block, console.width)]
+        display.update(Group(*parts), refresh=True)
+
+    with Live(console=console, auto_refresh=False, redirect_stderr=False) as display:
+        yield draw
+
+
+PROGRESS_AFTER = 0.5  # seconds of work before a bar shows: a short run never flashes one
+PROGRESS_EVERY = 1000  # items between two looks at the clock
+
+
+def progress(total: int, what: str) -> Callable[[Iterable[Item]], Iterator[Item]]:
+    """How long work says how far it got: a function passing items through that shows a
+    ``rich.progress`` bar of ``total`` on stderr once the work has run PROGRESS_AFTER seconds,
+    and takes it away at the end. When stderr is not a terminal it is ``iter`` itself, which
+    adds nothing to a piped run."""
+    if not sys.stderr.isatty():  # FORCE_COLOR colours tables, it never makes a bar of a log
+        return iter
+
+    def tracked(items: Iterable[Item]) -> Iterator[Item]:
+        return _with_bar(items, total, what)
+
+    return tracked
+
+
+def _with_bar(items: Iterable[Item], total: int, what: str) -> Iterator[Item]:
+    from rich.console import Console
+    from rich.progress import Progress
+
+    started, bar = time.monotonic(), None
+    try:
+        for done, item in enumerate(items, 1):
+            yield item
+            if done % PROGRESS_EVERY:
+                continue
+            if bar is None and time.monotonic() - started >= PROGRESS_AFTER:
+                bar = Progress(console=Console(file=sys.stderr), transient=True)
+                task = bar.add_task(escaped(what), total=total, completed=done)
+                bar.start()
+            elif bar is not None:
+                bar.update(task, completed=done)
+    finally:
+        if bar is not None:
+            bar.stop()

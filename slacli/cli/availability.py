@@ -38,6 +38,7 @@ from slacli.views.availability import (
 
 # For people: the bar whole within 80 columns (maintenance_minutes is in CSV and JSON).
 TREND_COLUMNS = ("month", "downtime_minutes", "availability_pct", "met", "bar")
+TREND_DROP = ("downtime_minutes",)  # what a narrow terminal leaves out, the first first
 
 
 def uptime(
@@ -102,7 +103,8 @@ def _trend(
 ) -> tuple[Document, bool]:
     found = trend(tracker, policy, months, as_of, service)
     title = f"Availability of {policy.name}, target {policy.availability.target_pct}%"
-    blocks: list[Block] = [Table(found.months, TREND_COLUMNS, title, [*COLUMNS, "bar"], shown=AVAILABILITY_SHOWN)]
+    by_month = Table(found.months, TREND_COLUMNS, title, [*COLUMNS, "bar"], shown=AVAILABILITY_SHOWN, drop=TREND_DROP)
+    blocks: list[Block] = [by_month]
     current = found.months[-1]
     if not current["complete"]:
         blocks.append(Note(projection(current, found.current_end, policy)))
@@ -141,7 +143,8 @@ def _period_document(
         reasons = explain(inputs, policy, lo, min(hi, as_of))
         total = sum(r["minutes"] for r in reasons if r["counts_as"] == DOWNTIME)
         sums = f"stretches sum to {number(total)} min; overlaps counted once give D = {record['downtime_minutes']} min"
-        blocks += [Table(reasons, EXPLAIN_COLUMNS, "Explained"), Note(sums)]
+        why = Table(reasons, EXPLAIN_COLUMNS, "Explained", empty="nothing in the period", drop=("end",), notes=("why",))
+        blocks += [why, Note(sums)]
         data = {**data, "explain": reasons}
     return Document(blocks, data, Table([record], COLUMNS)), record["met"] is False
 

@@ -24,7 +24,17 @@ from slacli.errors import ExitCode, InputError
 from slacli.instants import format_duration, now
 from slacli.output import Document, Format, Note, Table, live, render, used_columns
 from slacli.views import public
-from slacli.views.board import BREACH_COLUMNS, DUE_COLUMNS, DUE_KEYS, STYLES, board_counts, breaches, due_board
+from slacli.views.board import (
+    BREACH_COLUMNS,
+    BREACH_DROP,
+    DUE_COLUMNS,
+    DUE_DROP,
+    DUE_KEYS,
+    STYLES,
+    board_counts,
+    breaches,
+    due_board,
+)
 from slacli.views.targets import ESCALATION_KEYS, TARGET_KEYS
 
 WATCH_EVERY, WATCH_AT_LEAST = 30.0, 1.0  # seconds between the redraws of --watch: by default, at least
@@ -65,7 +75,8 @@ def _board(
     """The due board as of ``as_of``: its rows, and the table people read."""
     rows = due_board(state.tracker("read"), as_of, horizon, policy)
     columns = used_columns(DUE_COLUMNS, rows, ("premium",))  # a premium mark only when a row has one
-    return rows, Table(rows, columns, f"Due as of {as_of_text(as_of, tz)}", DUE_KEYS, STYLES)
+    title = f"Due as of {as_of_text(as_of, tz)}"
+    return rows, Table(rows, columns, title, DUE_KEYS, STYLES, empty="nothing due", drop=DUE_DROP)
 
 
 def _refresh_seconds(every: str | None, at: str | None, fmt: Format) -> float:
@@ -123,7 +134,8 @@ def breach_list(
     rows = breaches(state.tracker("read"), as_of, lower, upper, name)
     title = f"Breaches as of {as_of_text(as_of, tz)}"
     columns = used_columns(BREACH_COLUMNS, rows, SHOWN_WHEN_USED)
-    render(Document([Table(rows, columns, title, [*BREACH_COLUMNS, "late_minutes", *TARGET_KEYS])], rows), fmt)
+    machine = [*BREACH_COLUMNS, "late_minutes", *TARGET_KEYS]
+    render(Document([Table(rows, columns, title, machine, empty="no breaches", drop=BREACH_DROP)], rows), fmt)
     if rows:
         raise typer.Exit(ExitCode.FOUND)
 

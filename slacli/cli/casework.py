@@ -20,7 +20,7 @@ from slacli.errors import InputError
 from slacli.instants import parse_instant
 from slacli.output import Document, Fields, Format, Table, warn
 from slacli.views import number
-from slacli.views.casework import CASE_FIELD_COLUMNS, RECOVERY_COLUMNS, case_fields, recoveries, worked
+from slacli.views.casework import CASE_FIELD_COLUMNS, RECOVERY_COLUMNS, RECOVERY_DROP, case_fields, recoveries, worked
 from slacli.vocabulary import EventKind
 
 
@@ -72,9 +72,8 @@ def recovery(
     if latest["recovery_point_met"] is False:
         lost, allowed = latest["data_lost"], latest["recovery_point"]
         warn(f"the recovery lost {lost} of data, more than policy {policy.name}'s recovery point of {allowed}")
-    render_unless_quiet(
-        quiet, lambda: Document([Table(rows, RECOVERY_COLUMNS, f"Recoveries of incident {incident_id}")], rows), fmt
-    )
+    table = Table(rows, RECOVERY_COLUMNS, f"Recoveries of incident {incident_id}", drop=RECOVERY_DROP)
+    render_unless_quiet(quiet, lambda: Document([table], rows), fmt)
 
 
 def worklog(

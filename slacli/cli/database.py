@@ -43,7 +43,7 @@ def doctor(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
     the policy file's. Exit 1 on a problem (damage, a file anyone may read)."""
     state: AppState = ctx.obj
     found = checkup(state.tracker("read"), now())
-    checks = Table(found.checks, CHECK_COLUMNS, "Checks")
+    checks = Table(found.checks, CHECK_COLUMNS, "Checks", notes=("detail",))
     stale = Table(found.stale, STALE_COLUMNS, "Open incidents with an older policy snapshot", empty="none")
     blocks: list[Block] = [Fields(found.facts, f"Database {found.facts['database']}"), checks, stale]
     render(Document(blocks, {**found.facts, "checks": found.checks, "stale": found.stale}, checks, spaced=True), fmt)

@@ -11,7 +11,9 @@ from slacli.errors import InputError
 from slacli.instants import zone
 from slacli.output import Document, Format, Table, progress, render
 from slacli.texts import undecodable
-from slacli.views.deadlines import TARGET_COLUMNS, anchors, batch, deadline
+from slacli.views.deadlines import DUE_COLUMNS, INPUT_COLUMNS, TARGET_COLUMNS, anchors, batch, deadline
+
+BATCH_DROP = ("acked", "opened", "policy")  # after columns of its own, what a narrow terminal leaves out first
 
 EPILOG = (
     "Examples: slacli deadline openweb 2 --opened 2026-11-21T12:00 | "
@@ -53,7 +55,9 @@ def deadline_command(
         text = _read_input(input_file)
         rows = progress(text.count("\n"), "deadlines")  # the rows, near enough: a line each
         found = batch(state.policies(), text, input_file, zone(tz) if tz else None, rows)
-        render(Document([Table(found.rows, found.columns)], found.rows), fmt)
+        extra = [c for c in found.columns if c not in (*INPUT_COLUMNS, *DUE_COLUMNS)]
+        table = Table(found.rows, found.columns, empty="no rows in the input", drop=[*extra, *BATCH_DROP])
+        render(Document([table], found.rows), fmt)
         return
     if not (policy and severity and opened):
         raise InputError("deadline needs POLICY SEVERITY --opened T (or --input FILE)")
@@ -63,7 +67,8 @@ def deadline_command(
     result = deadline(chosen, sev, opened_at, acked_at, output_zone(tz, chosen.calendar.zone))
     title = f"{chosen.name} {sev.key} ({sev.name}), opened {result.record['opened'].isoformat()}"
     record = result.record
-    render(Document([Table(result.targets, TARGET_COLUMNS, title)], record, Table([record], list(record))), fmt)
+    targets = Table(result.targets, TARGET_COLUMNS, title, notes=("why",))
+    render(Document([targets], record, Table([record], list(record))), fmt)
 
 
 def _read_input(source: str) -> str:

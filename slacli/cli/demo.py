@@ -15,9 +15,11 @@ from slacli.output import AVAILABILITY_SHOWN, Block, Document, Format, Table, re
 from slacli.periods import month
 from slacli.tracker import Tracker
 from slacli.views.availability import period_availability
-from slacli.views.board import BREACH_COLUMNS, DUE_COLUMNS, breaches, due_board
+from slacli.views.board import BREACH_COLUMNS, BREACH_DROP, DUE_COLUMNS, DUE_DROP, breaches, due_board
 from slacli.views.incidents import Which, listing
 from slacli.views.maintenance import COLUMNS as WINDOW_COLUMNS
+from slacli.views.maintenance import DROP as WINDOW_DROP
+from slacli.views.maintenance import NOTES as WINDOW_NOTES
 from slacli.views.maintenance import window_list
 from slacli.vocabulary import EventKind, MaintenanceKind, WindowAction
 
@@ -69,6 +71,9 @@ UPTIME_COLUMNS = (
     *("remaining_downtime_minutes", "met"),
 )
 LIST_COLUMNS = ("id", "policy", "severity", "title", "response_due", "response_met", "resolution_due", "resolution_met")
+# What a narrow terminal leaves out of each table, the first first.
+UPTIME_DROP = ("total_minutes", "maintenance_minutes", "remaining_downtime_minutes")
+LIST_DROP = ("policy", "resolution_due", "response_due")
 
 
 Clock = Callable[[int, str], datetime]  # (day from Monday, HH:MM) -> the instant in New York
@@ -96,7 +101,8 @@ def demo(
         rows = listing(tracker, Which(status=None), end)
         title = f"slacli list --all: each incident's deadlines, as of {short(end, NEW_YORK)}"
         typer.echo()  # each look at the week stands apart (titles are text: a newline in one is escaped)
-        render(Document([Table(rows, LIST_COLUMNS, title), *_month(tracker, end)], None, spaced=True), Format.table)
+        listed = Table(rows, LIST_COLUMNS, title, drop=LIST_DROP)
+        render(Document([listed, *_month(tracker, end)], None, spaced=True), Format.table)
         tracker.store.close()
 
 
@@ -136,23 +142,26 @@ def _week(tracker: Tracker, when: Clock) -> None:
 
 def _month(tracker: Tracker, end: datetime) -> list[Block]:
     """The maintenance windows, and each targeted policy's availability of the month, as of ``end``."""
-    windows = Table(window_list(tracker, end), WINDOW_COLUMNS, "slacli maintenance list")
+    windows = Table(
+        window_list(tracker, end), WINDOW_COLUMNS, "slacli maintenance list", drop=WINDOW_DROP, notes=WINDOW_NOTES
+    )
     rows = []
     for policy in tracker.policies:
         if policy.availability.target_pct is not None:
             lo, hi = month(end.year, end.month, policy.calendar.zone)
             rows.append(period_availability(tracker, policy, lo, hi, end))
     title = f"slacli uptime --month {end:%Y-%m} for the policies with a target, so far: as of {short(end, NEW_YORK)}"
-    return [windows, Table(rows, UPTIME_COLUMNS, title, shown=AVAILABILITY_SHOWN)]
+    return [windows, Table(rows, UPTIME_COLUMNS, title, shown=AVAILABILITY_SHOWN, drop=UPTIME_DROP)]
 
 
 def _look(tracker: Tracker, at: datetime, what: str) -> None:
     shown = short(at, NEW_YORK)
     if what == "Due board":
-        table = Table(due_board(tracker, at, None, None), DUE_COLUMNS, f"slacli due, as of {shown}", empty="none")
+        rows = due_board(tracker, at, None, None)
+        table = Table(rows, DUE_COLUMNS, f"slacli due, as of {shown}", empty="nothing due", drop=DUE_DROP)
     else:
         found = breaches(tracker, at, None, None, None)
-        table = Table(found, BREACH_COLUMNS, f"slacli breaches, as of {shown}", empty="none")
+        table = Table(found, BREACH_COLUMNS, f"slacli breaches, as of {shown}", empty="no breaches", drop=BREACH_DROP)
     typer.echo()
     render(Document([table], None), Format.table)
 

@@ -37,7 +37,7 @@ from slacli.output import Block, Document, Fields, Format, Table, render, used_c
 from slacli.storage.base import IncidentFilter
 from slacli.tracker import Change, Incident, Tracker
 from slacli.views import public
-from slacli.views.casework import CASE_FIELD_COLUMNS, RECOVERY_COLUMNS
+from slacli.views.casework import CASE_FIELD_COLUMNS, RECOVERY_COLUMNS, RECOVERY_DROP
 from slacli.views.incidents import (
     ALL_COLUMNS,
     CLOCK_COLUMNS,
@@ -53,6 +53,11 @@ from slacli.vocabulary import EventKind, Status
 RECORD_COLUMNS = (
     *("id", "policy", "severity", "status", "title", "opened", "response_due", "response_met"),
     *("resolution_due", "resolution_met", "next_update_due"),
+)
+# What a narrow terminal leaves out of the list, the first first.
+RECORD_DROP = (
+    *("next_update_due", "resolution_met", "response_met", "opened", "resolution_due", "policy", "missing_fields"),
+    *("response_due", "severity"),
 )
 
 
@@ -307,7 +312,9 @@ def list_incidents(
     as_of = instant(at, tz)
     rows = listing(state.tracker("read"), which, as_of)
     columns = used_columns(RECORD_COLUMNS, rows, ("missing_fields",))
-    render(Document([Table(rows, columns, as_of_title("Incidents", at, as_of, tz), ALL_COLUMNS)], rows), fmt)
+    title = as_of_title("Incidents", at, as_of, tz)
+    table = Table(rows, columns, title, ALL_COLUMNS, empty="no incidents match", drop=RECORD_DROP)
+    render(Document([table], rows), fmt)
 
 
 def show(
@@ -327,13 +334,14 @@ def show(
         Fields(found.record, as_of_title(f"Incident {incident_id}", at, as_of, zone)),
         Table(found.clocks, CLOCK_COLUMNS, "Clocks"),
         *exception_and_escalation(found.targets),
-        Table(found.events, TIMELINE_COLUMNS, "Timeline", styles=TIMELINE_STYLES),
+        # A note says when and by whom an event was recorded: whole, or left out on a narrow terminal.
+        Table(found.events, TIMELINE_COLUMNS, "Timeline", styles=TIMELINE_STYLES, drop=("note",), texts=("details",)),
     ]
     # Case work, when the incident has any (or its policy asks for case fields).
     if found.fields:
         blocks.append(Table(found.fields, CASE_FIELD_COLUMNS, "Case fields"))
     if found.recoveries:
-        blocks.append(Table(found.recoveries, RECOVERY_COLUMNS, "Recoveries"))
+        blocks.append(Table(found.recoveries, RECOVERY_COLUMNS, "Recoveries", drop=RECOVERY_DROP))
     if any(found.work.values()):
         blocks.append(Fields(found.work, "Work"))
     data = {

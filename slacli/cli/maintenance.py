@@ -23,7 +23,7 @@ from slacli.cli._state import AppState
 from slacli.instants import parse_instant
 from slacli.maintenance import TRANSITIONS, occurrences, parse_series
 from slacli.output import Document, Format, Note, Table, render, warn
-from slacli.views.maintenance import COLUMNS, window_list, window_record
+from slacli.views.maintenance import COLUMNS, DROP, NOTES, window_list, window_record
 from slacli.vocabulary import MaintenanceImpact, MaintenanceKind, Repeat, WindowAction
 
 app = typer.Typer(
@@ -33,9 +33,13 @@ app = typer.Typer(
 )
 
 
+def windows(records: list[dict[str, Any]], title: str) -> Table:
+    return Table(records, COLUMNS, title, drop=DROP, notes=NOTES)
+
+
 def _one(record: dict[str, Any], title: str) -> Document:
     """One window: an object in JSON (add, start, ...), a one-row table for people and CSV."""
-    return Document([Table([record], COLUMNS, title)], record)
+    return Document([windows([record], title)], record)
 
 
 @app.command(epilog="Example: slacli maintenance add --policy optimy --start 2026-11-28T22:00 --end 2026-11-29T01:00")
@@ -95,7 +99,7 @@ def add(
         return
     plural = "" if len(records) == 1 else "s"
     title = f"Maintenance {records[0]['id']} to {records[-1]['id']}: {len(records)} {repeat} window{plural}"
-    render(Document([Table(records, COLUMNS, title), *_why(records)], records), fmt)
+    render(Document([windows(records, title), *_why(records)], records), fmt)
 
 
 def _why(records: list[dict[str, Any]]) -> list[Note]:
@@ -120,7 +124,8 @@ def list_windows(
     tz = reading_zone(state, policy)
     as_of = instant(at, tz)
     rows = window_list(state.tracker("read"), as_of, name)
-    render(Document([Table(rows, COLUMNS, as_of_title("Maintenance", at, as_of, tz))], rows), fmt)
+    table = windows(rows, as_of_title("Maintenance", at, as_of, tz))._replace(empty="no maintenance windows match")
+    render(Document([table], rows), fmt)
 
 
 def _action(action: WindowAction) -> Any:

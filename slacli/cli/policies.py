@@ -28,10 +28,13 @@ def list_policies(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
     state: AppState = ctx.obj
     policy_set = state.policies()
     rows = [_summary(p) for p in policy_set]
-    render(Document([Table(rows, LIST_COLUMNS, f"Policies in {policy_set.path}", list(rows[0]))], rows), fmt)
+    table = Table(rows, LIST_COLUMNS, f"Policies in {policy_set.path}", list(rows[0]), drop=LIST_DROP)
+    render(Document([table], rows), fmt)
 
 
 LIST_COLUMNS = ("name", "timezone", "hours", "holidays", "severities", "availability_target_pct", "description")
+LIST_DROP = ("availability_target_pct", "severities", "holidays", "timezone")  # on a narrow terminal, first first
+SEVERITY_DROP = ("hint", "billable", "postmortem", "update_every", "downtime", "clock", "aliases", "name")
 
 
 @app.command(epilog="Examples: slacli policies show opencraft --format json | slacli policies show optimy --toml")
@@ -54,11 +57,11 @@ def show(
     today = now().astimezone(policy.calendar.zone).date()
     holidays = _holidays(policy.calendar, today)
     severities = [_severity(s) for s in policy.severities]
-    targets = Table(severities, list(severities[0]), "Severities")
+    targets = Table(severities, list(severities[0]), "Severities", drop=SEVERITY_DROP)
     blocks: list[Block] = [
         Fields(_summary(policy), f"Policy {policy.name}"),
         targets,
-        Table(holidays, ["date", "weekday", "holiday"], "Holidays, next 12 months"),
+        Table(holidays, ["date", "weekday", "holiday"], "Holidays, next 12 months", empty="none"),
     ]
     data = {**_summary(policy), "severity_targets": severities, "upcoming_holidays": holidays}
     render(Document(blocks, data, targets), fmt)

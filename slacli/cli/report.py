@@ -23,6 +23,18 @@ TERMINAL_SUMMARY_COLUMNS = (
     *("policy", "incidents", "by_severity", "availability_pct", "target_pct", "availability_met"),
     *("mtta_minutes", "mttr_minutes", "breaches", "escalations", "missing_postmortems"),
 )
+# What a narrow terminal leaves out of each table, the first first.
+INCIDENT_DROP = (
+    *("acked", "resolved", "paused_minutes", "excluded", "included_minutes", "billable_minutes"),
+    *("recovery_point_met", "data_lost_minutes", "missing_fields", "exception", "postmortem", "minutes_to_ack"),
+    *("minutes_to_resolve", "resolution_met_by", "opened", "policy"),
+)
+SUMMARY_DROP = (
+    *("included_minutes", "billable_minutes", "incomplete", "missing_postmortems", "escalations", "by_severity"),
+    *("mttr_minutes", "mtta_minutes", "credit_pct", "target_pct"),
+)
+ESCALATION_DROP = ("escalated_to", "escalate_to", "policy")
+ADHERENCE_DROP = ("policy", "excepted_pct", "pending", "excepted", "missed_pct")
 
 
 def report(
@@ -61,11 +73,12 @@ def _document(found: Report, summary_only: bool) -> Document:
     if any(s["credit_pct"] is not None for s in found.summaries):
         columns.insert(columns.index("availability_met") + 1, "credit_pct")
     columns += _case_work(found.summaries, summary=True)
+    title = f"Per policy, {label}"
     summaries = Table(
-        found.summaries, columns, f"Per policy, {label}", SUMMARY_COLUMNS, shown=AVAILABILITY_SHOWN, empty="none"
+        found.summaries, columns, title, SUMMARY_COLUMNS, shown=AVAILABILITY_SHOWN, empty="none", drop=SUMMARY_DROP
     )
     shown = [*_incident_columns(found.incidents), *_case_work(found.incidents, summary=False)]
-    incidents = Table(found.incidents, shown, f"Incidents, {label}", REPORT_COLUMNS, empty="none")
+    incidents = Table(found.incidents, shown, f"Incidents, {label}", REPORT_COLUMNS, empty="none", drop=INCIDENT_DROP)
     in_progress = [s["policy"] for s in found.summaries if not s["complete"]]
     so_far: list[Block] = [Note(_so_far(label, in_progress))] if in_progress else []
     if summary_only:
@@ -75,13 +88,15 @@ def _document(found: Report, summary_only: bool) -> Document:
         used_columns(SHORT_COLUMNS, found.escalations, ESCALATION_KEYS),
         "Escalations (unresolved, past a target)",
         empty="none",
+        drop=ESCALATION_DROP,
     )
     sections = [escalations, Table(found.missing_postmortems, SHORT_COLUMNS, "Missing post-mortems", empty="none")]
     if found.period.kind in CADENCE:
         title = f"{CADENCE[found.period.kind].capitalize()} status reports (severities that ask for one)"
         sections.insert(0, Table(found.status_reports, SHORT_COLUMNS, title, empty="none"))
     else:
-        sections.append(Table(found.adherence, ADHERENCE_COLUMNS, f"Adherence to targets, {label}", empty="none"))
+        title = f"Adherence to targets, {label}"
+        sections.append(Table(found.adherence, ADHERENCE_COLUMNS, title, empty="none", drop=ADHERENCE_DROP))
     return Document([incidents, summaries, *so_far, *sections], _data(found), incidents, spaced=True)
 
 

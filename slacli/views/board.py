@@ -31,6 +31,12 @@ DUE_COLUMNS = ("id", "policy", "severity", "title", "clock", "due", "left", "sta
 DUE_KEYS = (*DUE_COLUMNS, "left_minutes", "premium")  # CSV
 BREACH_COLUMNS = ("id", "policy", "severity", "title", "target", "due", "done", "late_by", "status")
 STYLES = {"red": "bold red", "yellow": "yellow"}
+# What a narrow terminal leaves out of the board and of breaches, the first first.
+DUE_DROP = ("policy", "premium", "due", "severity")
+BREACH_DROP = (
+    *("policy", "done", "escalated_to", "exception_plan", "escalate_to", "due", "exception", "escalation_level"),
+    "severity",
+)
 RECOVERY_POINT = "recovery_point"  # the target of a recovery that lost more data than the policy allows
 
 

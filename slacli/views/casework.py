@@ -22,6 +22,7 @@ RECOVERY_COLUMNS = (
     *("restored", "snapshot", "failure", "data_lost", "recovery_point", "recovery_point_met"),
     "customer_notified",
 )
+RECOVERY_DROP = ("customer_notified", "restored", "failure", "recovery_point")  # on a narrow terminal, first first
 
 
 def case_fields(state: State, policy: Policy) -> list[dict[str, Any]]:

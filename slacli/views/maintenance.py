@@ -16,6 +16,9 @@ from slacli.tracker import Tracker
 from slacli.views import local
 
 COLUMNS = ("id", "policy", "kind", "impact", "status", "start", "end", "announced", "title", "service", "warnings")
+# A narrow terminal leaves out these columns, the first first, and prints the warnings under the table.
+DROP = ("announced", "service", "impact", "policy", "end")
+NOTES = ("warnings",)
 
 
 def window_record(policies: PolicySet, window_id: int, window: Window) -> dict[str, Any]:
