@@ -462,12 +462,10 @@ def _table_parts(table: Table, width: int) -> list[Any]:
         ]
     parts: list[Any] = [Text(escaped(table.title), style="table.title")] if table.title else []
     rich = RichTable(header_style="bold")
-    for column, column_width in found.widths.items():
+    for column, wide in found.widths.items():
         numeric = bool(table.rows) and all(_is_number(r.get(column)) for r in table.rows)
         header = Text(escaped(column))
-        rich.add_column(
-            header, justify="right" if numeric else "left", width=column_width, no_wrap=True, overflow="ellipsis"
-        )
+        rich.add_column(header, justify="right" if numeric else "left", width=wide, no_wrap=True, overflow="ellipsis")
     for i, row in enumerate(table.rows):
         style = table.styles.get(row.get("_style", ""), None)
         rich.add_row(*(Text(cells[c][i]) for c in found.widths), style=style)
