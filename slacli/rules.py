@@ -45,7 +45,7 @@ class WallDuration(NamedTuple):
         return datetime.fromtimestamp(anchor.timestamp() + self.duration.total_seconds(), calendar.zone)
 
     def explain(self, anchor: datetime, calendar: Calendar, due: datetime) -> str:
-        return f"+{format_duration(self.duration)} wall clock = {short(due, calendar.zone)}"
+        return f"+{format_duration(self.duration, ClockKind.WALL)} = {short(due, calendar.zone)}"
 
 
 class BusinessDuration(NamedTuple):
@@ -62,7 +62,7 @@ class BusinessDuration(NamedTuple):
     def explain(self, anchor: datetime, calendar: Calendar, due: datetime) -> str:
         hours = self.duration.total_seconds() / 3600
         amount = (
-            f"{hours:g} business hours" if hours.is_integer() else f"{format_duration(self.duration)} business time"
+            f"{hours:g} business hours" if hours.is_integer() else format_duration(self.duration, ClockKind.BUSINESS)
         )
         return f"{_opening_note(anchor, calendar)}+{amount} = {short(due, calendar.zone)}"
 

@@ -1,5 +1,5 @@
 """Exact behaviour, edges and texts of the read layer's pure parts (slacli.views.availability explain
-and bar, slacli.views.deadlines, slacli.views.incidents.left_text) and the readable texts of
+and bar, slacli.views.deadlines) and the readable texts of
 slacli.policy.model.Target and slacli.calendars.
 
 Records are compared with their instants as ISO text, so the zone they are shown in counts
@@ -26,8 +26,7 @@ from slacli.tracker import Tracker
 from slacli.uptime import Measurement
 from slacli.views.availability import bar, explain, gather
 from slacli.views.deadlines import deadline
-from slacli.views.incidents import left_text
-from slacli.vocabulary import ClockKind, EventKind, WindowAction
+from slacli.vocabulary import EventKind, WindowAction
 
 NY = ZoneInfo("America/New_York")
 DOCUMENT = {
@@ -80,7 +79,7 @@ def test_a_deadline_not_acknowledged_yet_is_provisional():
         "response_rule": "2h",
         "resolution_rule": "8 business hours",
         "resolution_anchor": "acked",
-        "response_explanation": "opened Mon 23 Nov 10:00 EST, in hours; +2h wall clock = Mon 23 Nov 12:00 EST",
+        "response_explanation": "opened Mon 23 Nov 10:00 EST, in hours; +2h wall = Mon 23 Nov 12:00 EST",
         "resolution_explanation": "not acked yet, so from the response due Mon 23 Nov 12:00 EST (provisional), "
         "in hours; +8 business hours = Tue 24 Nov 12:00 EST",
     }
@@ -165,12 +164,6 @@ def test_holidays_between_is_half_open():
     extra = {date(2026, 12, 25): "Christmas", date(2026, 12, 26): "Boxing Day"}
     calendar = Calendar("c", NY, WeeklyHours.always(), extra=extra)
     assert calendar.holidays_between(date(2026, 12, 24), date(2026, 12, 26)) == [(date(2026, 12, 25), "Christmas")]
-
-
-def test_left_text():
-    assert left_text(None, ClockKind.BUSINESS) is None
-    assert left_text(timedelta(hours=1, minutes=30), ClockKind.BUSINESS) == "1h30m business"
-    assert left_text(timedelta(hours=1, minutes=30), ClockKind.WALL) == "1h30m"
 
 
 @pytest.mark.parametrize(
