@@ -24,13 +24,14 @@ import json
 import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, NamedTuple, TextIO
 
-from slacli.instants import instant_text
+from slacli.instants import format_duration, instant_text
 from slacli.texts import UNSAFE
+from slacli.vocabulary import ClockKind
 
 Record = Mapping[str, Any]
 Shown = Mapping[str, Callable[[Record], str]]  # column: how people read it (tables, Markdown)
@@ -102,6 +103,42 @@ def _availability_text(record: Record) -> str:
 
 
 AVAILABILITY_SHOWN: Shown = {"availability_pct": _availability_text}  # records with downtime_minutes
+
+
+def people_name(key: str) -> str:
+    """The name people read for ``key``: a number of minutes (JSON and CSV) names the time
+    it measures (``paused_minutes``: paused, ``minutes_to_ack``: time_to_ack,
+    ``business_minutes``: business_time)."""
+    if key == "minutes":
+        return "time"
+    if key.startswith("minutes_"):
+        return "time_" + key.removeprefix("minutes_")
+    name = key.removesuffix("_minutes")
+    return f"{name}_time" if name.endswith("business") else name
+
+
+def minutes_text(value: Any, key: str) -> Any:
+    """A number of minutes under ``key`` as people read it (``2d 3h 15m``; ``13h business``
+    when the key says business time; a remaining budget below zero ``over by 31m``); what
+    is not a number stays as it is."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return value
+    counts = ClockKind.BUSINESS if "business" in key else None
+    text = format_duration(timedelta(minutes=abs(value)), counts)
+    if value >= 0:
+        return text
+    return f"over by {text}" if "remaining" in key else f"{text} back"
+
+
+def _people_keys(keys: Sequence[str], known: Sequence[str]) -> list[str]:
+    """``keys`` for people: a number of minutes said as text by a key of its own (``known``:
+    ``data_lost`` beside ``data_lost_minutes``) is left to that one."""
+    return [k for k in keys if people_name(k) == k or people_name(k) not in known]
+
+
+def _in_time(record: Record, keys: Sequence[str]) -> dict[str, Any]:
+    """The numbers of minutes of ``record`` among ``keys``, as people read them."""
+    return {k: minutes_text(record.get(k), k) for k in keys if people_name(k) != k}
 
 
 def neutralize(value: Any) -> Any:
@@ -181,7 +218,7 @@ def write_table(
 
 def plain_table(rows: Sequence[Record], columns: Sequence[str], title: str | None = None) -> str:
     cells = [[shown(row.get(c)) for c in columns] for row in rows]
-    header = [escaped(c) for c in columns]
+    header = [escaped(people_name(c)) for c in columns]
     widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(header)]
     lines = [escaped(title)] if title else []
     for values in [header, *cells]:
@@ -193,7 +230,7 @@ def write_markdown(rows: Sequence[Record], columns: Sequence[str], out: TextIO, 
     """A GitHub-flavoured Markdown table (for a wiki page or a ticket)."""
     if title:
         out.write(f"### {escaped(title)}\n\n")
-    out.write(_markdown_row(columns) + "|" + "---|" * len(columns) + "\n")
+    out.write(_markdown_row([people_name(c) for c in columns]) + "|" + "---|" * len(columns) + "\n")
     for row in rows:
         out.write(_markdown_row([row.get(c) for c in columns]))
     out.write("\n")
@@ -283,18 +320,21 @@ def _human(block: Block, fmt: Format, out: TextIO) -> None:
         out.write(escaped(block.text) + "\n")
         return
     if isinstance(block, Fields):
-        shown = [{"field": k, "value": _shown(block.record, k, block.shown)} for k in block.record]
+        keys = _people_keys(list(block.record), list(block.record))
+        in_time = {**block.record, **_in_time(block.record, keys)}
+        shown = [{"field": people_name(k), "value": _shown(block.record, in_time, k, block.shown)} for k in keys]
         block = Table(shown, ["field", "value"], block.title)
     if not block.rows and block.empty is not None:
         title, empty = escaped(block.title or ""), escaped(block.empty)
         out.write(f"### {title}\n\n{empty}\n\n" if fmt is Format.markdown else f"{title}: {empty}\n")
         return
-    rows = [{**row, **{k: how(row) for k, how in block.shown.items()}} for row in block.rows]
-    write_table(rows, block.columns, out, title=block.title, styles=block.styles, fmt=fmt)
+    columns = _people_keys(block.columns, block.columns)
+    rows = [{**row, **_in_time(row, columns), **{k: how(row) for k, how in block.shown.items()}} for row in block.rows]
+    write_table(rows, columns, out, title=block.title, styles=block.styles, fmt=fmt)
 
 
-def _shown(record: Record, key: str, shown: Shown) -> str:
-    return shown[key](record) if key in shown else cell(record[key])
+def _shown(record: Record, in_time: Record, key: str, shown: Shown) -> str:
+    return shown[key](record) if key in shown else cell(in_time[key])
 
 
 def diagnostic(message: str) -> None:
@@ -327,7 +367,7 @@ def _rich_table(
     table = Table(title=Text(escaped(title)) if title else None, title_justify="left", header_style="bold")
     for column in columns:
         numeric = bool(rows) and all(isinstance(r.get(column), int | float) for r in rows)
-        table.add_column(Text(escaped(column)), justify="right" if numeric else "left", overflow="fold")
+        table.add_column(Text(escaped(people_name(column))), justify="right" if numeric else "left", overflow="fold")
     for row in rows:
         table.add_row(*(Text(shown(row.get(c))) for c in columns), style=styles.get(row.get("_style", ""), None))
     Console(file=out).print(table)

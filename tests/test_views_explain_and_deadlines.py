@@ -243,11 +243,11 @@ def test_explain_says_why_each_interval_counts(tracker: Tracker) -> None:
         # Clipped to 00:00-01:00, all of it inside the window across midnight (to 01:30):
         # 0.5 x (60 - 60) = 0 minutes.
         (f"incident {early}", "2026-11-23T00:00:00-05:00", "2026-11-23T01:00:00-05:00", 0,
-         f"weight 0.5 ({SEVERITY_NOTE.format('2')}); clipped to the period; 60 min inside maintenance"),
+         f"weight 0.5 ({SEVERITY_NOTE.format('2')}); clipped to the period; 1h inside maintenance"),
         (f"incident {inside}", "2026-11-23T10:00:00-05:00", "2026-11-23T11:00:00-05:00", 60,
          f"weight 1 ({SEVERITY_NOTE.format('1')})"),
         # 00:00-00:30 at weight 0.5, all inside the window across midnight: 0 minutes.
         (f"incident {touching}", "2026-11-23T00:00:00-05:00", "2026-11-23T00:30:00-05:00", 0,
-         f"weight 0.5 ({SEVERITY_NOTE.format('2')}); 30 min inside maintenance"),
+         f"weight 0.5 ({SEVERITY_NOTE.format('2')}); 30m inside maintenance"),
     ]  # fmt: skip
     assert [list(r) for r in rows] == [["source", "start", "end", "minutes", "counts_as", "why"]] * 8

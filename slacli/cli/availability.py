@@ -9,11 +9,21 @@ from slacli.cli._options import AsOfOption, FormatOption, as_of_note, complete_p
 from slacli.cli._state import AppState
 from slacli.errors import ExitCode, InputError
 from slacli.instants import parse_instant, short
-from slacli.output import AVAILABILITY_SHOWN, Block, Document, Fields, Format, Note, Table, percent_text, render
+from slacli.output import (
+    AVAILABILITY_SHOWN,
+    Block,
+    Document,
+    Fields,
+    Format,
+    Note,
+    Table,
+    minutes_text,
+    percent_text,
+    render,
+)
 from slacli.periods import parse_period, refuse_future
 from slacli.policy import Policy
 from slacli.tracker import Tracker
-from slacli.views import number
 from slacli.views.availability import COLUMNS, DOWNTIME, EXPLAIN_COLUMNS, explain, gather, period_record, trend
 
 TREND_COLUMNS = ("month", "downtime_minutes", "maintenance_minutes", "availability_pct", "met", "bar")
@@ -116,7 +126,8 @@ def _period_document(
     if explained:
         reasons = explain(inputs, policy, lo, min(hi, as_of))
         total = sum(r["minutes"] for r in reasons if r["counts_as"] == DOWNTIME)
-        sums = f"stretches sum to {number(total)} min; overlaps counted once give D = {record['downtime_minutes']} min"
+        counted_once = minutes_text(record["downtime_minutes"], "downtime_minutes")
+        sums = f"stretches sum to {minutes_text(total, 'minutes')}; overlaps counted once give D = {counted_once}"
         blocks += [Table(reasons, EXPLAIN_COLUMNS, "Explained"), Note(sums)]
         data = {**record, "explain": reasons}
     return Document(blocks, data, Table([record], COLUMNS)), record["met"] is False
@@ -135,7 +146,7 @@ def projection(record: dict[str, Any], end: datetime, policy: Policy) -> str:
     return (
         f"{record['month'] or 'the period'} is in progress, measured up to {short(record['to'], zone)}. "
         f"Projected to {short(end, zone)} if what is open stays open: {pct}, "
-        f"{record['projected_downtime_minutes']} min of downtime{verdict}."
+        f"{minutes_text(record['projected_downtime_minutes'], 'minutes')} of downtime{verdict}."
     )
 
 
