@@ -130,15 +130,25 @@ def minutes_text(value: Any, key: str) -> Any:
     return f"over by {text}" if "remaining" in key else f"{text} back"
 
 
-def _people_keys(keys: Sequence[str], known: Sequence[str]) -> list[str]:
-    """``keys`` for people: a number of minutes said as text by a key of its own (``known``:
-    ``data_lost`` beside ``data_lost_minutes``) is left to that one."""
-    return [k for k in keys if people_name(k) == k or people_name(k) not in known]
-
-
-def _in_time(record: Record, keys: Sequence[str]) -> dict[str, Any]:
-    """The numbers of minutes of ``record`` among ``keys``, as people read them."""
-    return {k: minutes_text(record.get(k), k) for k in keys if people_name(k) != k}
+def _said_in_time(rows: Sequence[Record], columns: Sequence[str]) -> tuple[list[dict[str, Any]], list[str]]:
+    """``rows`` and ``columns`` for people: each number of minutes as text, in a column named
+    for the time it measures (``billable_time`` beside a ``billable`` of its own); one that a
+    text column of the rows says already (``data_lost`` beside ``data_lost_minutes``) left out."""
+    keys = {k for row in rows[:1] for k in row} | set(columns)
+    renamed: dict[str, str] = {}
+    for column in columns:
+        name = people_name(column)
+        if name == column:
+            continue
+        if name in keys:
+            if rows and isinstance(rows[0].get(name), str) and name in columns:
+                renamed[column] = ""  # said already
+                continue
+            name = f"{name}_time"
+        renamed[column] = name
+    shown = [renamed.get(c, c) for c in columns if renamed.get(c, c)]
+    said = [{**row, **{name: minutes_text(row.get(c), c) for c, name in renamed.items() if name}} for row in rows]
+    return said, shown
 
 
 def neutralize(value: Any) -> Any:
@@ -218,7 +228,7 @@ def write_table(
 
 def plain_table(rows: Sequence[Record], columns: Sequence[str], title: str | None = None) -> str:
     cells = [[shown(row.get(c)) for c in columns] for row in rows]
-    header = [escaped(people_name(c)) for c in columns]
+    header = [escaped(c) for c in columns]
     widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(header)]
     lines = [escaped(title)] if title else []
     for values in [header, *cells]:
@@ -230,7 +240,7 @@ def write_markdown(rows: Sequence[Record], columns: Sequence[str], out: TextIO, 
     """A GitHub-flavoured Markdown table (for a wiki page or a ticket)."""
     if title:
         out.write(f"### {escaped(title)}\n\n")
-    out.write(_markdown_row([people_name(c) for c in columns]) + "|" + "---|" * len(columns) + "\n")
+    out.write(_markdown_row(columns) + "|" + "---|" * len(columns) + "\n")
     for row in rows:
         out.write(_markdown_row([row.get(c) for c in columns]))
     out.write("\n")
@@ -320,21 +330,21 @@ def _human(block: Block, fmt: Format, out: TextIO) -> None:
         out.write(escaped(block.text) + "\n")
         return
     if isinstance(block, Fields):
-        keys = _people_keys(list(block.record), list(block.record))
-        in_time = {**block.record, **_in_time(block.record, keys)}
-        shown = [{"field": people_name(k), "value": _shown(block.record, in_time, k, block.shown)} for k in keys]
+        [in_time], keys = _said_in_time([block.record], list(block.record))
+        shown = [{"field": k, "value": _shown(in_time, k, block.shown)} for k in keys]
         block = Table(shown, ["field", "value"], block.title)
     if not block.rows and block.empty is not None:
         title, empty = escaped(block.title or ""), escaped(block.empty)
         out.write(f"### {title}\n\n{empty}\n\n" if fmt is Format.markdown else f"{title}: {empty}\n")
         return
-    columns = _people_keys(block.columns, block.columns)
-    rows = [{**row, **_in_time(row, columns), **{k: how(row) for k, how in block.shown.items()}} for row in block.rows]
+    rows, columns = _said_in_time(
+        [{**row, **{k: how(row) for k, how in block.shown.items()}} for row in block.rows], block.columns
+    )
     write_table(rows, columns, out, title=block.title, styles=block.styles, fmt=fmt)
 
 
-def _shown(record: Record, in_time: Record, key: str, shown: Shown) -> str:
-    return shown[key](record) if key in shown else cell(in_time[key])
+def _shown(record: Record, key: str, shown: Shown) -> str:
+    return shown[key](record) if key in shown else cell(record[key])
 
 
 def diagnostic(message: str) -> None:
@@ -367,7 +377,7 @@ def _rich_table(
     table = Table(title=Text(escaped(title)) if title else None, title_justify="left", header_style="bold")
     for column in columns:
         numeric = bool(rows) and all(isinstance(r.get(column), int | float) for r in rows)
-        table.add_column(Text(escaped(people_name(column))), justify="right" if numeric else "left", overflow="fold")
+        table.add_column(Text(escaped(column)), justify="right" if numeric else "left", overflow="fold")
     for row in rows:
         table.add_row(*(Text(shown(row.get(c))) for c in columns), style=styles.get(row.get("_style", ""), None))
     Console(file=out).print(table)
