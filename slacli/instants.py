@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slacli.errors import InputError
+from slacli.vocabulary import ClockKind
 
 EXAMPLE = "2026-11-23T14:00 or 2026-11-23T14:00-05:00"
 
@@ -153,13 +154,21 @@ def _parse_iso_duration(text: str, allow_days: bool) -> timedelta:
     return timedelta(seconds=parsed.total_seconds())
 
 
-def format_duration(d: timedelta) -> str:
-    """``4h30m``-style text for a duration (``30d`` for whole days past one; ``0m`` for zero)."""
+def format_duration(d: timedelta, counts: ClockKind | None = None) -> str:
+    """A duration as people read it: ``2d 3h 15m``, zero parts left out (``3h``, ``1d 5m``),
+    whole minutes (seconds dropped) from a minute on, seconds only under one (``45s``),
+    ``0m`` for none. ``counts`` labels it: business time in hours and minutes only (``13h
+    business``: a business day has no fixed length, so ``2d`` would read as 48 hours), wall
+    time with days (``2d 4h wall``). Only a magnitude: the caller says a negative in words
+    (``overdue by 2h 5m``); ValueError for a negative duration."""
     seconds = round(d.total_seconds())
-    sign = "-" if seconds < 0 else ""
-    if seconds and seconds % 86400 == 0 and abs(seconds) > 86400:
-        return f"{sign}{abs(seconds) // 86400}d"
-    minutes, secs = divmod(abs(seconds), 60)
+    if seconds < 0:
+        raise ValueError(f"a negative duration ({d}) is said in words, not formatted")
+    label = f" {counts}" if counts is not None else ""
+    if 0 < seconds < 60:
+        return f"{seconds}s{label}"
+    minutes = seconds // 60
     hours, minutes = divmod(minutes, 60)
-    parts = [f"{hours}h" if hours else "", f"{minutes}m" if minutes else "", f"{secs}s" if secs else ""]
-    return sign + ("".join(parts) or "0m")
+    days, hours = divmod(hours, 24) if counts != ClockKind.BUSINESS else (0, hours)
+    parts = [f"{n}{unit}" for n, unit in ((days, "d"), (hours, "h"), (minutes, "m")) if n]
+    return " ".join(parts or ["0m"]) + label

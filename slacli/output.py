@@ -28,13 +28,14 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, NamedTuple, TextIO, TypeVar
 
-from slacli.instants import instant_text
+from slacli.instants import format_duration, instant_text
 from slacli.texts import UNSAFE
+from slacli.vocabulary import ClockKind
 
 Record = Mapping[str, Any]
 Item = TypeVar("Item")
@@ -107,6 +108,54 @@ def _availability_text(record: Record) -> str:
 
 
 AVAILABILITY_SHOWN: Shown = {"availability_pct": _availability_text}  # records with downtime_minutes
+
+
+def people_name(key: str) -> str:
+    """The name people read for ``key``: a number of minutes (JSON and CSV) names the time
+    it measures (``paused_minutes``: paused, ``minutes_to_ack``: time_to_ack,
+    ``business_minutes``: business_time)."""
+    if key == "minutes":
+        return "time"
+    if key.startswith("minutes_"):
+        return "time_" + key.removeprefix("minutes_")
+    name = key.removesuffix("_minutes")
+    return f"{name}_time" if name.endswith("business") else name
+
+
+def minutes_text(value: Any, key: str) -> Any:
+    """A number of minutes under ``key`` as people read it (``2d 3h 15m``; ``13h business``
+    when the key says business time; a remaining budget below zero ``over by 31m``); what
+    is not a number stays as it is."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return value
+    counts = ClockKind.BUSINESS if "business" in key else None
+    text = format_duration(timedelta(minutes=abs(value)), counts)
+    if value >= 0:
+        return text
+    return f"over by {text}" if "remaining" in key else f"{text} back"
+
+
+def _said_in_time(
+    rows: Sequence[Record], columns: Sequence[str]
+) -> tuple[list[dict[str, Any]], list[str], dict[str, str]]:
+    """``rows`` and ``columns`` for people: each number of minutes as text, in a column named
+    for the time it measures (``billable_time`` beside a ``billable`` of its own); one that a
+    text column of the rows says already (``data_lost`` beside ``data_lost_minutes``) left out."""
+    keys = {k for row in rows[:1] for k in row} | set(columns)
+    renamed: dict[str, str] = {}
+    for column in columns:
+        name = people_name(column)
+        if name == column:
+            continue
+        if name in keys:
+            if rows and isinstance(rows[0].get(name), str) and name in columns:
+                renamed[column] = ""  # said already
+                continue
+            name = f"{name}_time"
+        renamed[column] = name
+    shown = [renamed.get(c, c) for c in columns if renamed.get(c, c)]
+    said = [{**row, **{name: minutes_text(row.get(c), c) for c, name in renamed.items() if name}} for row in rows]
+    return said, shown, renamed  # renamed: each column's new name, "" for one left out
 
 
 def neutralize(value: Any) -> Any:
@@ -328,12 +377,20 @@ def _prepared(block: Table | Fields) -> Table:
     """``block`` as the table people read: a record as field and value rows, cells as ``shown`` says."""
     if isinstance(block, Fields):
         return Table(_fields(block), ["field", "value"], block.title)
-    rows = [{**row, **{k: how(row) for k, how in block.shown.items()}} for row in block.rows]
-    return block._replace(rows=rows, shown=NOTHING)
+    rows, columns, renamed = _said_in_time(
+        [{**row, **{k: how(row) for k, how in block.shown.items()}} for row in block.rows], block.columns
+    )
+
+    def named(keys: Sequence[str]) -> list[str]:
+        return [renamed.get(k, k) for k in keys if renamed.get(k, k)]
+
+    drop, notes, texts = named(block.drop), named(block.notes), named(block.texts)
+    return block._replace(rows=rows, columns=columns, shown=NOTHING, drop=drop, notes=notes, texts=texts)
 
 
 def _fields(block: Fields) -> list[Record]:
-    return [{"field": k, "value": _shown(block.record, k, block.shown)} for k in block.record]
+    [in_time], keys, _ = _said_in_time([block.record], list(block.record))
+    return [{"field": k, "value": _shown(in_time, k, block.shown)} for k in keys]
 
 
 def _shown(record: Record, key: str, shown: Shown) -> str:

@@ -34,10 +34,10 @@ def _opening_note(anchor: datetime, calendar: Calendar, zone: ZoneInfo) -> str:
 
 
 def business_amount(duration: timedelta) -> str:
-    """Business time in words: ``4 business hours``, ``1 business hour``, ``4h30m business time``."""
+    """Business time in words: ``4 business hours``, ``1 business hour``, ``4h 30m business``."""
     hours = duration.total_seconds() / 3600
     if not hours.is_integer():
-        return f"{format_duration(duration)} business time"
+        return format_duration(duration, ClockKind.BUSINESS)
     return f"{hours:g} business hour{'' if hours == 1 else 's'}"
 
 
@@ -59,11 +59,12 @@ class WallDuration(NamedTuple):
         return datetime.fromtimestamp(anchor.timestamp() + self.duration.total_seconds(), calendar.zone)
 
     def explain(self, anchor: datetime, calendar: Calendar, due: datetime, zone: ZoneInfo | None = None) -> str:
-        return f"+{format_duration(self.duration)} wall clock = {short(due, zone or calendar.zone)}"
+        return f"+{format_duration(self.duration, ClockKind.WALL)} = {short(due, zone or calendar.zone)}"
 
     def notice(self, announced: datetime, start: datetime, calendar: Calendar) -> tuple[str, str]:
         """The time from ``announced`` to ``start`` in this rule's unit, and the rule's amount."""
-        return format_duration(_elapsed(announced, start)), format_duration(self.duration)
+        elapsed = _elapsed(announced, start)
+        return format_duration(elapsed, ClockKind.WALL), format_duration(self.duration, ClockKind.WALL)
 
 
 class BusinessDuration(NamedTuple):

@@ -25,7 +25,7 @@ from slacli.corrections import corrections, in_force, rerecord
 from slacli.errors import InputError, StoreError
 from slacli.holidaydata import HolidayCache
 from slacli.incidents import Event, State, record, replay
-from slacli.instants import iso, now
+from slacli.instants import format_duration, iso, now
 from slacli.maintenance import Span, Window, new_window, span, transition
 from slacli.policy import Policy, PolicySet, policies_from_document
 from slacli.policy.snapshot import digest, standalone
@@ -42,7 +42,6 @@ from slacli.storage.codec import (
 from slacli.texts import MESSAGE_LIMIT, NAME_LIMIT, TITLE_LIMIT, URL_LIMIT, checked_text, optional_text
 from slacli.vocabulary import EventKind, TargetName, WindowAction
 
-SECONDS_PER_DAY = 86400
 # How far ahead of this machine's clock an event may be dated (SPEC 2.13): another
 # machine's clock, or a --at typed a minute ahead, is not a mistake worth refusing.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -154,8 +153,8 @@ class Tracker:
         warnings = []
         if state.late_report and policy.report_within is not None:
             warnings.append(
-                f"impact began {_days(at - started)} before it was reported; policy {policy.name} asks for "
-                f"reports within {_days(policy.report_within)}: marked as reported late"
+                f"impact began {format_duration(at - started)} before it was reported; policy {policy.name} asks for "
+                f"reports within {format_duration(policy.report_within)}: marked as reported late"
             )
         with self.store.transaction():
             self.store.save_snapshot(snapshot, policy.name, standalone(self.policies, policy.name))
@@ -496,7 +495,3 @@ def _utc(t: datetime) -> datetime:
 
 def _text(t: datetime | None) -> str | None:
     return t.isoformat() if t else None
-
-
-def _days(d: timedelta) -> str:
-    return f"{d.total_seconds() / SECONDS_PER_DAY:.1f} days"

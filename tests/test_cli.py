@@ -154,7 +154,7 @@ def test_demo_replays_the_week(cli, tmp_path):
     # 15:00 (2,360 min), beyond its 99.9% budget, and its emergency certificate replacement was 45 minutes
     # of downtime.
     assert "for the policies with a target, so far: as of Fri 27 Nov 18:00 EST\n" in out
-    assert re.search(r"openweb +38580 +120 +2405 +93.747% +99.9 .* no\n", out)
+    assert re.search(r"openweb +26d 19h +2h +1d 16h 5m +93.747% +99.9 .* no\n", out)  # 38580, 120, 2405 min
     assert not list(tmp_path.glob("**/*.db"))  # the demo's database is thrown away
 
 

@@ -147,7 +147,11 @@ def test_resolving_without_an_ack_answers_the_response_and_ends_the_cadence(cli)
     late = str(opened(cli, "B", "--policy", "openmethods", "--severity", "1", "--at", "2026-11-23T10:00"))
     cli("ack", late, "--at", "2026-11-23T10:05")
     cli("resolve", late, "--at", "2026-11-23T13:00")  # no update since 10:00: the 11:00 update was missed
-    rows = json.loads(cli("breaches", "--at", "2026-12-23T10:00-05:00", "-f", "json", code=1).stdout)
+    # Nothing open needs action; since the opening, the update posted late (none by 11:00,
+    # the resolution at 13:00 ended the cadence two hours late).
+    assert cli("breaches", "--at", "2026-12-23T10:00-05:00").exit_code == 0
+    since = ("--since", "2026-11-23T00:00")
+    rows = json.loads(cli("breaches", *since, "--at", "2026-12-23T10:00-05:00", "-f", "json", code=1).stdout)
     assert [(r["id"], r["target"], r["late_minutes"]) for r in rows] == [(2, "update", 120)]
 
 
@@ -174,8 +178,10 @@ def test_openmethods_update_cadence(cli):
     assert on_time["next_update_due"] == "2026-11-22T04:55:00-05:00" and on_time["late_updates"] == 0
     late = record(cli, "update", str(number), "Identified", "--at", "2026-11-22T05:10")
     assert late["late_updates"] == 1
-    out = cli("breaches", "--at", "2026-11-22T05:15-05:00", "-f", "json", code=1).stdout
-    assert [(b["target"], b["status"], b["late_minutes"]) for b in json.loads(out)] == [("update", "met late", 15)]
+    # The late update is posted and the next one not due (06:10): nothing needs action now.
+    assert cli("breaches", "--at", "2026-11-22T05:15-05:00").exit_code == 0
+    out = cli("breaches", "--since", "2026-11-22", "--at", "2026-11-22T05:15-05:00", "-f", "json", code=1).stdout
+    assert [(b["target"], b["status"], b["late_by"]) for b in json.loads(out)] == [("update", "met late", "15m wall")]
 
 
 def test_breaches_exit_codes(cli):
@@ -183,7 +189,7 @@ def test_breaches_exit_codes(cli):
     opened(cli, "Down", "--policy", "protecto", "--severity", "critical", "--at", "2026-11-23T10:00")
     assert cli("breaches", "--at", "2026-11-23T10:59-05:00").exit_code == 0
     rows = json.loads(cli("breaches", "--at", "2026-11-23T11:30-05:00", "-f", "json", code=1).stdout)
-    assert [(r["target"], r["status"], r["late_by"]) for r in rows] == [("response", "breached", "30m")]
+    assert [(r["target"], r["status"], r["late_by"]) for r in rows] == [("response", "breached", "30m wall")]
     assert cli("breaches", "--policy", "openweb", "--at", "2026-11-23T11:30").exit_code == 0
 
 
@@ -318,7 +324,8 @@ def test_at_means_as_of_then(cli):
     assert [(r["clock"], r["status"]) for r in board] == [("response", "pending"), ("resolution", "pending")]
     then = record(cli, "show", number, "--at", "2026-11-23T10:30")
     assert then["status"] == "open" and [e["event"] for e in then["timeline"]] == ["opened"]
-    assert cli("breaches", "--at", "2026-11-23T14:00-05:00", "-f", "csv", code=1)
+    assert cli("breaches", "--at", "2026-11-23T14:00-05:00").exit_code == 0  # met late and resolved since
+    assert cli("breaches", "--since", "2026-11-23", "--at", "2026-11-23T14:00-05:00", "-f", "csv", code=1)
 
 
 def test_recompute_refuses_a_resolved_incident(cli, database):

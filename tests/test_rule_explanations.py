@@ -53,13 +53,13 @@ def test_wall_duration_explains_in_the_calendar_zone():
     # Mon 10:00 EST + 4 wall hours = Mon 14:00 EST (19:00 UTC: the zone is what is shown).
     rule = WallDuration("4h", timedelta(hours=4))
     due = ny(23, 14).astimezone(UTC)
-    assert rule.explain(ny(23, 10), OFFICE, due) == "+4h wall clock = Mon 23 Nov 14:00 EST"
+    assert rule.explain(ny(23, 10), OFFICE, due) == "+4h wall = Mon 23 Nov 14:00 EST"
 
 
 def test_business_time_that_is_not_whole_hours_is_shown_as_a_duration():
-    # In hours at Mon 10:00: no "next opening" note; 90 minutes is 1.5 hours, shown as 1h30m.
+    # In hours at Mon 10:00: no "next opening" note; 90 minutes is 1.5 hours, shown as 1h 30m.
     rule = BusinessDuration("90 business minutes", timedelta(minutes=90))
-    assert rule.explain(ny(23, 10), OFFICE, ny(23, 11, 30)) == "+1h30m business time = Mon 23 Nov 11:30 EST"
+    assert rule.explain(ny(23, 10), OFFICE, ny(23, 11, 30)) == "+1h 30m business = Mon 23 Nov 11:30 EST"
 
 
 def test_whole_business_hours_from_out_of_hours_name_the_next_opening():

@@ -54,8 +54,18 @@ def test_a_workaround_within_the_timeframe_meets_the_resolution_and_the_incident
 def test_a_late_workaround_meets_it_late_and_ends_the_breach(cli):
     one = opened(cli, "openweb", "1")
     cli("workaround", one, "--at", "2026-11-25T09:00")
-    [late] = [r for r in as_json(cli, "breaches", "-p", "openweb", code=1) if r["target"] == "resolution"]
-    assert (late["status"], late["done"], late["late_by"]) == ("met late", "2026-11-25T09:00:00-05:00", "16h")
+    # Open now: the response alone (a workaround acknowledges nothing); the resolution met late.
+    assert [r["target"] for r in as_json(cli, "breaches", "-p", "openweb", code=1)] == ["response"]
+    rows = as_json(cli, "breaches", "-p", "openweb", "--since", "2026-11-23", code=1)
+    [late] = [r for r in rows if r["target"] == "resolution"]
+    # Due at Tuesday's close (17:00), met at Wednesday's opening (09:00): late by no business
+    # time, so by the 16 real hours, all outside business hours.
+    assert (late["status"], late["done"], late["late_by"]) == (
+        "met late",
+        "2026-11-25T09:00:00-05:00",
+        "16h wall, outside business hours",
+    )
+    assert (late["late_minutes"], late["late_business_minutes"]) == (16 * 60, 0)
     assert late["resolution_met_by"] == "workaround"
     assert clock_status(cli, one, "2026-11-25T10:00")["resolution"] == "met late by workaround"
 
@@ -144,8 +154,8 @@ def matrix(tmp_path: Path) -> None:
     (tmp_path / "policies.toml").write_text(MATRIX)  # the working directory's file is the one in use
 
 
-def escalation(cli, at: str) -> list[tuple[int | None, str | None, str | None, bool]]:
-    rows = as_json(cli, "breaches", "--at", at, code=1)
+def escalation(cli, at: str, *since: str) -> list[tuple[int | None, str | None, str | None, bool]]:
+    rows = as_json(cli, "breaches", "--at", at, *since, code=1)
     return [(r["escalation_level"], r["escalate_to"], r["escalated_to"], r["escalation_due"]) for r in rows]
 
 
@@ -172,7 +182,9 @@ def test_an_unresolved_breach_climbs_the_matrix_until_escalated(cli):
     assert "1   p       1         open    Checkout down  2                 VP engineering  ann" in table
     cli("resolve", one, "--at", "2026-11-23T13:10")
     assert due_for_escalation(cli, "2026-11-23T13:15-05:00") == []
-    assert escalation(cli, "2026-11-23T13:15-05:00")[0] == (None, None, None, False)  # resolved: met late
+    assert [r["id"] for r in as_json(cli, "breaches", "--at", "2026-11-23T13:15-05:00", code=1)] == [2]
+    since = ("--since", "2026-11-23")  # and incident 1's response and resolution, met late
+    assert escalation(cli, "2026-11-23T13:15-05:00", *since)[0] == (None, None, None, False)
 
 
 @pytest.mark.usefixtures("matrix")

@@ -101,7 +101,7 @@ def test_explain_lists_every_interval_and_why(cli):
     why = {(r["source"], r["minutes"]): r["why"] for r in data["explain"]}
     assert why[("maintenance 1", 45)] == "scheduled: excluded from T"
     assert why[("maintenance 2", 45)] == "emergency, impact full: downtime, the policy does not exclude it; weight 1"
-    assert "15 min inside maintenance" in why[("incident 2", 45)]
+    assert "15m inside maintenance" in why[("incident 2", 45)]
     # 10:00-11:15 once, though the stretches sum to 105; and the emergency window's 45.
     assert data["downtime_minutes"] == 120
 

@@ -90,9 +90,11 @@ def test_the_due_board_lists_running_clocks_soonest_first(tracker: Tracker, boar
     ]
     assert [r["_style"] for r in rows] == ["red", "yellow", "", "", "", ""]
     assert [r["status"] for r in rows][:2] == [ClockStatus.BREACHED, ClockStatus.PENDING]
-    # Wall minutes for wall clocks; business minutes to a business-day close:
-    # B's resolution: 11:50-17:00 today (310) + Wed 09:00-17:00 (480) = 790, not the 1750 wall minutes.
-    assert [r["left_minutes"] for r in rows] == [-20, 10, 100, 310, 790, 310 + 3 * 480]
+    # Real minutes left; and business minutes for a clock that counts them, to a business-day
+    # close: B's resolution 11:50-17:00 today (310) + Wed 09:00-17:00 (480) = 790, in real time 1750.
+    assert [r["left_minutes"] for r in rows] == [-20, 10, 100, 310, 1750, 310 + 3 * 1440]
+    assert [r["left_business_minutes"] for r in rows] == [None, None, None, 310, 790, 310 + 3 * 480]
+    assert [r["left"] for r in rows][:2] == ["overdue by 20m wall", "10m wall"]
 
 
 def test_the_due_board_horizon_and_policy(tracker: Tracker, board: dict[str, int]) -> None:
@@ -136,12 +138,15 @@ def summary(rows: list[dict]) -> list[tuple]:
 
 def test_breaches_met_late_and_open_breached(tracker: Tracker, late: dict[str, int]) -> None:
     p, q, m = late["P"], late["Q"], late["M"]
-    assert summary(breaches(tracker, ny(11, 5, 11, 59), None, None, None)) == [(p, R, ClockStatus.MET_LATE, 30)]
-    at_13 = breaches(tracker, ny(11, 5, 13), None, None, None)
+    since = ny(11, 1, 0)  # before every due instant: what was missed too
+    assert summary(breaches(tracker, ny(11, 5, 11, 59), since, None, None)) == [(p, R, ClockStatus.MET_LATE, 30)]
+    assert breaches(tracker, ny(11, 5, 11, 59), None, None, None) == []  # nothing needs action now
+    at_13 = breaches(tracker, ny(11, 5, 13), since, None, None)
     assert summary(at_13) == [(p, R, ClockStatus.MET_LATE, 30), (q, R, ClockStatus.BREACHED, 60)]  # late to now
     assert (at_13[0]["due"], at_13[0]["done"], at_13[1]["done"]) == (ny(11, 3, 12), ny(11, 3, 12, 30), None)
+    assert breaches(tracker, ny(11, 5, 13), None, None, None) == at_13[1:]  # the open one
     # On the 12th at 00:00: Q's response 6 d 12 h late (9360 min), its resolution 5 d 7 h (7620 min); M's update 20.
-    assert summary(breaches(tracker, ny(11, 12, 0), None, None, None)) == [
+    assert summary(breaches(tracker, ny(11, 12, 0), since, None, None)) == [
         (p, R, ClockStatus.MET_LATE, 30),
         (q, R, ClockStatus.BREACHED, 9360),
         (q, U, ClockStatus.BREACHED, 7620),
@@ -154,7 +159,8 @@ def test_a_late_update_is_breached_until_posted_then_met_late(tracker: Tracker, 
     assert summary(breaches(tracker, ny(11, 10, 11, 10), None, None, "openmethods")) == [
         (m, S, ClockStatus.BREACHED, 10)  # due 11:00, not posted yet at 11:10
     ]
-    [row] = breaches(tracker, ny(11, 10, 11, 30), None, None, "openmethods")
+    assert breaches(tracker, ny(11, 10, 11, 30), None, None, "openmethods") == []  # posted: nothing open
+    [row] = breaches(tracker, ny(11, 10, 11, 30), ny(11, 10, 0), None, "openmethods")
     assert (row["target"], row["due"], row["done"], row["late_minutes"]) == (S, ny(11, 10, 11), ny(11, 10, 11, 20), 20)
 
 

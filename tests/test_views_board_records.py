@@ -68,13 +68,16 @@ def test_the_due_board_rows(tracker: Tracker) -> None:
     ]
     assert iso_record(rows[0]) == {
         "id": a, "policy": "p", "severity": "1", "title": "A", "clock": "response",
-        "due": "2026-11-23T12:00:00-05:00", "left": "1h", "left_minutes": 60, "status": "pending",
+        "due": "2026-11-23T12:00:00-05:00", "left": "1h wall", "left_minutes": 60,
+        "left_business_minutes": None, "counts": "wall", "status": "pending",
         "premium": False, "_style": "",  # exactly an hour left: not yet "within the hour"
     }  # fmt: skip
-    # Business time left from Mon 11:00 to Tue 12:00: 6h on Monday, 3h on Tuesday.
+    # Business time left from Mon 11:00 to Tue 12:00: 6h on Monday, 3h on Tuesday; in real
+    # time 25 hours.
     assert iso_record(rows[2]) == {
         "id": a, "policy": "p", "severity": "1", "title": "A", "clock": "resolution",
-        "due": "2026-11-24T12:00:00-05:00", "left": "9h business", "left_minutes": 540,
+        "due": "2026-11-24T12:00:00-05:00", "left": "9h business", "left_minutes": 1500,
+        "left_business_minutes": 540, "counts": "business",
         "status": "pending (provisional)", "premium": False, "_style": "",
     }  # fmt: skip
     # Within an hour (3600 s): A's resolution is past it, B's response is not: both kept apart.
@@ -107,19 +110,27 @@ def test_breach_rows(tracker: Tracker) -> None:
     # Q: acked 10:30, paused from 11:00: its resolution is pushed back by the business time
     # paused (6h Mon, 8h Tue, 3h Wed): Tue 10:30 + 17h = Thu 26 Nov 11:30, not late.
     incident(tracker, "Q", ny(11, 23, 10), (K.ACKNOWLEDGED, ny(11, 23, 10, 30)), (K.PAUSED, ny(11, 23, 11)))
-    rows = [iso_record(r) for r in breaches(tracker, ny(11, 25, 12), None, None, None)]
-    for row in rows:  # no workaround, exception or escalation here (see tests/test_targets_cli.py)
+    since_monday = [iso_record(r) for r in breaches(tracker, ny(11, 25, 12), ny(11, 23, 0), None, None)]
+    for row in since_monday:  # no workaround, exception or escalation here (see tests/test_targets_cli.py)
         assert row.pop("excepted") is row.pop("escalation_due") is False
         assert {row.pop(k) for k in TARGET_KEYS if k not in ("excepted", "escalation_due")} == {None}
     common = {"policy": "p", "severity": "1"}
-    assert rows == [
+    # Late as each clock counts: L's resolution Tue 12:00 to Wed 12:00 is 5h + 3h of
+    # business time, N's Tue 10:30 to Wed 12:00 6h30m + 3h; late_minutes is real time.
+    assert since_monday == [
         {"id": late, **common, "title": "L", "target": "response", "due": "2026-11-23T12:00:00-05:00",
-         "done": "2026-11-23T13:00:00-05:00", "late_by": "1h", "late_minutes": 60, "status": "met late"},
+         "done": "2026-11-23T13:00:00-05:00", "late_by": "1h wall", "status": "met late", "open": False,
+         "late_minutes": 60, "late_business_minutes": None, "counts": "wall"},
         {"id": late, **common, "title": "L", "target": "resolution", "due": "2026-11-24T12:00:00-05:00",
-         "done": None, "late_by": "24h", "late_minutes": 1440, "status": "breached"},
+         "done": None, "late_by": "8h business", "status": "breached", "open": True,
+         "late_minutes": 1440, "late_business_minutes": 480, "counts": "business"},
         {"id": missed, **common, "title": "N", "target": "resolution", "due": "2026-11-24T10:30:00-05:00",
-         "done": None, "late_by": "25h30m", "late_minutes": 1530, "status": "breached"},
+         "done": None, "late_by": "9h 30m business", "status": "breached", "open": True,
+         "late_minutes": 1530, "late_business_minutes": 570, "counts": "business"},
     ]  # fmt: skip
+    # By default what needs action now: the open breaches, not L's response met late.
+    now = breaches(tracker, ny(11, 25, 12), None, None, None)
+    assert [(r["id"], r["target"]) for r in now] == [(late, "resolution"), (missed, "resolution")]
     # Due from Tuesday 00:00 on: L's response (due Monday) is left out, its resolution kept.
     since_tuesday = breaches(tracker, ny(11, 25, 12), ny(11, 24, 0), None, None)
     assert [(r["id"], r["target"]) for r in since_tuesday] == [(late, "resolution"), (missed, "resolution")]

@@ -1,5 +1,5 @@
 """Exact behaviour, edges and texts of the read layer's pure parts (slacli.views.availability explain
-and bar, slacli.views.deadlines, slacli.views.incidents.left_text) and the readable texts of
+and bar, slacli.views.deadlines) and the readable texts of
 slacli.policy.model.Target and slacli.calendars.
 
 Records are compared with their instants as ISO text, so the zone they are shown in counts
@@ -26,8 +26,7 @@ from slacli.tracker import Tracker
 from slacli.uptime import Measurement
 from slacli.views.availability import bar, explain, gather
 from slacli.views.deadlines import deadline
-from slacli.views.incidents import left_text
-from slacli.vocabulary import ClockKind, EventKind, WindowAction
+from slacli.vocabulary import EventKind, WindowAction
 
 NY = ZoneInfo("America/New_York")
 DOCUMENT = {
@@ -80,7 +79,7 @@ def test_a_deadline_not_acknowledged_yet_is_provisional():
         "response_rule": "2h",
         "resolution_rule": "8 business hours",
         "resolution_anchor": "acked",
-        "response_explanation": "opened Mon 23 Nov 10:00 EST, in hours; +2h wall clock = Mon 23 Nov 12:00 EST",
+        "response_explanation": "opened Mon 23 Nov 10:00 EST, in hours; +2h wall = Mon 23 Nov 12:00 EST",
         "resolution_explanation": "not acked yet, so from the response due Mon 23 Nov 12:00 EST (provisional), "
         "in hours; +8 business hours = Tue 24 Nov 12:00 EST",
     }
@@ -167,12 +166,6 @@ def test_holidays_between_is_half_open():
     assert calendar.holidays_between(date(2026, 12, 24), date(2026, 12, 26)) == [(date(2026, 12, 25), "Christmas")]
 
 
-def test_left_text():
-    assert left_text(None, ClockKind.BUSINESS) is None
-    assert left_text(timedelta(hours=1, minutes=30), ClockKind.BUSINESS) == "1h30m business"
-    assert left_text(timedelta(hours=1, minutes=30), ClockKind.WALL) == "1h30m"
-
-
 @pytest.mark.parametrize(
     ("policy", "downtime", "expected"),
     [
@@ -250,11 +243,11 @@ def test_explain_says_why_each_interval_counts(tracker: Tracker) -> None:
         # Clipped to 00:00-01:00, all of it inside the window across midnight (to 01:30):
         # 0.5 x (60 - 60) = 0 minutes.
         (f"incident {early}", "2026-11-23T00:00:00-05:00", "2026-11-23T01:00:00-05:00", 0,
-         f"weight 0.5 ({SEVERITY_NOTE.format('2')}); clipped to the period; 60 min inside maintenance"),
+         f"weight 0.5 ({SEVERITY_NOTE.format('2')}); clipped to the period; 1h inside maintenance"),
         (f"incident {inside}", "2026-11-23T10:00:00-05:00", "2026-11-23T11:00:00-05:00", 60,
          f"weight 1 ({SEVERITY_NOTE.format('1')})"),
         # 00:00-00:30 at weight 0.5, all inside the window across midnight: 0 minutes.
         (f"incident {touching}", "2026-11-23T00:00:00-05:00", "2026-11-23T00:30:00-05:00", 0,
-         f"weight 0.5 ({SEVERITY_NOTE.format('2')}); 30 min inside maintenance"),
+         f"weight 0.5 ({SEVERITY_NOTE.format('2')}); 30m inside maintenance"),
     ]  # fmt: skip
     assert [list(r) for r in rows] == [["source", "start", "end", "minutes", "counts_as", "why"]] * 8

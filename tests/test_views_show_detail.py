@@ -54,6 +54,9 @@ def tracker(tmp_path: Path) -> Tracker:
     return tracker_over(DOCUMENT, tmp_path, ny(12, 1, 12))
 
 
+STOPPED = {"left": None, "left_minutes": None, "left_business_minutes": None}  # a clock no longer running
+
+
 def test_show_lists_each_clock_and_the_timeline_up_to_the_instant(tracker: Tracker) -> None:
     found = tracker.open("Down", "p", "1", at=ny(11, 23, 10), author="ann", service="web", ref="T-1").incident.id
     tracker.act(found, K.ACKNOWLEDGED, at=ny(11, 23, 10, 30), author="bob")
@@ -63,8 +66,8 @@ def test_show_lists_each_clock_and_the_timeline_up_to_the_instant(tracker: Track
     # 10:30 and keeps its due (12:00); severity 2 has no resolution target.
     shown_now = detail(tracker, found, ny(11, 23, 11))
     assert [iso_record(c) for c in shown_now.clocks] == [
-        {"clock": "response", "due": "2026-11-23T12:00:00-05:00", "status": "met", "left": None},
-        {"clock": "resolution", "due": "no target", "status": "no target", "left": None},
+        {"clock": "response", "due": "2026-11-23T12:00:00-05:00", "status": "met", **STOPPED, "counts": "wall"},
+        {"clock": "resolution", "due": "no target", "status": "no target", **STOPPED, "counts": None},
     ]
     # Details hide what the record shows as fields (policy, title, started, service, ref,
     # late_report) and the stored due instants; a severity change records what it was before.
@@ -102,14 +105,23 @@ def test_show_says_what_is_left_and_what_is_provisional(tracker: Tracker) -> Non
     # from 12:00, 5h to 17:00 and 3h on Tuesday: Tue 24 Nov 12:00; business time left from
     # Mon 11:00: 6h on Monday and 3h on Tuesday.
     assert [iso_record(c) for c in detail(tracker, found, ny(11, 23, 11)).clocks] == [
-        {"clock": "response", "due": "2026-11-23T12:00:00-05:00", "status": "pending", "left": "1h"},
-        {
-            "clock": "resolution",
-            "due": "2026-11-24T12:00:00-05:00",
-            "status": "pending (provisional)",
-            "left": "9h business",
-        },
-    ]
+        {"clock": "response", "due": "2026-11-23T12:00:00-05:00", "status": "pending", "left": "1h wall",
+         "left_minutes": 60, "left_business_minutes": None, "counts": "wall"},
+        {"clock": "resolution", "due": "2026-11-24T12:00:00-05:00", "status": "pending (provisional)",
+         "left": "9h business", "left_minutes": 25 * 60, "left_business_minutes": 9 * 60, "counts": "business"},
+    ]  # fmt: skip
+
+
+def test_show_says_by_how_much_a_running_clock_is_overdue(tracker: Tracker) -> None:
+    # Opened Mon 10:00, not acked: the response (2 wall hours, due 12:00) is breached and
+    # still running; as of 14:05 it is 2h05m overdue, said in words, minutes negative.
+    found = tracker.open("Down", "p", "1", at=ny(11, 23, 10), author="ann").incident.id
+    response = detail(tracker, found, ny(11, 23, 14, 5)).clocks[0]
+    assert (response["status"], response["left"], response["left_minutes"]) == (
+        "breached",
+        "overdue by 2h 5m wall",
+        -125,
+    )
 
 
 def test_show_a_paused_incident_reported_late(tracker: Tracker) -> None:
@@ -130,14 +142,17 @@ def test_show_a_paused_incident_reported_late(tracker: Tracker) -> None:
         "clock": "resolution",
         "due": "2026-11-24T11:30:00-05:00",
         "status": "paused",
-        "left": "7h30m business",
+        "left": "7h 30m business",
+        "left_minutes": (23 * 60 + 30),  # Mon 12:00 to Tue 11:30
+        "left_business_minutes": 7 * 60 + 30,
+        "counts": "business",
     }
     # As of 18:00 (closed): 6 business hours paused (11:00-17:00), not 7 wall hours: Tue
     # 10:30 + 6h = Tue 16:30; left from Mon 18:00: 7h30m on Tuesday.
     evening = detail(tracker, found, ny(11, 23, 18))
     assert (iso_record(evening.clocks[1])["due"], evening.clocks[1]["left"]) == (
         "2026-11-24T16:30:00-05:00",
-        "7h30m business",
+        "7h 30m business",
     )
 
 

@@ -18,13 +18,13 @@ from slacli.output import (
     Format,
     Note,
     Table,
+    minutes_text,
     percent_text,
     render,
 )
 from slacli.periods import parse_period, refuse_future
 from slacli.policy import Policy
 from slacli.tracker import Tracker
-from slacli.views import number
 from slacli.views.availability import (
     COLUMNS,
     DOWNTIME,
@@ -142,7 +142,8 @@ def _period_document(
     if explained:
         reasons = explain(inputs, policy, lo, min(hi, as_of))
         total = sum(r["minutes"] for r in reasons if r["counts_as"] == DOWNTIME)
-        sums = f"stretches sum to {number(total)} min; overlaps counted once give D = {record['downtime_minutes']} min"
+        counted_once = minutes_text(record["downtime_minutes"], "downtime_minutes")
+        sums = f"stretches sum to {minutes_text(total, 'minutes')}; overlaps counted once give D = {counted_once}"
         why = Table(reasons, EXPLAIN_COLUMNS, "Explained", empty="nothing in the period", drop=("end",), notes=("why",))
         blocks += [why, Note(sums)]
         data = {**data, "explain": reasons}
@@ -174,7 +175,7 @@ def projection(record: dict[str, Any], end: datetime, policy: Policy) -> str:
     return (
         f"{record['month'] or 'the period'} is in progress, measured up to {short(record['to'], zone)}. "
         f"Projected to {short(end, zone)} if what is open stays open: {pct}, "
-        f"{record['projected_downtime_minutes']} min of downtime{verdict}."
+        f"{minutes_text(record['projected_downtime_minutes'], 'minutes')} of downtime{verdict}."
     )
 
 

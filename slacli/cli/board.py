@@ -27,6 +27,7 @@ from slacli.views import public
 from slacli.views.board import (
     BREACH_COLUMNS,
     BREACH_DROP,
+    BREACH_KEYS,
     DUE_COLUMNS,
     DUE_DROP,
     DUE_KEYS,
@@ -35,7 +36,7 @@ from slacli.views.board import (
     breaches,
     due_board,
 )
-from slacli.views.targets import ESCALATION_KEYS, TARGET_KEYS
+from slacli.views.targets import ESCALATION_KEYS
 
 WATCH_EVERY, WATCH_AT_LEAST = 30.0, 1.0  # seconds between the redraws of --watch: by default, at least
 # Shown to people only when a breach has one: an exception, a level of the escalation matrix.
@@ -117,25 +118,32 @@ def _watch_line(rows: list[dict[str, Any]], as_of: datetime, tz: ZoneInfo | None
 
 def breach_list(
     ctx: typer.Context,
-    since: Annotated[str | None, typer.Option(metavar="T", help="Targets due at or after T.")] = None,
-    until: Annotated[str | None, typer.Option(metavar="T", help="Targets due before T.")] = None,
+    since: Annotated[
+        str | None, typer.Option(metavar="T", help="Also the targets missed and no longer open, due at or after T.")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(metavar="T", help="Also those due before T (with --since: the range's end).")
+    ] = None,
     policy: PolicyFilter = None,
     at: AsOfOption = None,
     fmt: FormatOption = Format.table,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing: the exit status alone says.")] = False,
 ) -> None:
-    """Every target breached (open past due) or met late, with its exception and the escalation
-    level reached when there is one, and every recovery from backup past the recovery point;
-    exit 1 when there is one."""
+    """What needs action now: every clock running past due (response, resolution, next update)
+    and every recovery from backup past the recovery point on an incident still open; with
+    --since, also what was missed since (met late, or breached and then done). Exit 1 when it
+    lists one, 0 when none (2 and 3 are errors)."""
     state: AppState = ctx.obj
     tz = reading_zone(state, policy)
     as_of = instant(at, tz)
     lower, upper = between(since, until, tz)
     name = state.policies().get(policy).name if policy else None
     rows = breaches(state.tracker("read"), as_of, lower, upper, name)
-    title = f"Breaches as of {as_of_text(as_of, tz)}"
-    columns = used_columns(BREACH_COLUMNS, rows, SHOWN_WHEN_USED)
-    machine = [*BREACH_COLUMNS, "late_minutes", *TARGET_KEYS]
-    render(Document([Table(rows, columns, title, machine, empty="no breaches", drop=BREACH_DROP)], rows), fmt)
+    if not quiet:
+        title = f"Breaches as of {as_of_text(as_of, tz)}"
+        columns = used_columns(BREACH_COLUMNS, rows, SHOWN_WHEN_USED)
+        table = Table(rows, columns, title, BREACH_KEYS, empty="no breaches", drop=BREACH_DROP)
+        render(Document([table], rows), fmt)
     if rows:
         raise typer.Exit(ExitCode.FOUND)
 

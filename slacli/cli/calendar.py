@@ -1,6 +1,7 @@
 """``slacli calendar add|between``: business-time arithmetic on a policy's calendar."""
 
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Annotated
 
 import typer
@@ -11,6 +12,7 @@ from slacli.errors import InputError
 from slacli.instants import format_duration, iso, parse_duration, parse_instant
 from slacli.output import Document, Fields, Format, render
 from slacli.rules import BusinessDuration, Rule, WallDuration, parse_rule
+from slacli.vocabulary import ClockKind
 
 app = typer.Typer(
     help="Business-time arithmetic on a policy's calendar.",
@@ -75,9 +77,16 @@ def between(
         "start": iso(a, shown),
         "end": iso(b, shown),
         "business_minutes": int(minutes) if minutes.is_integer() else minutes,
-        "business_time": format_duration(elapsed),
+        "business_time": _business_time(elapsed),
     }
     _print(fmt, record)
+
+
+def _business_time(elapsed: timedelta) -> str:
+    """Business time from START to END for people; backwards said in words."""
+    if elapsed < timedelta(0):
+        return f"{format_duration(-elapsed, ClockKind.BUSINESS)} (END is before START)"
+    return format_duration(elapsed, ClockKind.BUSINESS)
 
 
 def _business_rule(text: str) -> Rule:

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from typing import Any, NamedTuple
 
+from slacli.instants import format_duration
 from slacli.maintenance import Window, as_run, excluded, touches
 from slacli.maintenance import downtime as window_downtime
 from slacli.periods import months_back
@@ -239,7 +240,7 @@ def _downtime_row(
     if (a, b) != (stretch.start, stretch.end):
         notes.append("clipped to the period")
     if inside:
-        notes.append(f"{number(inside / 60)} min inside maintenance")
+        notes.append(f"{format_duration(timedelta(seconds=inside))} inside maintenance")
     minutes = stretch.weight * (b - a - inside) / 60
     row(source, a, b, minutes, "; ".join(notes), DOWNTIME if minutes else NOTHING)
 

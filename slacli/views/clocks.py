@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from slacli.calendars import Calendar
 from slacli.incidents import State, paused_due
+from slacli.instants import format_duration
+from slacli.views import number
 from slacli.vocabulary import ClockKind, ClockStatus, TargetName
 
 
@@ -62,10 +64,47 @@ def clocks(state: State, now: datetime, calendar: Calendar) -> dict[TargetName, 
     return result
 
 
+def counted(counts: ClockKind | None, start: datetime, end: datetime, calendar: Calendar) -> timedelta:
+    """Time from ``start`` to ``end`` as a clock of ``counts`` counts it: business time on
+    ``calendar``, else real time; negative when ``end`` is before ``start`` (SPEC 1.2)."""
+    return calendar.elapsed(start, end) if counts == ClockKind.BUSINESS else end - start
+
+
 def remaining(clock: Clock, now: datetime, calendar: Calendar) -> timedelta | None:
     """Time left until the clock's due instant (negative when overdue), counted as it counts."""
-    if clock.due is None:
-        return None
-    if clock.counts == ClockKind.BUSINESS:
-        return calendar.elapsed(now, clock.due)
-    return clock.due - now
+    return None if clock.due is None else counted(clock.counts, now, clock.due, calendar)
+
+
+def left_fields(clock: Clock, now: datetime, calendar: Calendar) -> dict[str, Any]:
+    """How long a clock has left as of ``now``, for the due board and ``show``: ``left``
+    for people (``3h business``, ``overdue by 2h 5m wall``), ``left_minutes`` of real
+    time until due and ``left_business_minutes`` of business time for a clock that counts
+    it (both negative when overdue; all None once it stops running), and ``counts``
+    (business or wall: how the clock counts)."""
+    left = remaining(clock, now, calendar)
+    if left is None or clock.due is None or not clock.status.running:
+        return {"left": None, "left_minutes": None, "left_business_minutes": None, "counts": clock.counts}
+    real = clock.due - now
+    overdue = real < timedelta(0)
+    return {
+        "left": f"overdue by {late_text(-real, -left, clock.counts)}"
+        if overdue
+        else format_duration(left, clock.counts),
+        "left_minutes": minutes(real),
+        "left_business_minutes": minutes(left) if clock.counts == ClockKind.BUSINESS else None,
+        "counts": clock.counts,
+    }
+
+
+def late_text(real: timedelta, late: timedelta, counts: ClockKind | None) -> str:
+    """How late, ``late`` as the clock counts (``real``: in real time), labelled; a business
+    clock late only outside business hours says so, in real time (due at the close, met at
+    the next opening: ``16h wall, outside business hours``, not ``0m business``)."""
+    if counts == ClockKind.BUSINESS and round(late.total_seconds()) == 0 and round(real.total_seconds()) > 0:
+        return f"{format_duration(real, ClockKind.WALL)}, outside business hours"
+    return format_duration(late, counts)
+
+
+def minutes(d: timedelta) -> float | int:
+    """A duration as a number of minutes (JSON and CSV)."""
+    return number(d.total_seconds() / 60)

@@ -18,14 +18,14 @@ from slacli.casework import missing_fields
 from slacli.corrections import Correction, correction, corrections
 from slacli.errors import InputError
 from slacli.incidents import Event
-from slacli.instants import format_duration, iso
+from slacli.instants import iso
 from slacli.storage.base import IncidentFilter
 from slacli.tracker import Incident, Tracker
 from slacli.views import local, number
 from slacli.views.casework import case_fields, recoveries, worked
-from slacli.views.clocks import Clock, clocks, remaining
+from slacli.views.clocks import Clock, clocks, left_fields
 from slacli.views.targets import target_fields
-from slacli.vocabulary import ClockKind, ClockStatus, EventKind, MetBy, Status, TargetName
+from slacli.vocabulary import EventKind, MetBy, Status, TargetName
 
 ALL_COLUMNS = (
     *("id", "title", "policy", "severity", "status", "service", "ref", "opened", "started", "acked", "resolved"),
@@ -34,6 +34,7 @@ ALL_COLUMNS = (
     "premium",
 )
 CLOCK_COLUMNS = ("clock", "due", "status", "left")
+# A clock row's keys: CLOCK_COLUMNS and the rest of views.clocks.left_fields.
 TIMELINE_COLUMNS = ("seq", "at", "event", "by", "details", "note")
 # A timeline row's keys: TIMELINE_COLUMNS and when and by whom it was recorded, and its
 # correction in force (``corrected_by``: that correction's seq; ``void``, ``redated_to``).
@@ -116,9 +117,7 @@ def detail(tracker: Tracker, incident_id: int, as_of: datetime) -> Detail:
             "clock": c.name,
             "due": local(c.due, zone) if c.due else "no target",
             "status": c.status + _status_note(c, targets),
-            "left": left_text(remaining(c, as_of, calendar), c.counts)
-            if c.status in (ClockStatus.PENDING, ClockStatus.PAUSED)
-            else None,
+            **left_fields(c, as_of, calendar),
         }
         for c in by_name.values()
     ]
@@ -216,14 +215,6 @@ def _details(event: Event, zone: ZoneInfo) -> str:
     for key in INSTANT_DETAILS.intersection(shown):
         shown[key] = iso(datetime.fromisoformat(shown[key]), zone)
     return ", ".join(f"{k}={v}" for k, v in shown.items())
-
-
-def left_text(delta: timedelta | None, counts: ClockKind | None) -> str | None:
-    """Time left as text, saying when it is counted in business time."""
-    if delta is None:
-        return None
-    text = format_duration(delta)
-    return f"{text} business" if counts == ClockKind.BUSINESS else text
 
 
 class Which(NamedTuple):
