@@ -15,6 +15,8 @@ import json
 import pytest
 from conftest import user_error
 
+from slacli.views.board import BREACH_KEYS
+
 pytestmark = pytest.mark.usefixtures("database")  # now: Mon 30 Nov 2026 07:00 EST
 
 OPENED = "2026-11-23T10:00"
@@ -31,10 +33,12 @@ def listed(cli, *args: str, at: str, code: int) -> list[tuple[int, str, str]]:
     return [(r["id"], r["target"], r["status"]) for r in rows]
 
 
-def test_nothing_open_exits_0_with_the_header_alone(cli):
+def test_nothing_open_exits_0_and_says_so(cli):
     opened(cli)
     result = cli("breaches", "--at", "2026-11-23T10:59-05:00")  # the response is due at 11:00
-    assert result.stdout.splitlines()[1:] == ["id  policy  severity  title  target  due  done  late_by  status"]
+    assert result.stdout.endswith(": no breaches\n") and result.stdout.count("\n") == 1
+    csv = cli("breaches", "--at", "2026-11-23T10:59-05:00", "-f", "csv").stdout
+    assert csv.splitlines() == [",".join(BREACH_KEYS)]  # CSV keeps its header
     assert listed(cli, "--since", MONDAY, at="2026-11-23T11:00-05:00", code=0) == []  # due this very instant: not past
 
 

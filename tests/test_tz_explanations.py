@@ -35,7 +35,7 @@ def explained(cli, *args: str) -> tuple[str, str]:
         # Fri 6 Mar 16:00 EST (21:00 UTC = Sat 06:00 JST), in hours: +4h wall = 01:00 UTC = Sat 10:00 JST;
         # the end of the 3rd business day after, Wed 11 Mar 17:00 EDT = 21:00 UTC = Thu 06:00 JST.
         (("openweb", "2", "--opened", "2026-03-06T16:00"),
-         "opened Sat 07 Mar 06:00 JST, in hours in America/New_York; +4h wall clock = Sat 07 Mar 10:00 JST",
+         "opened Sat 07 Mar 06:00 JST, in hours in America/New_York; +4h wall = Sat 07 Mar 10:00 JST",
          "opened Sat 07 Mar 06:00 JST, in hours in America/New_York; end of 3rd business day after = "
          "Thu 12 Mar 06:00 JST"),
         # opencraft critical Wed 25 Nov 18:00 EST (Thu 08:00 JST): the next business day after Thanksgiving,
@@ -71,7 +71,7 @@ def test_the_policys_own_zone_is_not_named(cli):
 def test_the_table_why_column_follows_tz(cli):
     lines = cli("deadline", "openweb", "2", "--opened", "2026-03-06T16:00", *TOKYO).stdout.splitlines()
     assert lines[0] == "openweb 2 (Significant), opened 2026-03-07T06:00:00+09:00"
-    why = "opened Sat 07 Mar 06:00 JST, in hours in America/New_York; +4h wall clock = Sat 07 Mar 10:00 JST"
+    why = "opened Sat 07 Mar 06:00 JST, in hours in America/New_York; +4h wall = Sat 07 Mar 10:00 JST"
     assert lines[2].startswith("response    2026-03-07T10:00:00+09:00") and lines[2].endswith(why)
 
 
@@ -80,7 +80,7 @@ def test_the_table_why_column_follows_tz(cli):
     [
         # Wed 25 Nov 15:00 EST + 4h30m business: 2h Wed, Thanksgiving closed, 2h30 Fri = Fri 11:30 EST
         # = 16:30 UTC = Sat 01:30 JST.
-        ("2026-11-25T15:00", "4h30m", "2026-11-28T01:30:00+09:00", "+4h30m business time = Sat 28 Nov 01:30 JST"),
+        ("2026-11-25T15:00", "4h30m", "2026-11-28T01:30:00+09:00", "+4h 30m business = Sat 28 Nov 01:30 JST"),
         # Fri 6 Mar 16:00 EST + 2 business days of 8h: 1h Fri, 8h Mon (EDT), 7h Tue = Tue 10 Mar 16:00 EDT
         # = 20:00 UTC = Wed 05:00 JST.
         ("2026-03-06T16:00", "2 business days", "2026-03-11T05:00:00+09:00",
