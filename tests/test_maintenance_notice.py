@@ -83,10 +83,10 @@ def judged(cli, policy: str, start: str, announced: str, *options: str) -> tuple
          f"announced Mon 23 Nov 10:00 EST, 5 business days before the start: at least {NEEDS}, so scheduled"),
         # A minute early: 4 days and 8h29m of the fifth.
         ("2026-11-23T10:00", "2026-11-30T09:59", "emergency",
-         "announced Mon 23 Nov 10:00 EST, 4 business days and 8h29m business time before the start: "
+         "announced Mon 23 Nov 10:00 EST, 4 business days and 8h 29m business before the start: "
          f"less than {NEEDS}, so emergency"),
         ("2026-11-23T10:00", "2026-11-30T10:01", "scheduled",
-         "announced Mon 23 Nov 10:00 EST, 5 business days and 1m business time before the start: "
+         "announced Mon 23 Nov 10:00 EST, 5 business days and 1m business before the start: "
          f"at least {NEEDS}, so scheduled"),
         # Across a weekend: Fri 20 Nov 12:00-17:30 (5h30), Mon-Thu (34h), Fri 27 09:00-12:00 (3h) = 42h30 = 5 days.
         ("2026-11-20T12:00", "2026-11-27T12:00", "scheduled",
@@ -95,7 +95,7 @@ def judged(cli, policy: str, start: str, announced: str, *options: str) -> tuple
         ("2026-03-30T12:00", "2026-04-07T12:00", "scheduled",
          f"announced Mon 30 Mar 12:00 EDT, 5 business days before the start: at least {NEEDS}, so scheduled"),
         ("2026-03-30T12:00", "2026-04-07T11:59", "emergency",
-         "announced Mon 30 Mar 12:00 EDT, 4 business days and 8h29m business time before the start: "
+         "announced Mon 30 Mar 12:00 EDT, 4 business days and 8h 29m business before the start: "
          f"less than {NEEDS}, so emergency"),
         # Across the fall-back (Sun 1 Nov 2026, a weekend: business days unchanged), named EDT then EST.
         ("2026-10-28T10:00", "2026-11-04T10:00", "scheduled",
@@ -118,16 +118,16 @@ def test_optimy_counts_business_days_on_its_calendar(cli, announced, start, kind
         # 48h of real time: Fri 30 Oct 12:00 EDT to Sun 1 Nov 11:00 EST is 48 hours (the night of the
         # fall-back has 25): exactly enough; a minute less is not. 48h is written 2d.
         ("wall", "2026-10-30T12:00", "2026-11-01T11:00-05:00", "scheduled",
-         "announced Fri 30 Oct 12:00 EDT, 2d before the start: at least the 2d the policy requires, so scheduled"),
+         "announced Fri 30 Oct 12:00 EDT, 2d wall before the start: at least the 2d wall the policy requires, so scheduled"),
         ("wall", "2026-10-30T12:00", "2026-11-01T10:59-05:00", "emergency",
-         "announced Fri 30 Oct 12:00 EDT, 47h59m before the start: less than the 2d the policy requires, "
+         "announced Fri 30 Oct 12:00 EDT, 1d 23h 59m wall before the start: less than the 2d wall the policy requires, "
          "so emergency"),
         # 4 business hours: Fri 20 Nov 15:00-17:00 and Mon 23 09:00-11:00.
         ("hours", "2026-11-20T15:00", "2026-11-23T11:00", "scheduled",
          "announced Fri 20 Nov 15:00 EST, 4 business hours before the start: at least the 4 business hours "
          "the policy requires, so scheduled"),
         ("hours", "2026-11-20T15:00", "2026-11-23T10:59", "emergency",
-         "announced Fri 20 Nov 15:00 EST, 3h59m business time before the start: less than the 4 business hours "
+         "announced Fri 20 Nov 15:00 EST, 3h 59m business before the start: less than the 4 business hours "
          "the policy requires, so emergency"),
         ("hours", "2026-11-20T15:00", "2026-11-23T09:00", "emergency",
          "announced Fri 20 Nov 15:00 EST, 2 business hours before the start: less than the 4 business hours "
@@ -145,7 +145,7 @@ def test_optimy_counts_business_days_on_its_calendar(cli, announced, start, kind
          "announced Thu 19 Nov 10:00 EST, 2 business days before the start: at least the 2 business days "
          "the policy requires, so scheduled"),
         ("short", "2026-11-19T10:00", "2026-11-23T09:59", "emergency",
-         "announced Thu 19 Nov 10:00 EST, 1 business day and 3h59m business time before the start: less than "
+         "announced Thu 19 Nov 10:00 EST, 1 business day and 3h 59m business before the start: less than "
          "the 2 business days the policy requires, so emergency"),
         ("openweb", "2026-11-20T15:00", "2026-11-20T16:00", "scheduled",
          "policy openweb asks no notice for maintenance, so scheduled"),
@@ -188,7 +188,7 @@ def test_a_kind_given_says_so_and_the_notice_it_contradicts(cli):
                "json")  # fmt: skip
     assert json.loads(late.stdout)["kind_reason"] == (
         "kind scheduled given with --kind (by the notice: announced Fri 27 Nov 10:00 EST, 1 business day and "
-        f"7h30m business time before the start: less than {NEEDS}, so emergency)"
+        f"7h 30m business before the start: less than {NEEDS}, so emergency)"
     )
     assert "announced with less notice than policy optimy asks" in late.stderr
 
