@@ -118,7 +118,8 @@ def test_optimy_counts_business_days_on_its_calendar(cli, announced, start, kind
         # 48h of real time: Fri 30 Oct 12:00 EDT to Sun 1 Nov 11:00 EST is 48 hours (the night of the
         # fall-back has 25): exactly enough; a minute less is not. 48h is written 2d.
         ("wall", "2026-10-30T12:00", "2026-11-01T11:00-05:00", "scheduled",
-         "announced Fri 30 Oct 12:00 EDT, 2d wall before the start: at least the 2d wall the policy requires, so scheduled"),
+         "announced Fri 30 Oct 12:00 EDT, 2d wall before the start: at least the 2d wall the policy requires, "
+         "so scheduled"),
         ("wall", "2026-10-30T12:00", "2026-11-01T10:59-05:00", "emergency",
          "announced Fri 30 Oct 12:00 EDT, 1d 23h 59m wall before the start: less than the 2d wall the policy requires, "
          "so emergency"),
