@@ -129,7 +129,7 @@ def write_csv(rows: Sequence[Record], columns: Sequence[str], out: TextIO) -> No
     writer = csv.writer(_Rows(out), lineterminator="\r\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([_csv_cell(row.get(c)) for c in columns])
+        writer.writerow(map(_csv_cell, map(row.get, columns)))
 
 
 def _csv_cell(value: Any) -> Any:
@@ -137,8 +137,12 @@ def _csv_cell(value: Any) -> Any:
     if value is None:  # the commonest cell of wide records: first
         return ""
     if isinstance(value, str):
-        return neutralize(value if value.isprintable() else escaped(value, csv=True))
-    if isinstance(value, datetime | list | tuple):
+        if value.isprintable():  # no CR or LF, so only the first character can arm it
+            return "'" + value if value.startswith(FORMULA_STARTS) else value
+        return neutralize(escaped(value, csv=True))
+    if isinstance(value, datetime):  # ISO text: printable, and it starts with the year's digits
+        return instant_text(value)
+    if isinstance(value, list | tuple):
         return neutralize(escaped(cell(value), csv=True))
     return ("true" if value else "false") if isinstance(value, bool) else value
 
