@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 
 from slacli.calendars import Calendar
 from slacli.errors import InputError
-from slacli.instants import short
+from slacli.instants import before, short
 from slacli.rules import Rule
 from slacli.vocabulary import Anchor, MaintenanceKind, MetBy, TargetName
 
@@ -180,9 +180,9 @@ class Policy(NamedTuple):
         response = _due(TargetName.RESPONSE, severity.response, severity.calendar, opened, None)
         if severity.resolution and severity.resolution.anchor == Anchor.ACKED:
             latest = response_due or response.at  # SPEC 2.9: a late acknowledgement does not extend it
-            anchor = acked if acked is None or latest is None else min(acked, latest)
+            anchor = latest if acked is not None and latest is not None and before(latest, acked) else acked
             resolution = _due(TargetName.RESOLUTION, severity.resolution, severity.calendar, anchor, latest)
-            if acked is not None and anchor != acked:
+            if anchor is not acked:
                 resolution = resolution._replace(late_ack=acked)
         else:  # from opened too: whether that is in hours is known when the response has a target
             in_hours = response.anchor_in_hours
