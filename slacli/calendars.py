@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 from slacli.errors import CalendarError
 
 MINUTES_PER_DAY = 1440
+EPOCH_DAY = date(1970, 1, 1).toordinal()
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # How far a search for the next business day may go before the calendar is declared
 # closed for good (every open weekday removed by holidays, say).
@@ -204,7 +205,9 @@ class Calendar:
         # fold=0 reads a wall time in the spring-forward gap with the offset before the
         # change, which puts it after the gap: the documented "moves forward" rule.
         wall = datetime(day.year, day.month, day.day, minute // 60, minute % 60, tzinfo=self.zone)
-        return wall.timestamp()
+        offset = self.zone.utcoffset(wall)  # what wall.timestamp() subtracts, asked of the zone directly: cheaper
+        assert offset is not None  # a ZoneInfo always has one
+        return (day.toordinal() - EPOCH_DAY) * 86400 + minute * 60 - offset.total_seconds()
 
     def day_intervals(self, day: date) -> list[tuple[datetime, datetime]]:
         """The open intervals of ``day`` as instants; empty on closed days and holidays."""

@@ -19,8 +19,6 @@ and diagnostics; JSON escapes them as ``\\u001b``.
 
 from __future__ import annotations
 
-import csv
-import json
 import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -37,11 +35,13 @@ Record = Mapping[str, Any]
 Shown = Mapping[str, Callable[[Record], str]]  # column: how people read it (tables, Markdown)
 NOTHING: Mapping[str, Any] = MappingProxyType({})
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP's list for CSV injection
-_ESCAPED = re.compile(f"[{UNSAFE}]")
+# Patterns, not compiled ones: re compiles each on first use and keeps it; most runs print
+# only printable text and never need them, so start-up does not pay for them.
+_ESCAPED = f"[{UNSAFE}]"
 _SHORT_ESCAPES = {"\t": " ", "\n": "\\n", "\r": "\\r"}  # tab: a space, tables have no tab stops
 # (A lookbehind after the class, not a lookahead before it, keeps the regex engine's fast scan.)
-_ESCAPED_IN_CSV = re.compile(f"[{UNSAFE}](?<![\\t\\r\\n])")  # CSV quotes tab, CR and LF
-_ESCAPED_IN_JSON = re.compile(f"[{UNSAFE}](?<![\\x00-\\x1f])")  # json escapes C0, and indents with LF
+_ESCAPED_IN_CSV = f"[{UNSAFE}](?<![\\t\\r\\n])"  # CSV quotes tab, CR and LF
+_ESCAPED_IN_JSON = f"[{UNSAFE}](?<![\\x00-\\x1f])"  # json escapes C0, and indents with LF
 
 
 class Format(StrEnum):
@@ -72,7 +72,7 @@ def escaped(text: str, *, csv: bool = False) -> str:
     tab, CR and LF stay (the CSV writer quotes them)."""
     if text.isprintable():  # the common case, in C: no character of UNSAFE is printable
         return text
-    return (_ESCAPED_IN_CSV if csv else _ESCAPED).sub(_escape, text)
+    return re.sub(_ESCAPED_IN_CSV if csv else _ESCAPED, _escape, text)
 
 
 def _escape(found: re.Match[str]) -> str:
@@ -127,6 +127,8 @@ class _Rows:
 
 
 def write_csv(rows: Sequence[Record], columns: Sequence[str], out: TextIO) -> None:
+    import csv  # lazily, as json: a table or one deadline needs neither
+
     writer = csv.writer(_Rows(out), lineterminator="\r\n")
     commas = len(columns) - 1
     for cells in chain([columns], ([_csv_cell(row.get(c)) for c in columns] for row in rows)):
@@ -159,8 +161,10 @@ def write_json(data: Any, out: TextIO) -> None:
     """JSON, UTF-8 as it is (``ensure_ascii=False``), but with the characters of
     ``texts.UNSAFE`` escaped: json escapes C0 itself, and this DEL, C1, the separators,
     bidirectional controls and lone surrogates (all of which can only be inside strings)."""
+    import json
+
     text = json.dumps(data, indent=2, ensure_ascii=False, default=_json_value)
-    out.write(_ESCAPED_IN_JSON.sub(_json_escape, text) + "\n")
+    out.write(re.sub(_ESCAPED_IN_JSON, _json_escape, text) + "\n")
 
 
 def _json_escape(found: re.Match[str]) -> str:

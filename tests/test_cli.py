@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import marshal
 import re
 from datetime import UTC, datetime
 
@@ -13,6 +14,7 @@ import time_machine
 from conftest import user_error
 
 from slacli.cli import COMMANDS, app
+from slacli.paths import SHIPPED_POLICIES
 
 DEADLINE = ["deadline", "openweb", "2", "--opened", "2026-11-21T12:00"]
 
@@ -224,16 +226,32 @@ def test_extreme_input_is_a_one_line_error(cli, args, message):
 
 
 def test_a_damaged_holiday_cache_is_rebuilt(cli, holiday_cache_dir):
-    cache = holiday_cache_dir / "holidays.json"
-    saved = cache.read_text() if cache.exists() else None
+    cache = holiday_cache_dir / "cache.marshal"
+    cli(*DEADLINE)
+    saved = cache.read_bytes()
+    data = marshal.loads(saved)
+    release, version = data["release"], data["format"]
+    damages = [
+        b"",
+        b"{not marshal",
+        saved[: len(saved) // 2],
+        marshal.dumps([]),
+        marshal.dumps({"release": "x", "format": version, "tables": {}, "documents": []}),
+        marshal.dumps({"release": release, "format": version, "tables": [], "documents": []}),
+        marshal.dumps({"release": release, "format": version, "tables": {"US||": "x"}, "documents": [[b"x"]]}),
+    ]
+    shipped = SHIPPED_POLICIES.read_bytes()  # a kept policy document that does not load: parsed again
+    for document in (b"\xff", marshal.dumps([1]), marshal.dumps({"x": 1})[:-1]):
+        damages.append(
+            marshal.dumps({"release": release, "format": version, "tables": {}, "documents": [[shipped, document]]})
+        )
     try:
-        for damage in ("[]", '{"release": "x", "tables": []}', "{not json"):
-            cache.write_text(damage)
+        for damage in damages:
+            cache.write_bytes(damage)
             data = json.loads(cli(*DEADLINE, "-f", "json").stdout)
             assert data["response_due"] == "2026-11-23T13:00:00-05:00"
     finally:
-        if saved is not None:
-            cache.write_text(saved)
+        cache.write_bytes(saved)
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,6 @@ plus response_due and resolution_due.
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
@@ -73,6 +71,9 @@ class Batch(NamedTuple):
 def batch(policies: PolicySet, text: str, source: str, tz: ZoneInfo | None) -> Batch:
     """Rows of a CSV in, the same rows with due instants out (in ``tz``, else each policy's
     zone); all or nothing: InputError naming the line of the first bad row."""
+    import csv  # lazily: one deadline does not read CSV
+    import io
+
     reader = csv.reader(io.StringIO(text), skipinitialspace=True)  # "policy, severity, ..." as people type it
     header = next(reader, [])
     missing = [c for c in INPUT_COLUMNS[:3] if c not in header]
