@@ -6,11 +6,8 @@ import csv
 import io
 import json
 import marshal
-import re
-from datetime import UTC, datetime
 
 import pytest
-import time_machine
 from conftest import user_error
 
 from slacli.cli import COMMANDS, app
@@ -141,24 +138,6 @@ def test_every_command_has_help_with_an_example(cli, command):
     assert "Example" in out and "slacli " in out
 
 
-def test_demo_replays_the_week(cli, tmp_path):
-    out = cli("demo").stdout
-    for name in ("opencraft", "openweb", "protecto", "openmethods", "optimy"):
-        assert name in out
-    assert "\nslacli due, as of Wed 25 Nov 12:00 EST\n" in out  # a title on a line of its own
-    assert "\\n" not in out  # titles are text: no escaped newline shows
-    # The unacknowledged opencraft critical is on the board and among the breaches.
-    assert "LMS returns 502 for all learners  response    2026-11-23T09:00:00-05:00" in out
-    # Two days' notice over Thanksgiving makes optimy's storage migration emergency maintenance.
-    assert re.search(r"3 +optimy +emergency +full +completed .* Storage migration", out)
-    # November so far (to Friday 27th 18:00, 38,580 min): openweb's Sev 1 ran from Saturday 23:40 to Monday
-    # 15:00 (2,360 min), beyond its 99.9% budget, and its emergency certificate replacement was 45 minutes
-    # of downtime.
-    assert "for the policies with a target, so far: as of Fri 27 Nov 18:00 EST\n" in out
-    assert re.search(r"openweb +38580 +120 +2405 +93.747% +99.9 .* no\n", out)
-    assert not list(tmp_path.glob("**/*.db"))  # the demo's database is thrown away
-
-
 def test_tz_shows_instants_in_another_zone(cli):
     data = json.loads(cli(*DEADLINE, "--tz", "Europe/Paris", "-f", "json").stdout)
     assert data["response_due"] == "2026-11-23T19:00:00+01:00"
@@ -265,11 +244,3 @@ def test_a_damaged_holiday_cache_is_rebuilt(cli, holiday_cache_dir):
 def test_usage_errors_are_one_line_too(cli, args, message):
     line = user_error(cli(*args, code=2))
     assert line.startswith("slacli: error: ") and message in line and "--help" in line
-
-
-@pytest.mark.parametrize("monday", ["2026-11-30", "2027-06-07"])
-def test_demo_replays_a_week_that_has_not_happened_yet(cli, monday):
-    # Its events are recorded as the week ends, not refused as dated after now.
-    with time_machine.travel(datetime(2026, 12, 1, 12, 0, tzinfo=UTC), tick=False):
-        out = cli("demo", "--week-of", monday).stdout
-    assert "slacli list --all" in out
