@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 from slacli.errors import CalendarError
 
 MINUTES_PER_DAY = 1440
+EPOCH_DAY = date(1970, 1, 1).toordinal()
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # How far a search for the next business day may go before the calendar is declared
 # closed for good (every open weekday removed by holidays, say).
@@ -49,7 +50,7 @@ def no_holidays(_year: int) -> Mapping[date, str]:
 class WeeklyHours:
     """Open intervals per weekday, Monday first; minutes, close may be 1440 (24:00)."""
 
-    __slots__ = ("days",)
+    __slots__ = ("days", "uniform_day_minutes")
 
     def __init__(self, days: tuple[DayIntervals, ...]) -> None:
         self.days = tuple(tuple(intervals) for intervals in days)
@@ -65,6 +66,9 @@ class WeeklyHours:
                 previous_close = close
         if not any(self.days):
             raise ValueError("no open hours on any day of the week")
+        lengths = {self.day_minutes(w) for w in range(7) if self.days[w]}
+        # The length of every open weekday, or None when open weekdays differ (SPEC 2.4).
+        self.uniform_day_minutes = lengths.pop() if len(lengths) == 1 else None
 
     @classmethod
     def always(cls) -> WeeklyHours:
@@ -72,12 +76,6 @@ class WeeklyHours:
 
     def day_minutes(self, weekday: int) -> int:
         return sum(close - open_ for open_, close in self.days[weekday])
-
-    @property
-    def uniform_day_minutes(self) -> int | None:
-        """The length of every open weekday, or None when open weekdays differ."""
-        lengths = {self.day_minutes(w) for w in range(7) if self.days[w]}
-        return lengths.pop() if len(lengths) == 1 else None
 
     def describe(self) -> str:
         """Readable summary such as ``Mon-Fri 09:00-17:00``."""
@@ -142,6 +140,9 @@ class Calendar:
         self._extra = dict(extra or {})
         self._removed = removed
         self._holiday_years: dict[int, Mapping[date, str]] = {}
+        # Answers by day, kept: a deadline batch asks for the same few hundred days again and again.
+        self._days_after: dict[tuple[date, int], date] = {}
+        self._instants: dict[tuple[date, int], datetime] = {}
         self._year_intervals: dict[int, list[tuple[float, float]]] = {}
         self._timeline: _Timeline | None = None
 
@@ -166,6 +167,12 @@ class Calendar:
 
     def business_days_after(self, day: date, n: int = 1) -> date:
         """The ``n``-th business day strictly after ``day`` (``n`` >= 1)."""
+        found = self._days_after.get((day, n))
+        if found is None:
+            found = self._days_after[day, n] = self._search_business_day(day, n)
+        return found
+
+    def _search_business_day(self, day: date, n: int) -> date:
         for offset in range(1, MAX_SEARCH_DAYS):
             candidate = day + timedelta(days=offset)
             if self.is_business_day(candidate):
@@ -187,7 +194,10 @@ class Calendar:
 
     def local(self, day: date, minute: int) -> datetime:
         """The instant of ``minute`` after local midnight on ``day`` (1440 = next midnight)."""
-        return datetime.fromtimestamp(self._local_seconds(day, minute), self.zone)
+        found = self._instants.get((day, minute))
+        if found is None:
+            found = self._instants[day, minute] = datetime.fromtimestamp(self._local_seconds(day, minute), self.zone)
+        return found
 
     def _local_seconds(self, day: date, minute: int) -> float:
         if minute == MINUTES_PER_DAY:
@@ -195,7 +205,9 @@ class Calendar:
         # fold=0 reads a wall time in the spring-forward gap with the offset before the
         # change, which puts it after the gap: the documented "moves forward" rule.
         wall = datetime(day.year, day.month, day.day, minute // 60, minute % 60, tzinfo=self.zone)
-        return wall.timestamp()
+        offset = self.zone.utcoffset(wall)  # what wall.timestamp() subtracts, asked of the zone directly: cheaper
+        assert offset is not None  # a ZoneInfo always has one
+        return (day.toordinal() - EPOCH_DAY) * 86400 + minute * 60 - offset.total_seconds()
 
     def day_intervals(self, day: date) -> list[tuple[datetime, datetime]]:
         """The open intervals of ``day`` as instants; empty on closed days and holidays."""
@@ -217,7 +229,9 @@ class Calendar:
     def is_open(self, t: datetime) -> bool:
         """Whether ``t`` is in hours: inside ``[open, close)`` of a business day."""
         ts = t.timestamp()
-        tl = self._covering(ts, ts)
+        tl = self._timeline
+        if tl is None or not tl.lo <= ts < tl.hi:
+            tl = self._covering(ts, ts)
         i = bisect_right(tl.starts, ts) - 1
         return i >= 0 and ts < tl.ends[i]
 

@@ -52,11 +52,24 @@ def parse_instant(text: str, tz: ZoneInfo | None, *, what: str = "instant") -> d
     return localize(parsed, tz, what=what)
 
 
+def before(a: datetime, b: datetime) -> bool:
+    """Whether instant ``a`` is earlier than ``b`` (both aware)."""
+    zone = a.tzinfo
+    # Datetimes sharing a tzinfo compare by wall time, blind to DST folds: right when their
+    # offsets agree, and much cheaper than two timestamp() calls (a batch does this per row).
+    if zone is not b.tzinfo or zone is None or zone.utcoffset(a) == zone.utcoffset(b):
+        return a < b
+    return a.timestamp() < b.timestamp()
+
+
 def localize(wall: datetime, tz: ZoneInfo, *, what: str = "instant") -> datetime:
     """Attach ``tz`` to a naive wall time, refusing times that are skipped or repeated."""
-    first = wall.replace(tzinfo=tz, fold=0)
-    second = wall.replace(tzinfo=tz, fold=1)
-    if first.utcoffset() == second.utcoffset():
+    # Constructors and the zone's own utcoffset: this runs for every instant of a deadline
+    # batch, and wall.replace(tzinfo=...) and first.utcoffset() cost several times more.
+    fields = (wall.year, wall.month, wall.day, wall.hour, wall.minute, wall.second, wall.microsecond)
+    first = datetime(*fields, tz)
+    second = datetime(*fields, tz, fold=1)
+    if tz.utcoffset(first) == tz.utcoffset(second):
         return first
     shown = wall.isoformat(timespec="minutes")
     round_trip = first.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
@@ -77,7 +90,7 @@ def iso(t: datetime, tz: ZoneInfo | None) -> str:
 
 def instant_text(t: datetime) -> str:
     """ISO 8601 with its offset as it stands; seconds precision unless there is a fraction."""
-    return t.isoformat(timespec="seconds" if not t.microsecond else "microseconds")
+    return t.isoformat()  # timespec "auto" is that rule, and no keyword is faster per cell
 
 
 def short(t: datetime, tz: ZoneInfo) -> str:

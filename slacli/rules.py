@@ -148,8 +148,10 @@ class EndOfBusinessDay(NamedTuple):
         day = calendar.to_local(anchor).date()
         if self.after == 0:
             # Timestamps: datetimes in one zone compare by wall time, blind to DST folds.
-            if calendar.is_business_day(day) and anchor.timestamp() < calendar.close_of(day).timestamp():
-                return calendar.close_of(day)
+            if calendar.is_business_day(day):
+                close = calendar.close_of(day)
+                if anchor.timestamp() < close.timestamp():
+                    return close
             return calendar.close_of(calendar.business_days_after(day))
         return calendar.close_of(calendar.business_days_after(day, self.after))
 

@@ -32,16 +32,18 @@ URL_LIMIT = 2000  # post-mortem links (what browsers and wikis reliably keep)
 _SURROGATES = r"\ud800-\udfff"
 _REFUSED_CLASS = r"\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069" + _SURROGATES
 UNSAFE = r"\t" + _REFUSED_CLASS
-_REFUSED = re.compile(f"[{_REFUSED_CLASS}]")
-_SURROGATE = re.compile(f"[{_SURROGATES}]")
+# Patterns, not compiled ones: re compiles each on first use and keeps it, and a run that
+# checks no text (a deadline) then never pays for it at start-up.
+_REFUSED = f"[{_REFUSED_CLASS}]"
+_SURROGATE = f"[{_SURROGATES}]"
 
 
 def checked_text(value: str, what: str, limit: int) -> str:
     """``value`` unchanged when it is acceptable text (see the module) of at most
     ``limit`` characters; else InputError naming ``what`` (e.g. ``title``, ``--service``)."""
-    if found := _REFUSED.search(value):
+    if found := re.search(_REFUSED, value):
         char, position = found.group(), found.start() + 1
-        if _SURROGATE.match(char):
+        if re.match(_SURROGATE, char):
             raise InputError(f"{what} is not valid UTF-8 (character {position})")
         raise InputError(f"{what} contains {_kind(char)} (U+{ord(char):04X}) at character {position}")
     if len(value) > limit:
@@ -62,7 +64,7 @@ def optional_text(value: str | None, what: str, limit: int) -> str | None:
 
 def undecodable(value: str) -> bool:
     """Whether ``value`` carries bytes that were not UTF-8 (lone surrogates)."""
-    return not value.isascii() and _SURROGATE.search(value) is not None
+    return not value.isascii() and re.search(_SURROGATE, value) is not None
 
 
 def as_bytes_text(value: str) -> str:
@@ -81,4 +83,4 @@ def replaced(value: str) -> str:
     try:
         return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     except UnicodeEncodeError:  # a surrogate no undecodable byte makes
-        return _SURROGATE.sub("\ufffd", value)
+        return re.sub(_SURROGATE, "\ufffd", value)

@@ -161,3 +161,28 @@ def test_end_of_business_day_compares_instants_across_the_fold():
     anchor = datetime(2026, 11, 1, 1, 20, fold=1, tzinfo=NY)
     due = parse_rule("end of business day").due(anchor, cal)
     assert due.timestamp() == datetime(2026, 11, 8, 1, 30, tzinfo=NY).timestamp()
+
+
+def test_a_policy_file_is_parsed_once_for_its_exact_bytes(tmp_path, monkeypatch):
+    # The cache keeps the parsed document of each policy file's bytes: the same bytes again are
+    # not parsed, any other bytes are (an edit is never missed), and a document marshal cannot
+    # hold (a TOML date) is parsed every time.
+    from slacli.policy import load_policies, loader
+
+    cache = tmp_path / "cache.marshal"
+    policies = tmp_path / "policies.toml"
+    text = '[policies.p]\ncalendar = "24x7"\n[policies.p.severities.1]\nresponse = "30m"\n'
+    policies.write_text(text)
+    assert load_policies(policies, HolidayCache(cache)).get("p").severity("1").response.in_hours.text == "30m"
+    parsed = []
+    real = loader._parse
+    monkeypatch.setattr(loader, "_parse", lambda raw, path: parsed.append(raw) or real(raw, path))
+    assert load_policies(policies, HolidayCache(cache)).get("p").severity("1").response.in_hours.text == "30m"
+    assert parsed == []
+    policies.write_text(text.replace("30m", "45m"))
+    assert load_policies(policies, HolidayCache(cache)).get("p").severity("1").response.in_hours.text == "45m"
+    dated = '[calendars.c]\ntimezone = "UTC"\nhours = { mon = "09:00-17:00" }\nholidays = { extra = [2026-11-23] }\n'
+    policies.write_text(dated + text)
+    for _ in range(2):
+        load_policies(policies, HolidayCache(cache))
+    assert len(parsed) == 3

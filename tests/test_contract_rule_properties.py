@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pendulum
 import pytest
@@ -52,6 +53,36 @@ def test_a_late_acknowledgement_never_moves_the_resolution_later(severity_key, o
     assert resolution(acked) <= resolution(response_due)  # never later than an on-time acknowledgement
     if acked <= other:
         assert resolution(acked) <= resolution(other)  # an earlier acknowledgement is never due later
+
+
+def test_a_late_acknowledgement_in_the_repeated_hour_is_compared_as_an_instant():
+    # New York, 1 November 2026, clocks back at 02:00 EDT. Opened 01:20 EDT, response 30 wall
+    # minutes: due 01:50 EDT (05:50 UTC). Acknowledged 01:10 EST (fold 1, 06:10 UTC): later than
+    # the due instant though earlier on the wall, so the resolution counts from 01:50 EDT.
+    ny = ZoneInfo("America/New_York")
+    policy = policies_from_document(
+        {
+            "calendars": {"ny": {"timezone": "America/New_York", "hours": {"mon-sun": "00:00-24:00"}}},
+            "policies": {
+                "p": {
+                    "calendar": "ny",
+                    "severities": {"1": {"response": "30m", "resolution": {"rule": "2h", "anchor": "acked"}}},
+                }
+            },
+        },
+        Path("policies.toml"),
+    ).get("p")
+    severity = policy.severity("1")
+    opened = datetime(2026, 11, 1, 1, 20, tzinfo=ny)
+    acked = datetime(2026, 11, 1, 1, 10, tzinfo=ny, fold=1)
+    response, resolution = policy.deadlines(severity, opened, acked)
+    assert response.at is not None and resolution.at is not None
+    assert response.at.astimezone(UTC) == datetime(2026, 11, 1, 5, 50, tzinfo=UTC)
+    assert resolution.anchor_at is response.at and resolution.late_ack is acked
+    assert resolution.at.astimezone(UTC) == datetime(2026, 11, 1, 7, 50, tzinfo=UTC)
+    on_time = policy.deadlines(severity, opened, datetime(2026, 11, 1, 1, 40, tzinfo=ny))[1]
+    assert on_time.late_ack is None and on_time.at is not None
+    assert on_time.at.astimezone(UTC) == datetime(2026, 11, 1, 7, 40, tzinfo=UTC)
 
 
 # -- SPEC 2.12 -----------------------------------------------------------------------------------------

@@ -83,3 +83,35 @@ def test_the_guard_alone(text):
     guarded = neutralize(text)
     assert guarded in (text, "'" + text)
     assert (guarded != text) == (text.startswith(FORMULA_STARTS) or "\r" in text or "\n" in text)
+
+
+CELLS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.text(alphabet=st.sampled_from(list(" ,\"'\r\n\ta=+-@x\u2028\x1b")), max_size=6),
+)
+
+
+@given(st.lists(CELLS, min_size=1, max_size=5), st.lists(CELLS, max_size=5))
+def test_lines_written_without_the_writer_are_what_the_writer_writes(first: list, second: list) -> None:
+    # write_csv joins a line itself when no cell needs quoting: the same bytes as csv.writer
+    # (QUOTE_MINIMAL, CRLF, then LF), a row of one empty cell and a header included.
+    from slacli.output import _csv_cell, _Rows
+
+    columns = [str(i) for i in range(len(first))]
+    rows = [dict(zip(columns, first, strict=True)), dict(zip(columns, second, strict=False))]
+    expected = io.StringIO()
+    writer = csv.writer(_Rows(expected), lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_csv_cell(row.get(c)) for c in columns])
+    out = io.StringIO()
+    write_csv(rows, columns, out)
+    assert out.getvalue() == expected.getvalue()
+
+
+def test_a_row_of_one_empty_cell_is_quoted_as_the_writer_does():
+    assert written("") == '0\n""\n'
+    assert written(None, None) == "0,1\n,\n"

@@ -123,6 +123,20 @@ def test_batch_needs_no_acked_column_and_shows_the_zone_asked_for():
     assert found.columns == ["policy", "severity", "opened", "response_due", "resolution_due"]
 
 
+def test_batch_skips_blank_lines_counts_them_in_line_numbers_and_reads_short_rows_as_empty():
+    # A blank line is no row; a row with fewer cells than the header leaves the others empty
+    # (acked: not acknowledged). The error names the file's line, blank lines included.
+    text = "policy,severity,opened,acked,note\n\np,1,2026-11-23T10:00\n\np,1,2026-11-23T11:00,,x\n"
+    found = batch(POLICIES, text, "in", None)
+    assert [(r["opened"], r["acked"], r["note"]) for r in found.rows] == [
+        ("2026-11-23T10:00", None, None),
+        ("2026-11-23T11:00", "", "x"),
+    ]
+    assert [r["response_due"].hour for r in found.rows] == [12, 13]  # 2 wall hours later
+    with pytest.raises(InputError, match=r"^in: line 7: malformed opened 'bad'"):
+        batch(POLICIES, text + "\np,1,bad\n", "in", None)
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

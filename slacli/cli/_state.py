@@ -94,4 +94,4 @@ def _account() -> str:
 
 
 def holiday_cache() -> HolidayCache:
-    return HolidayCache(cache_dir() / "holidays.json")
+    return HolidayCache(cache_dir() / "cache.marshal")

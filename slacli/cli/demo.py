@@ -1,5 +1,14 @@
-"""``slacli demo``: a realistic on-call week against the five presets, in a throwaway database."""
+"""``slacli demo``: an on-call week against the five presets, run as the commands a user types.
 
+Every step is a real ``slacli`` command, run in-process through the same Typer app against a
+database file the demo makes and keeps, and printed first as ``$ slacli ...``: its output
+is the command's own, whatever the renderer does, and a reader can run any line again.
+Lines starting with ``#`` are comments (shell-safe): the days, and why each breach happened.
+"""
+
+import contextlib
+import io
+import shlex
 import tempfile
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -10,21 +19,14 @@ from zoneinfo import ZoneInfo
 import typer
 
 from slacli.cli._state import AppState
-from slacli.instants import parse_instant, short
-from slacli.output import AVAILABILITY_SHOWN, Block, Document, Format, Table, render
-from slacli.periods import month
-from slacli.tracker import Tracker
-from slacli.views.availability import period_availability
-from slacli.views.board import BREACH_COLUMNS, BREACH_DROP, DUE_COLUMNS, DUE_DROP, breaches, due_board
-from slacli.views.incidents import Which, listing
-from slacli.views.maintenance import COLUMNS as WINDOW_COLUMNS
-from slacli.views.maintenance import DROP as WINDOW_DROP
-from slacli.views.maintenance import NOTES as WINDOW_NOTES
-from slacli.views.maintenance import window_list
-from slacli.vocabulary import EventKind, MaintenanceKind, WindowAction
+from slacli.errors import InputError, SlacliError
+from slacli.incidents import State
+from slacli.instants import format_duration, now, parse_instant, short
+from slacli.policy import Policy
+from slacli.vocabulary import TargetName
 
 EPILOG = "Example: slacli demo --week-of 2026-11-23"
-NEW_YORK = ZoneInfo("America/New_York")
+NEW_YORK = ZoneInfo("America/New_York")  # where the week is told; the commands give instants with their offset
 
 # The incidents of the week: (policy, severity, day from Monday, New York time, title).
 INCIDENTS = (
@@ -39,42 +41,33 @@ INCIDENTS = (
     ("protecto", "medium", 3, "11:00", "Intermittent export failures"),
     ("openweb", "3", 4, "14:00", "Typo in the admin console"),
 )
-# What the on-call people did: (incident number, event, day, New York time, details).
-SHIFT: tuple[tuple[int, EventKind, int, str, dict[str, str]], ...] = (
-    (1, EventKind.ACKNOWLEDGED, -1, "00:05", {}),
-    (3, EventKind.ACKNOWLEDGED, 0, "05:22", {}),
-    (3, EventKind.UPDATE, 0, "06:05", {"message": "Identity provider timing out"}),
-    (3, EventKind.UPDATE, 0, "07:20", {"message": "Failing over to the standby IdP"}),
-    (3, EventKind.SEVERITY_CHANGED, 0, "07:30", {"severity": "2"}),
-    (4, EventKind.ACKNOWLEDGED, 0, "10:55", {}),
-    (3, EventKind.RESOLVED, 0, "11:00", {}),
-    (1, EventKind.RESOLVED, 0, "15:00", {}),
-    (5, EventKind.ACKNOWLEDGED, 1, "18:00", {}),
-    (6, EventKind.ACKNOWLEDGED, 2, "09:10", {}),
-    (4, EventKind.RESOLVED, 2, "09:30", {}),
-    (5, EventKind.PAUSED, 2, "10:00", {"reason": "waiting on publisher logs"}),
-    (6, EventKind.RESOLVED, 2, "10:30", {}),
-    (8, EventKind.ACKNOWLEDGED, 2, "17:15", {}),
-    (5, EventKind.RESUMED, 4, "11:00", {}),
-    (8, EventKind.RESOLVED, 4, "16:00", {}),
+# What the on-call people did: (day, New York time, command and its arguments after the id).
+SHIFT: tuple[tuple[int, str, tuple[str, ...]], ...] = (
+    (-1, "00:05", ("ack", "1")),
+    (0, "05:22", ("ack", "3")),
+    (0, "06:05", ("update", "3", "Identity provider timing out")),
+    (0, "07:20", ("update", "3", "Failing over to the standby IdP")),
+    (0, "07:30", ("severity", "3", "2")),
+    (0, "11:00", ("resolve", "3")),
+    (0, "15:00", ("resolve", "1")),
+    (0, "16:40", ("ack", "4")),
+    (1, "18:00", ("ack", "5")),
+    (2, "09:10", ("ack", "6")),
+    (2, "09:30", ("resolve", "4")),
+    (2, "10:00", ("pause", "5", "--reason", "waiting on publisher logs")),
+    (2, "10:30", ("resolve", "6")),
+    (2, "17:15", ("ack", "8")),
+    (4, "11:00", ("resume", "5")),
+    (4, "16:00", ("resolve", "8")),
 )
-# Maintenance of the week: (policy, kind or None to classify by notice, start day and time,
-# end day and time, announced days before, title).
+# Maintenance: (policy, kind or None to classify by notice, start, end, days of notice, title).
 MAINTENANCE = (
-    ("openweb", MaintenanceKind.SCHEDULED, (1, "01:00"), (1, "03:00"), 10, "Database upgrade"),
-    ("openweb", MaintenanceKind.EMERGENCY, (2, "22:00"), (2, "22:45"), 0, "Certificate replaced after expiry"),
+    ("openweb", "scheduled", (1, "01:00"), (1, "03:00"), 10, "Database upgrade"),
+    ("openweb", "emergency", (2, "22:00"), (2, "22:45"), 0, "Certificate replaced after expiry"),
     ("optimy", None, (4, "02:00"), (4, "03:30"), 2, "Storage migration"),  # 2 days' notice: emergency
 )
-LOOKS = ((2, "12:00", "Due board"), (4, "18:00", "Breaches"))
-UPTIME_COLUMNS = (
-    *("policy", "total_minutes", "maintenance_minutes", "downtime_minutes", "availability_pct", "target_pct"),
-    *("remaining_downtime_minutes", "met"),
-)
-LIST_COLUMNS = ("id", "policy", "severity", "title", "response_due", "response_met", "resolution_due", "resolution_met")
-# What a narrow terminal leaves out of each table, the first first.
-UPTIME_DROP = ("total_minutes", "maintenance_minutes", "remaining_downtime_minutes")
-LIST_DROP = ("policy", "resolution_due", "response_due")
-
+BOARD_AT, END = (2, "12:00"), (4, "18:00")  # the due board on Wednesday at noon; the week ends Friday evening
+DONE_BY = {TargetName.RESPONSE: "acknowledged", TargetName.RESOLUTION: "resolved", TargetName.UPDATE: "update posted"}
 
 Clock = Callable[[int, str], datetime]  # (day from Monday, HH:MM) -> the instant in New York
 
@@ -85,85 +78,131 @@ def demo(
         str, typer.Option(help="The Monday of the week to replay (the holiday week of Thanksgiving 2026 by default).")
     ] = "2026-11-23",
 ) -> None:
-    """Replay a realistic on-call week against the shipped presets, in a throwaway database."""
+    """Replay a realistic on-call week against the shipped presets, as commands you can run again."""
     state: AppState = ctx.obj
     monday = parse_instant(week_of, NEW_YORK, what="--week-of")
 
     def when(day: int, clock: str) -> datetime:
         return parse_instant(f"{(monday + timedelta(days=day)).date()}T{clock}", NEW_YORK)
 
-    with tempfile.TemporaryDirectory() as scratch:
-        tracker = AppState(state.policies_option, str(Path(scratch) / "demo.db")).tracker("create")
-        end = when(*LOOKS[-1][:2])
-        tracker.clock = lambda: end  # the week is recorded as it ends, whatever week it is
-        _maintenance(tracker, when)
-        _week(tracker, when)
-        rows = listing(tracker, Which(status=None), end)
-        title = f"slacli list --all: each incident's deadlines, as of {short(end, NEW_YORK)}"
-        typer.echo()  # each look at the week stands apart (titles are text: a newline in one is escaped)
-        listed = Table(rows, LIST_COLUMNS, title, drop=LIST_DROP)
-        render(Document([listed, *_month(tracker, end)], None, spaced=True), Format.table)
-        tracker.store.close()
+    end = when(*END)
+    if end > now():  # the commands record what happened: nothing can be dated after now
+        raise InputError(f"--week-of {week_of}: that week is not over yet (the demo ends {short(end, NEW_YORK)})")
+    db = Path(tempfile.mkdtemp(prefix="slacli-demo-")) / "demo.db"
+    session = _Session(db, state.policies_option)
+    typer.echo(f"slacli demo: an on-call week from {_day(monday)} for the five shipped policies, as the")
+    typer.echo("commands you would type; then the breaches and why, an incident, uptime and a report.")
+    typer.echo(f"# Each command runs against {db} (kept: run any line again, or your own).")
+    typer.echo("# A change prints the incident or window as it stands; that is left out here, but for new ids.")
+    typer.echo(f"$ export SLACLI_DB={shlex.quote(str(db))}")
+    _week(session, when)
+    _summary(session, when, end, AppState(state.policies_option, str(db)))
 
 
-def _maintenance(tracker: Tracker, when: Clock) -> None:
-    """The week's windows, each started and completed as planned."""
-    for policy, kind, (day, clock), (end_day, end_clock), notice, title in MAINTENANCE:
-        start, end = when(day, clock), when(end_day, end_clock)
-        window_id, _ = tracker.add_window(
-            policy, start, end, author="demo", kind=kind,
-            announced=start - timedelta(days=notice), title=title, service=None,
-        )  # fmt: skip
-        tracker.window_action(window_id, WindowAction.START, at=start, author="demo")
-        tracker.window_action(window_id, WindowAction.COMPLETE, at=end, author="demo")
+def _day(t: datetime) -> str:
+    return short(t, NEW_YORK)[:10]  # "Mon 23 Nov"
 
 
-def _week(tracker: Tracker, when: Clock) -> None:
-    """The incidents and the shift's events in time order, with a look at the board between them."""
-    events: list[tuple[datetime, int, EventKind, dict[str, Any]]] = []
-    for number, (policy, severity, day, clock, title) in enumerate(INCIDENTS, start=1):
-        events.append(
-            (when(day, clock), number, EventKind.OPENED, {"policy": policy, "severity": severity, "title": title})
-        )
-    events += [(when(day, clock), number, kind, details) for number, kind, day, clock, details in SHIFT]
-    looks = iter(LOOKS)
-    look = next(looks, None)
-    for at, number, kind, details in sorted(events, key=lambda e: e[0]):
-        while look and when(look[0], look[1]) < at:
-            _look(tracker, when(look[0], look[1]), look[2])
-            look = next(looks, None)
-        if kind == EventKind.OPENED:
-            tracker.open(details["title"], details["policy"], details["severity"], at=at, author="demo")
-        else:
-            tracker.act(number, kind, at=at, author="demo", **details)
-    for day, clock, what in [look, *looks] if look else []:
-        _look(tracker, when(day, clock), what)
+class _Session:
+    """Runs slacli commands in-process against the demo's database, each printed first."""
+
+    def __init__(self, db: Path, policies: str | None) -> None:
+        from slacli.cli import build_app  # lazily: this module is one of the app's commands
+
+        self.app = typer.main.get_command(build_app())
+        self.options = ["--db", str(db), *(["--policies", policies] if policies else [])]
+
+    def run(self, *args: str, show: bool = True, found: bool = False) -> None:
+        """``slacli ARGS``, printed; its output shown unless ``show`` is False; exit 1 allowed when ``found``."""
+        typer.echo("$ " + shlex.join(["slacli", *args]))
+        with contextlib.redirect_stdout(io.StringIO()) if not show else contextlib.nullcontext():
+            code = self.app.main([*self.options, *args], prog_name="slacli", standalone_mode=False) or 0
+        if code not in ((0, 1) if found else (0,)):
+            raise SlacliError(f"demo: slacli {shlex.join(args)} exited {code}")
 
 
-def _month(tracker: Tracker, end: datetime) -> list[Block]:
-    """The maintenance windows, and each targeted policy's availability of the month, as of ``end``."""
-    windows = Table(
-        window_list(tracker, end), WINDOW_COLUMNS, "slacli maintenance list", drop=WINDOW_DROP, notes=WINDOW_NOTES
-    )
-    rows = []
-    for policy in tracker.policies:
-        if policy.availability.target_pct is not None:
-            lo, hi = month(end.year, end.month, policy.calendar.zone)
-            rows.append(period_availability(tracker, policy, lo, hi, end))
-    title = f"slacli uptime --month {end:%Y-%m} for the policies with a target, so far: as of {short(end, NEW_YORK)}"
-    return [windows, Table(rows, UPTIME_COLUMNS, title, shown=AVAILABILITY_SHOWN, drop=UPTIME_DROP)]
+def _at(t: datetime) -> str:
+    return t.isoformat(timespec="minutes")  # with its offset: the same instant in any local time zone
 
 
-def _look(tracker: Tracker, at: datetime, what: str) -> None:
-    shown = short(at, NEW_YORK)
-    if what == "Due board":
-        rows = due_board(tracker, at, None, None)
-        table = Table(rows, DUE_COLUMNS, f"slacli due, as of {shown}", empty="nothing due", drop=DUE_DROP)
-    else:
-        found = breaches(tracker, at, None, None, None)
-        table = Table(found, BREACH_COLUMNS, f"slacli breaches, as of {shown}", empty="no breaches", drop=BREACH_DROP)
-    typer.echo()
-    render(Document([table], None), Format.table)
+def _week(session: _Session, when: Clock) -> None:
+    """The week's maintenance, incidents and the shift's actions in time order, with a look at the board."""
+    steps: list[tuple[datetime, tuple[str, ...], bool]] = []  # (at, arguments, output shown)
+
+    def change(at: datetime, *args: str, show: bool = False) -> None:
+        steps.append((at, (*args, "--at", _at(at), "--by", "demo"), show))
+
+    def announce(at: datetime, *args: str) -> None:  # a window is recorded now, whenever it was announced
+        steps.append((at, (*args, "--by", "demo"), True))
+
+    # Windows are numbered as they are added, in the order they were announced.
+    by_notice = sorted(MAINTENANCE, key=lambda window: when(*window[2]) - timedelta(days=window[4]))
+    for number, (policy, kind, start, end, notice, title) in enumerate(by_notice, start=1):
+        opening, closing, announced = when(*start), when(*end), when(*start) - timedelta(days=notice)
+        window = ("--policy", policy, "--start", _at(opening), "--end", _at(closing), "--announced", _at(announced))
+        announce(announced, "maintenance", "add", *window, *(("--kind", kind) if kind else ()), "--title", title)
+        change(opening, "maintenance", "start", str(number))
+        change(closing, "maintenance", "complete", str(number))
+    for policy, severity, day, clock, title in INCIDENTS:
+        change(when(day, clock), "open", title, "--policy", policy, "--severity", severity, "-q", show=True)
+    for day, clock, args in SHIFT:
+        change(when(day, clock), *args)
+    steps.append((when(*BOARD_AT), ("due", "--at", _at(when(*BOARD_AT))), True))
+    shown_day = None
+    for at, args, show in sorted(steps, key=lambda step: step[0]):
+        if _day(at) != shown_day:
+            shown_day = _day(at)
+            typer.echo(f"\n# {shown_day}")
+        session.run(*args, show=show)
+
+
+def _summary(session: _Session, when: Clock, end: datetime, reader: AppState) -> None:
+    """What the week left: the breaches and why, the incidents, one of them, maintenance, uptime, the report."""
+    from slacli.views.board import breaches
+
+    at, since = _at(end), when(-2, "00:00")
+    typer.echo(f"\n# {short(end, NEW_YORK)}: the week is over")
+    session.run("breaches", "--since", _at(since), "--at", at, found=True)
+    tracker = reader.tracker("read")
+    for row in breaches(tracker, end, since, None, None):
+        state = tracker.get(row["id"]).state
+        typer.echo(f"# {why(row, state, tracker.policy_of(state), end)}")
+    reader.close()
+    session.run("list", "--all", "--at", at)
+    session.run("show", "2", "--at", at)
+    session.run("maintenance", "list", "--at", at)
+    session.run("uptime", "--month", f"{end:%Y-%m}", "--policy", "openweb", "--at", at, found=True)
+    session.run("report", "--week", f"{end:%G-W%V}", "--summary", "--at", at, found=True)
+
+
+def why(row: dict[str, Any], state: State, policy: Policy, as_of: datetime) -> str:
+    """One line on why a breach row happened: what was done when (or not by ``as_of``), when
+    it was due, and how that due instant was worked out."""
+    zone = policy.calendar.zone
+    target, due, done = row["target"], row["due"], row["done"]
+    verb = DONE_BY.get(target, "done")
+    what = f"{verb} {short(done, zone)}" if done else f"not {verb} by {short(as_of, zone)}"
+    reason = _reason(target, due, state, policy)
+    line = f"#{row['id']} {row['policy']} {row['severity']} {target} {row['status']}: {what}, due {short(due, zone)}"
+    return f"{line} ({reason})" if reason else line
+
+
+def _reason(target: str, due: datetime, state: State, policy: Policy) -> str:
+    severity = policy.severity(_severity_at(state, due))
+    if target == TargetName.UPDATE and severity.update_every:
+        return f"an update every {format_duration(severity.update_every)} while it is open"
+    if target not in (TargetName.RESPONSE, TargetName.RESOLUTION):
+        return ""
+    response, resolution = policy.deadlines(severity, state.opened, state.acked)
+    computed = response if target == TargetName.RESPONSE else resolution
+    if computed.at is None or computed.at.timestamp() != due.timestamp():
+        return "as pauses and severity changes moved it"
+    return computed.explained_in(policy.calendar.zone)
+
+
+def _severity_at(state: State, t: datetime) -> str:
+    """The severity in force at ``t``: the one before the first change after it, else the current one."""
+    return next((before for changed, before in state.severity_changes if changed > t), state.severity)
 
 
 COMMANDS = {"demo": (demo, EPILOG)}

@@ -9,7 +9,6 @@ from __future__ import annotations
 import itertools
 import os
 import stat
-import tomllib
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -44,13 +43,23 @@ def load_policies(path: Path, cache: HolidayCache | None = None) -> PolicySet:
         raw = _read_regular(path)
     except OSError as error:
         raise PolicyError(f"cannot read policy file: {error.strerror or error}", file=str(path)) from None
+    document = cache.document(raw) if cache else None
+    if document is None:
+        document = _parse(raw, path)
+        if cache:
+            cache.keep_document(raw, document)
+    return policies_from_document(document, path, cache)
+
+
+def _parse(raw: bytes, path: Path) -> dict[str, Any]:
+    import tomllib  # lazily: the cache usually has the document
+
     try:
-        document = tomllib.loads(raw.decode("utf-8"))
+        return tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise PolicyError(f"malformed TOML: {error}", file=str(path)) from None
     except RecursionError:  # tomllib recurses once per level of nested arrays and tables
         raise PolicyError("malformed TOML: nested too deeply", file=str(path)) from None
-    return policies_from_document(document, path, cache)
 
 
 def _read_regular(path: Path) -> bytes:

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from slacli.calendars import Calendar
 from slacli.errors import InputError
-from slacli.instants import short
+from slacli.instants import before, short
 from slacli.rules import Rule
 from slacli.vocabulary import Anchor, MaintenanceKind, MetBy, TargetName
 
@@ -204,17 +204,23 @@ class Policy(NamedTuple):
         response = _due(TargetName.RESPONSE, severity.response, severity.calendar, opened, None)
         if severity.resolution and severity.resolution.anchor == Anchor.ACKED:
             latest = response_due or response.at  # SPEC 2.9: a late acknowledgement does not extend it
-            anchor = acked if acked is None or latest is None else min(acked, latest)
+            anchor = latest if acked is not None and latest is not None and before(latest, acked) else acked
             resolution = _due(TargetName.RESOLUTION, severity.resolution, severity.calendar, anchor, latest)
-            if acked is not None and anchor != acked:
+            if anchor is not acked:
                 resolution = resolution._replace(late_ack=acked)
-        else:
-            resolution = _due(TargetName.RESOLUTION, severity.resolution, severity.calendar, opened, None)
+        else:  # from opened too: whether that is in hours is known when the response has a target
+            in_hours = response.anchor_in_hours
+            resolution = _due(TargetName.RESOLUTION, severity.resolution, severity.calendar, opened, None, in_hours)
         return response, resolution
 
 
 def _due(
-    name: TargetName, target: Target | None, calendar: Calendar, anchor_at: datetime | None, response: datetime | None
+    name: TargetName,
+    target: Target | None,
+    calendar: Calendar,
+    anchor_at: datetime | None,
+    response: datetime | None,
+    in_hours: bool | None = None,  # whether anchor_at is in hours, when known
 ) -> Due:
     if target is None:
         return Due(name, None, None, Anchor.OPENED, anchor_at, None, False, calendar)
@@ -223,7 +229,8 @@ def _due(
         if response is None:
             return Due(name, None, None, target.anchor, None, None, False, calendar)
         anchor_at, provisional = response, True
-    in_hours = calendar.is_open(anchor_at)
+    if in_hours is None:
+        in_hours = calendar.is_open(anchor_at)
     rule = target.rule_for(in_hours)
     at = rule.due(anchor_at, calendar) if rule else None
     return Due(name, at, rule, target.anchor, anchor_at, in_hours, provisional, calendar)

@@ -9,15 +9,13 @@ plus response_due and resolution_due.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from slacli.errors import InputError, SlacliError
-from slacli.instants import iso, parse_instant
+from slacli.instants import before, iso, parse_instant
 from slacli.policy import Due, Policy, PolicySet, Severity
 from slacli.views import local
 
@@ -33,7 +31,7 @@ class Deadline(NamedTuple):
 
 def deadline(policy: Policy, severity: Severity, opened: datetime, acked: datetime | None, zone: ZoneInfo) -> Deadline:
     """The response and resolution due instants of one incident, shown in ``zone``."""
-    if acked is not None and acked.timestamp() < opened.timestamp():
+    if acked is not None and before(acked, opened):
         raise InputError("acked is before opened")
     response, resolution = policy.deadlines(severity, opened, acked)
     record = {
@@ -76,13 +74,16 @@ def batch(
     text: str,
     source: str,
     tz: ZoneInfo | None,
-    progress: Callable[[Iterator[dict[str | None, Any]]], Iterator[dict[str | None, Any]]] = iter,
+    progress: Callable[[Iterator[list[str]]], Iterator[list[str]]] = iter,
 ) -> Batch:
     """Rows of a CSV in, the same rows with due instants out (in ``tz``, else each policy's
     zone); all or nothing: InputError naming the line of the first bad row. The rows read go
     through ``progress`` (a progress bar; ``iter`` costs nothing)."""
-    reader = csv.DictReader(io.StringIO(text), skipinitialspace=True)  # "policy, severity, ..." as people type it
-    header = list(reader.fieldnames or [])
+    import csv  # lazily: one deadline does not read CSV
+    import io
+
+    reader = csv.reader(io.StringIO(text), skipinitialspace=True)  # "policy, severity, ..." as people type it
+    header = next(reader, [])
     missing = [c for c in INPUT_COLUMNS[:3] if c not in header]
     if missing:
         raise InputError(
@@ -90,22 +91,28 @@ def batch(
         )
     lookup: dict[tuple[str, str], tuple[Policy, Severity, ZoneInfo]] = {}
     rows = []
-    for row in progress(reader):
+    for values in progress(reader):
+        if not values:  # a blank line is no row
+            continue
         try:
-            rows.append(_batch_row(row, policies, lookup, tz))
+            rows.append(_batch_row(values, header, policies, lookup, tz))
         except SlacliError as error:
             raise InputError(f"{source}: line {reader.line_num}: {error}") from None
     return Batch(rows, [*header, *DUE_COLUMNS])
 
 
 def _batch_row(
-    row: dict[str | None, Any],
+    values: list[str],
+    header: list[str],
     policies: PolicySet,
     lookup: dict[tuple[str, str], tuple[Policy, Severity, ZoneInfo]],
     tz: ZoneInfo | None,
 ) -> dict[str, Any]:
-    if None in row:
+    if len(values) > len(header):
         raise InputError("more fields than the header has")
+    row: dict[str, Any] = dict(zip(header, values, strict=False))
+    if len(values) < len(header):  # a short row: its missing cells are empty
+        row.update(dict.fromkeys(header[len(values) :]))
     key = (row["policy"] or "", row["severity"] or "")
     if key not in lookup:
         policy = policies.get(key[0])
@@ -115,13 +122,13 @@ def _batch_row(
     response, resolution = policy.deadlines(severity, opened, acked)
     row["response_due"] = local(response.at, shown)
     row["resolution_due"] = local(resolution.at, shown)
-    return row  # type: ignore[return-value]  # no None key: checked above
+    return row
 
 
 def anchors(opened: str, acked: str | None, zone: ZoneInfo, prefix: str = "") -> tuple[datetime, datetime | None]:
     """The opened and acked instants of one incident; acked may be empty, not earlier."""
     opened_at = parse_instant(opened, zone, what=f"{prefix}opened")
     acked_at = parse_instant(acked, zone, what=f"{prefix}acked") if acked and acked.strip() else None
-    if acked_at is not None and acked_at.timestamp() < opened_at.timestamp():
+    if acked_at is not None and before(acked_at, opened_at):
         raise InputError(f"{prefix}acked is before {prefix}opened")
     return opened_at, acked_at
