@@ -66,6 +66,7 @@ MAINTENANCE = (
     ("openweb", "emergency", (2, "22:00"), (2, "22:45"), 0, "Certificate replaced after expiry"),
     ("optimy", None, (4, "02:00"), (4, "03:30"), 2, "Storage migration"),  # 2 days' notice: emergency
 )
+WIDTH = 80  # the transcript's lines, tables aside: a terminal's
 BOARD_AT, END = (2, "12:00"), (4, "18:00")  # the due board on Wednesday at noon; the week ends Friday evening
 DONE_BY = {TargetName.RESPONSE: "acknowledged", TargetName.RESOLUTION: "resolved", TargetName.UPDATE: "update posted"}
 
@@ -90,10 +91,10 @@ def demo(
         raise InputError(f"--week-of {week_of}: that week is not over yet (the demo ends {short(end, NEW_YORK)})")
     db = Path(tempfile.mkdtemp(prefix="slacli-demo-")) / "demo.db"
     session = _Session(db, state.policies_option)
-    typer.echo(f"slacli demo: an on-call week from {_day(monday)} for the five shipped policies, as the")
-    typer.echo("commands you would type; then the breaches and why, an incident, uptime and a report.")
-    typer.echo(f"# Each command runs against {db} (kept: run any line again, or your own).")
-    typer.echo("# A change prints the incident or window as it stands; that is left out here, but for new ids.")
+    typer.echo(f"slacli demo: an on-call week from {_day(monday)} for the five shipped policies,")
+    typer.echo("each step the command you would type; then the breaches and why, a report.")
+    _comment(f"Each command runs against {db} (kept: run any line again, or your own).")
+    _comment("A change prints the incident or window as it stands; that is left out here, but for new ids.")
     typer.echo(f"$ export SLACLI_DB={shlex.quote(str(db))}")
     _week(session, when)
     _summary(session, when, end, AppState(state.policies_option, str(db)))
@@ -114,11 +115,40 @@ class _Session:
 
     def run(self, *args: str, show: bool = True, found: bool = False) -> None:
         """``slacli ARGS``, printed; its output shown unless ``show`` is False; exit 1 allowed when ``found``."""
-        typer.echo("$ " + shlex.join(["slacli", *args]))
+        typer.echo(shell_line(["slacli", *args]))
         with contextlib.redirect_stdout(io.StringIO()) if not show else contextlib.nullcontext():
             code = self.app.main([*self.options, *args], prog_name="slacli", standalone_mode=False) or 0
         if code not in ((0, 1) if found else (0,)):
             raise SlacliError(f"demo: slacli {shlex.join(args)} exited {code}")
+
+
+def shell_line(args: list[str]) -> str:
+    """``$ ARGS`` as a shell reads it, continued with a backslash to stay within WIDTH columns;
+    an option stays on the line of its value."""
+    words = [shlex.quote(arg) for arg in args]
+    pieces = []
+    for word in words:
+        if pieces and pieces[-1].startswith("-") and not word.startswith("-") and " " not in pieces[-1]:
+            pieces[-1] += " " + word
+        else:
+            pieces.append(word)
+    lines = ["$"]
+    for piece in pieces:
+        if len(lines[-1]) + 1 + len(piece) > WIDTH - 2 and lines[-1].strip() not in ("$", ""):
+            lines.append("   ")
+        lines[-1] += " " + piece
+    return " \\\n".join(lines)
+
+
+def _comment(text: str) -> None:
+    """A line of explanation, wrapped within WIDTH columns: ``# `` starts each line, ``#   `` a continued one."""
+    import textwrap
+
+    typer.echo(
+        textwrap.fill(
+            text, WIDTH, initial_indent="# ", subsequent_indent="#   ", break_long_words=False, break_on_hyphens=False
+        )
+    )
 
 
 def _at(t: datetime) -> str:
@@ -166,7 +196,7 @@ def _summary(session: _Session, when: Clock, end: datetime, reader: AppState) ->
     tracker = reader.tracker("read")
     for row in breaches(tracker, end, since, None, None):
         state = tracker.get(row["id"]).state
-        typer.echo(f"# {why(row, state, tracker.policy_of(state), end)}")
+        _comment(why(row, state, tracker.policy_of(state), end))
     reader.close()
     session.run("list", "--all", "--at", at)
     session.run("show", "2", "--at", at)
