@@ -126,7 +126,7 @@ def shell_line(args: list[str]) -> str:
     """``$ ARGS`` as a shell reads it, continued with a backslash to stay within WIDTH columns;
     an option stays on the line of its value."""
     words = [shlex.quote(arg) for arg in args]
-    pieces = []
+    pieces: list[str] = []
     for word in words:
         if pieces and pieces[-1].startswith("-") and not word.startswith("-") and " " not in pieces[-1]:
             pieces[-1] += " " + word
