@@ -67,7 +67,7 @@ def test_the_text_reads_back_as_the_duration_to_the_minute(seconds):
 
 
 def test_a_business_clock_late_only_outside_business_hours_says_so_in_real_time():
-    assert late_text(timedelta(hours=16), timedelta(0), B) == "16h wall, outside business hours"
+    assert late_text(timedelta(hours=16), timedelta(0), B) == "16h wall, after hours"
     assert late_text(timedelta(hours=16), timedelta(minutes=5), B) == "5m business"
     assert late_text(timedelta(hours=16), timedelta(hours=16), W) == "16h wall"
 

@@ -63,7 +63,7 @@ def test_a_late_workaround_meets_it_late_and_ends_the_breach(cli):
     assert (late["status"], late["done"], late["late_by"]) == (
         "met late",
         "2026-11-25T09:00:00-05:00",
-        "16h wall, outside business hours",
+        "16h wall, after hours",
     )
     assert (late["late_minutes"], late["late_business_minutes"]) == (16 * 60, 0)
     assert late["resolution_met_by"] == "workaround"

@@ -99,9 +99,9 @@ def left_fields(clock: Clock, now: datetime, calendar: Calendar) -> dict[str, An
 def late_text(real: timedelta, late: timedelta, counts: ClockKind | None) -> str:
     """How late, ``late`` as the clock counts (``real``: in real time), labelled; a business
     clock late only outside business hours says so, in real time (due at the close, met at
-    the next opening: ``16h wall, outside business hours``, not ``0m business``)."""
+    the next opening: ``16h wall, after hours``, not ``0m business``)."""
     if counts == ClockKind.BUSINESS and round(late.total_seconds()) == 0 and round(real.total_seconds()) > 0:
-        return f"{format_duration(real, ClockKind.WALL)}, outside business hours"
+        return f"{format_duration(real, ClockKind.WALL)}, after hours"
     return format_duration(late, counts)
 
 
