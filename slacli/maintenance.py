@@ -74,15 +74,14 @@ def notice(policy: Policy, start: datetime, announced: datetime, *, assumed: boo
     (exactly the rule's notice before the start is enough: the seed's "less than 5 business
     days" is emergency); the reason counts in the rule's own unit on the policy's calendar.
     ``assumed``: the announcement was taken as now, no --announced given."""
-    rule = policy.maintenance.notice
+    rule, calendar = policy.maintenance.notice, policy.calendar
+    told = short(announced, calendar.zone)
+    lead = f"announced now ({told}, no --announced given)" if assumed else f"announced {told}"
     if rule is None:
-        return Notice(MaintenanceKind.SCHEDULED, f"policy {policy.name} asks no notice for maintenance, so scheduled")
-    calendar = policy.calendar
+        return Notice(MaintenanceKind.SCHEDULED, f"{lead}; policy {policy.name} asks no notice, so scheduled")
     due = rule.due(announced, calendar)
     late = due.timestamp() > start.timestamp()
     kind = MaintenanceKind.EMERGENCY if late else MaintenanceKind.SCHEDULED
-    told = short(announced, calendar.zone)
-    lead = f"announced now ({told}, no --announced given)" if assumed else f"announced {told}"
     counted = rule.notice(announced, start, calendar)
     if counted is None:
         where = "after" if late else "at or before"

@@ -149,7 +149,7 @@ def test_optimy_counts_business_days_on_its_calendar(cli, announced, start, kind
          "announced Thu 19 Nov 10:00 EST, 1 business day and 3h 59m business before the start: less than "
          "the 2 business days the policy requires, so emergency"),
         ("openweb", "2026-11-20T15:00", "2026-11-20T16:00", "scheduled",
-         "policy openweb asks no notice for maintenance, so scheduled"),
+         "announced Fri 20 Nov 15:00 EST; policy openweb asks no notice, so scheduled"),
     ],
 )  # fmt: skip
 def test_each_notice_rule_in_its_own_unit(cli, policy, announced, start, kind, reason):
@@ -177,6 +177,8 @@ def test_without_announced_it_is_now_and_says_so(cli):
         "announced now (Mon 30 Nov 07:00 EST, no --announced given), 2 business days before the start: "
         f"less than {NEEDS}, so emergency"
     )
+    free = json.loads(add(cli, "openweb", "2026-12-02T07:00", "-f", "json").stdout)  # a policy asking no notice
+    assert free["kind_reason"].startswith("announced now (Mon 30 Nov 07:00 EST, no --announced given); ")
 
 
 def test_a_kind_given_says_so_and_the_notice_it_contradicts(cli):
