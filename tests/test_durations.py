@@ -4,6 +4,7 @@ incidents (issue 11)."""
 
 from __future__ import annotations
 
+import json
 import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -70,6 +71,20 @@ def test_a_business_clock_late_only_outside_business_hours_says_so_in_real_time(
     assert late_text(timedelta(hours=16), timedelta(0), B) == "16h wall, after hours"
     assert late_text(timedelta(hours=16), timedelta(minutes=5), B) == "5m business"
     assert late_text(timedelta(hours=16), timedelta(hours=16), W) == "16h wall"
+
+
+def test_a_business_clock_due_at_the_next_opening_says_how_far_off_in_real_time(cli, database):
+    # opencraft critical: response by the next business day 09:00; opened Fri 18:00, on the board
+    # Sat 12:00 it has no business time left yet is 45 real hours from due, not "0m business".
+    cli("open", "Weekend", "--policy", "opencraft", "--severity", "critical", "--at", "2026-11-27T18:00", "-q")
+    rows = json.loads(cli("due", "--policy", "opencraft", "--at", "2026-11-28T12:00", "-f", "json").stdout)
+    response = next(r for r in rows if r["clock"] == "response")
+    assert (response["left_business_minutes"], response["left_minutes"]) == (0, 45 * 60)
+    assert response["left"] == "1d 21h wall, due at the opening"
+    rows = json.loads(cli("due", "--policy", "opencraft", "--at", "2026-11-30T08:00", "-f", "json").stdout)
+    assert next(r for r in rows if r["clock"] == "response")["left"] == "1h wall, due at the opening"
+    rows = json.loads(cli("due", "--policy", "opencraft", "--at", "2026-11-30T08:59:30", "-f", "json").stdout)
+    assert next(r for r in rows if r["clock"] == "response")["left"] == "30s wall, due at the opening"
 
 
 # -- the due board and breaches: one clock ---------------------------------------------------

@@ -4,7 +4,7 @@ missed), as of an instant.
 Keys of a due row (DUE_KEYS; ``_style`` is red when overdue and yellow when due within the
 hour): id, policy, severity, title, clock, due, left (``3h business``, ``overdue by 2h 5m
 wall``), status, and ``left_minutes`` (real time until due), ``left_business_minutes``
-(business time, for a clock counting it; both negative when overdue), ``counts`` (business
+(business time, for a clock counting it; both negative when overdue, 0 for business time all out of hours), ``counts`` (business
 or wall) and premium. Keys of a breach row (BREACH_KEYS): id, policy, severity, title,
 target, due, done, late_by (as the target's clock counts, labelled), status, open (still
 running past due, or a recovery of an incident still open: what needs action now),

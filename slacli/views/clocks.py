@@ -79,7 +79,8 @@ def left_fields(clock: Clock, now: datetime, calendar: Calendar) -> dict[str, An
     """How long a clock has left as of ``now``, for the due board and ``show``: ``left``
     for people (``3h business``, ``overdue by 2h 5m wall``), ``left_minutes`` of real
     time until due and ``left_business_minutes`` of business time for a clock that counts
-    it (both negative when overdue; all None once it stops running), and ``counts``
+    it (both negative when overdue, 0 for business time all out of hours; all None once it
+    stops running), and ``counts``
     (business or wall: how the clock counts)."""
     left = remaining(clock, now, calendar)
     if left is None or clock.due is None or not clock.status.running:
@@ -89,7 +90,7 @@ def left_fields(clock: Clock, now: datetime, calendar: Calendar) -> dict[str, An
     return {
         "left": f"overdue by {late_text(-real, -left, clock.counts)}"
         if overdue
-        else format_duration(left, clock.counts),
+        else _counted_text(real, left, clock.counts, "due at the opening"),
         "left_minutes": minutes(real),
         "left_business_minutes": minutes(left) if clock.counts == ClockKind.BUSINESS else None,
         "counts": clock.counts,
@@ -100,9 +101,16 @@ def late_text(real: timedelta, late: timedelta, counts: ClockKind | None) -> str
     """How late, ``late`` as the clock counts (``real``: in real time), labelled; a business
     clock late only outside business hours says so, in real time (due at the close, met at
     the next opening: ``16h wall, after hours``, not ``0m business``)."""
-    if counts == ClockKind.BUSINESS and round(late.total_seconds()) == 0 and round(real.total_seconds()) > 0:
-        return f"{format_duration(real, ClockKind.WALL)}, after hours"
-    return format_duration(late, counts)
+    return _counted_text(real, late, counts, "after hours")
+
+
+def _counted_text(real: timedelta, amount: timedelta, counts: ClockKind | None, outside: str) -> str:
+    """``amount`` as the clock counts it, labelled; a business clock whose ``amount`` lies all
+    outside business hours gives the real time instead, and says where it lies: ``1d 21h wall,
+    due at the opening`` (a weekend ahead), ``16h wall, after hours`` (late overnight)."""
+    if counts == ClockKind.BUSINESS and round(amount.total_seconds()) == 0 and round(real.total_seconds()) > 0:
+        return f"{format_duration(real, ClockKind.WALL)}, {outside}"
+    return format_duration(amount, counts)
 
 
 def minutes(d: timedelta) -> float | int:
