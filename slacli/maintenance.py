@@ -135,7 +135,12 @@ def new_window(
         chosen, reason = judged
     else:
         chosen = MaintenanceKind(kind)
-        reason = f"kind {kind} given with --kind" + (f" (by the notice: {judged.reason})" if contradicted else "")
+        given = f"kind {kind} given with --kind"
+        if contradicted:
+            given += f" (by the notice: {judged.reason})"
+        elif announced is None:
+            given += f"; announced now ({short(told, policy.calendar.zone)}, no --announced given)"
+        reason = given
     window = Window(policy.name, chosen, WindowStatus.SCHEDULED, start, end, told, title, service)
     window = window._replace(impact=MaintenanceImpact(impact or MaintenanceImpact.FULL), kind_reason=reason)
     found = warnings(policy, window, others)

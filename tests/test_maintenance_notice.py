@@ -186,6 +186,11 @@ def test_a_kind_given_says_so_and_the_notice_it_contradicts(cli):
         "regular",
         "kind regular given with --kind",
     )
+    taken_now = json.loads(add(cli, "optimy", "2026-12-20T22:00", "--kind", "regular", "-f", "json").stdout)
+    assert (
+        taken_now["kind_reason"]
+        == "kind regular given with --kind; announced now (Mon 30 Nov 07:00 EST, no --announced given)"
+    )
     # Fri 27 Nov 10:00 to Mon 30 Nov 20:00: Fri 7h30 and Mon 8h30, 1 day and 7h30.
     late = add(cli, "optimy", "2026-11-30T20:00", "--announced", "2026-11-27T10:00", "--kind", "scheduled", "-f",
                "json")  # fmt: skip

@@ -26,10 +26,15 @@ from slacli.output import Document, Format, Note, Table, render, warn
 from slacli.views.maintenance import COLUMNS, DROP, NOTES, window_list, window_record
 from slacli.vocabulary import MaintenanceImpact, MaintenanceKind, Repeat, WindowAction
 
+ADD_EXAMPLE = (
+    "Example: slacli maintenance add --policy optimy --start 2027-01-09T22:00 --end 2027-01-10T01:00 "
+    "--announced 2026-12-28T10:00"
+)
+
 app = typer.Typer(
     help="Maintenance windows: scheduled, regular and emergency.",
     no_args_is_help=True,
-    epilog="Example: slacli maintenance add --policy optimy --start 2026-11-28T22:00 --end 2026-11-29T01:00",
+    epilog=ADD_EXAMPLE,
 )
 
 
@@ -42,7 +47,7 @@ def _one(record: dict[str, Any], title: str) -> Document:
     return Document([windows([record], title)], record)
 
 
-@app.command(epilog="Example: slacli maintenance add --policy optimy --start 2026-11-28T22:00 --end 2026-11-29T01:00")
+@app.command(epilog=ADD_EXAMPLE)
 def add(
     ctx: typer.Context,
     policy: Annotated[str, typer.Option("--policy", "-p", autocompletion=complete_policy)],

@@ -1,18 +1,19 @@
 """The due board (what runs out next) and the breach list (what needs action, and what was
 missed), as of an instant.
 
-Keys of a due row (DUE_KEYS; ``_style`` is red when overdue and yellow when due within the
-hour): id, policy, severity, title, clock, due, left (``3h business``, ``overdue by 2h 5m
-wall``), status, and ``left_minutes`` (real time until due), ``left_business_minutes``
-(business time, for a clock counting it; both negative when overdue, 0 for business time all out of hours), ``counts`` (business
-or wall) and premium. Keys of a breach row (BREACH_KEYS): id, policy, severity, title,
-target, due, done, late_by (as the target's clock counts, labelled), status, open (still
-running past due, or a recovery of an incident still open: what needs action now),
-``late_minutes`` (real time), ``late_business_minutes`` (business time, for a target counting
-it), ``counts``, and the exception and escalation keys of
-:data:`slacli.views.targets.TARGET_KEYS`; a recovery from backup past the recovery point is a
-row with target ``recovery_point``. The due board's overdue clock and its open breach are
-the one clock: same target, due instant and amount.
+Keys of a due row (DUE_KEYS; ``_style`` is red when overdue and yellow when due within
+the hour): id, policy, severity, title, clock, due, left (``3h business``, ``overdue by
+2h 5m wall``), status, and ``left_minutes`` (real time until due),
+``left_business_minutes`` (business time, for a clock counting it; both negative when
+overdue, the latter 0 for business time all out of hours), ``counts`` (business or wall)
+and premium. Keys of a breach row (BREACH_KEYS): id, policy, severity, title, target,
+due, done, late_by (as the target's clock counts, labelled), status, open (still running
+past due, or a recovery of an incident still open: what needs action now),
+``late_minutes`` (real time), ``late_business_minutes`` (business time, for a target
+counting it), ``counts``, and the exception and escalation keys of
+:data:`slacli.views.targets.TARGET_KEYS`; a recovery from backup past the recovery point
+is a row with target ``recovery_point``. The due board's overdue clock and its open
+breach are the one clock: same target, due instant and amount.
 """
 
 from __future__ import annotations
