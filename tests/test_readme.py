@@ -19,6 +19,8 @@ README = Path(__file__).parent.parent / "README.md"
 SECTIONS: list[tuple[str, datetime | None]] = [
     ("### `slacli report", None),
     # Recorded at 16:30 that day: the timeline says so, and the README's error message too.
+    # The month is over: the same figures at any later time.
+    ("### Maintenance and availability", datetime(2026, 12, 1, 12, 0, tzinfo=ZoneInfo("America/New_York"))),
     ("### Corrections", datetime(2026, 11, 23, 16, 30, tzinfo=ZoneInfo("America/New_York"))),
     ("### Incidents: a shift", datetime(2026, 11, 24, 15, 0, tzinfo=ZoneInfo("America/New_York"))),
     ("### opencraft", datetime(2026, 11, 30, 12, 0, tzinfo=ZoneInfo("America/New_York"))),
