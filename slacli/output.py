@@ -119,8 +119,11 @@ def people_name(key: str) -> str:
         return "time"
     if key.startswith("minutes_"):
         return "time_" + key.removeprefix("minutes_")
+    if not key.endswith("_minutes"):
+        return key
     name = key.removesuffix("_minutes")
-    return f"{name}_time" if name.endswith("business") else name
+    # business and billable are yes/no flags elsewhere: their durations say "time"
+    return f"{name}_time" if name.endswith(("business", "billable")) else name
 
 
 def minutes_text(value: Any, key: str) -> Any:
@@ -149,7 +152,7 @@ def _said_in_time(
         if name == column:
             continue
         if name in keys:
-            if rows and isinstance(rows[0].get(name), str) and name in columns:
+            if name in columns and any(isinstance(row.get(name), str) for row in rows):
                 renamed[column] = ""  # said already
                 continue
             name = f"{name}_time"
