@@ -32,7 +32,10 @@ WIDTHS = (80, 100, 120)
 SGR = re.compile(r"\x1b\[[0-9;]*m")
 FOOTER = re.compile(r"not shown at (\d+) columns: (.*?) \(")
 NEW_YORK = ZoneInfo("America/New_York")
-SECTION_NAMES = ("report", "maintenance", "corrections", "shift", "opencraft", "openmethods", "optimy", "openweb", "protecto")
+SECTION_NAMES = (
+    *("report", "maintenance", "corrections", "shift"),
+    *("opencraft", "openmethods", "optimy", "openweb", "protecto"),
+)
 
 
 @pytest.fixture(scope="module")

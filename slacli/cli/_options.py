@@ -49,15 +49,14 @@ def complete_severity(ctx: typer.Context, incomplete: str) -> list[tuple[str, st
         return []
     finally:
         state.close()
-    from slacli.policy.model import folded
-
-    typed = folded(incomplete)  # "cr" offers Critical: severities match whatever their case
     offered: dict[str, list[str]] = {}
     for policy in policies:
         for severity in policy.severities:
             what = severity.name if len(policies) == 1 else f"{policy.name} {severity.key}"
-            for name in severity.names() if incomplete else (severity.key,):
-                if folded(name).startswith(typed) and not any(c.isspace() for c in name):
+            # Typer keeps what begins with the text as typed: "Critical" for "Cr", "critical" for "cr"
+            spelled = [form for name in severity.names() for form in dict.fromkeys((name, name.lower()))]
+            for name in spelled if incomplete else (severity.key,):
+                if name.startswith(incomplete) and not any(c.isspace() for c in name):
                     offered.setdefault(name, []).append(what)
     return [(name, ", ".join(dict.fromkeys(whats))) for name, whats in offered.items()]
 
