@@ -211,4 +211,4 @@ def test_the_installed_command_completes_as_the_scripts_call_it(shell, policies)
     env = working_tree_env(_SLACLI_COMPLETE=f"complete_{shell}", **shell_environment(shell, line))
     done = subprocess.run([sys.executable, "-m", "slacli"], env=env, capture_output=True, text=True, timeout=60)
     assert (done.returncode, done.stderr) == (0, "")
-    assert [value for value, _ in candidates(shell, done.stdout)] == ["sev1", "sev2"]
+    assert [value for value, _ in candidates(shell, done.stdout)] == ["sev1", "soon", "sev2"]
