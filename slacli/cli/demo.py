@@ -227,7 +227,11 @@ def _reason(target: str, due: datetime, state: State, policy: Policy) -> str:
     computed = response if target == TargetName.RESPONSE else resolution
     if computed.at is None or computed.at.timestamp() != due.timestamp():
         return "as pauses and severity changes moved it"
-    return computed.explained_in(policy.calendar.zone)
+    zone = policy.calendar.zone
+    if computed.provisional and computed.rule and computed.anchor_at:  # a breach: its response due is past
+        explained = computed.rule.explain(computed.anchor_at, computed.calendar, computed.at, zone)
+        return f"never acknowledged, so from the response due {short(computed.anchor_at, zone)}; {explained}"
+    return computed.explained_in(zone)
 
 
 def _severity_at(state: State, t: datetime) -> str:
