@@ -21,7 +21,7 @@ from slacli.cli._options import (
 )
 from slacli.cli._state import AppState
 from slacli.instants import parse_instant
-from slacli.maintenance import TRANSITIONS, occurrences, parse_series
+from slacli.maintenance import TRANSITIONS, Window, occurrences, parse_series
 from slacli.output import Document, Format, Note, Table, render, warn
 from slacli.views.maintenance import COLUMNS, DROP, NOTES, window_list, window_record
 from slacli.vocabulary import MaintenanceImpact, MaintenanceKind, Repeat, WindowAction
@@ -94,17 +94,19 @@ def add(
     for window_id, window in added:
         for warning in window.warnings:
             warn(warning if repeats is None else f"maintenance {window_id}: {warning}")
-    if quiet:
-        typer.echo("\n".join(str(window_id) for window_id, _ in added))
-        return
+    ids = [window_id for window_id, _ in added]
+    render_unless_quiet(quiet, lambda: _added(state, added, repeat if repeats else None), fmt, created=ids)
+
+
+def _added(state: AppState, added: list[tuple[int, Window]], repeat: str | None) -> Document:
+    """The windows just added, and why each is of its kind: one window as a record."""
     records = [window_record(state.policies(), window_id, window) for window_id, window in added]
-    if repeats is None:
+    if repeat is None:
         one = _one(records[0], f"Maintenance {records[0]['id']}")
-        render(one._replace(blocks=[*one.blocks, *_why(records)]), fmt)
-        return
+        return one._replace(blocks=[*one.blocks, *_why(records)])
     plural = "" if len(records) == 1 else "s"
     title = f"Maintenance {records[0]['id']} to {records[-1]['id']}: {len(records)} {repeat} window{plural}"
-    render(Document([windows(records, title), *_why(records)], records), fmt)
+    return Document([windows(records, title), *_why(records)], records)
 
 
 def _why(records: list[dict[str, Any]]) -> list[Note]:
