@@ -228,8 +228,7 @@ def test_the_narrow_due_board_drops_by_priority_and_says_so(monkeypatch, replaye
         "│  2 │ medium   │ Export jobs fail f… │ response   │ 23h 30m wall     │ paused │\n"
         "│  2 │ medium   │ Export jobs fail f… │ resolution │ 79h 30m business │ paused │\n"
         "└────┴──────────┴─────────────────────┴────────────┴──────────────────┴────────┘\n"
-        "not shown at 80 columns: policy, due (--format csv or json, or a wider terminal,\n"
-        "shows them)\n"
+        "not shown at 80 columns: policy, due (--format csv shows all)\n"
     )
     wide = on_terminal(monkeypatch, replayed, "shift", "due --at 2026-11-23T12:00", 150).text
     assert "not shown" not in wide and "Export jobs fail for one tenant" in wide

@@ -178,7 +178,7 @@ def test_uptime_month_draws_the_burn_at_80_columns(cli, db: Path) -> None:
     finally:
         os.close(pty[0])
     lines = [line.rstrip() for line in screen.text.splitlines()]
-    assert "Budget burn, 2026-11: downtime by each day's end, % of the 43.26 min allowed" in lines  # 0.1% of T
+    assert "Budget burn, 2026-11: downtime by each day's end, % of the 43m allowed" in lines  # 0.1% of T: 43.26 min
     assert all(len(line) <= 80 for line in lines)
     assert any(line.startswith(" 100%┼") for line in lines)  # the budget line, crossed from the 24th
     assert not any("▲ today" in line for line in lines)  # a finished month has no today

@@ -155,8 +155,8 @@ def burn_chart(record: dict[str, Any], days: list[dict[str, Any]], start: dateti
     while the month is in progress; a label a week from the 1st."""
     count = (end.date() - start.date()).days
     used = [d["budget_used_pct"] for d in days]
-    budget = record["period_allowed_downtime_minutes"]
-    title = f"Budget burn, {record['month']}: downtime by each day's end, % of the {budget} min allowed"
+    budget = minutes_text(record["period_allowed_downtime_minutes"], "allowed_downtime_minutes")
+    title = f"Budget burn, {record['month']}: downtime by each day's end, % of the {budget} allowed"
     labels = [str(day + 1) if day % 7 == 0 else "" for day in range(count)]
     today = None if record["complete"] else len(days) - 1
     return Chart(title, labels, [*used, *[None] * (count - len(days))], today)
