@@ -237,6 +237,8 @@ def test_a_severity_no_policy_has_is_exit_2_naming_every_policys_choices(run, da
     for policy in SHIPPED:
         assert f"{policy}: " in line
         choices_named(line, policy)
+    empty = user_error(run("list", "--severity", "", code=2))  # no filter, said as one, is a mistake
+    assert "unknown severity '': no policy has it" in empty
 
 
 POLICY_FILE = """

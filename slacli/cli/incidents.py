@@ -300,7 +300,7 @@ def list_incidents(
     tz = reading_zone(state, policy)
     policies = state.policies()
     lower, upper = between(since, until, tz)
-    named = policies.severities(severity, policy) if severity else None
+    named = policies.severities(severity, policy) if severity is not None else None
     which = Which(
         status=Status.RESOLVED if resolved_only else None if all_incidents else Status.OPEN,
         policy=policies.get(policy).name if policy else None,
