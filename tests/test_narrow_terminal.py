@@ -11,6 +11,7 @@ record layout, notes and prose under a table every word whole on one line.
 from __future__ import annotations
 
 import io
+import os
 import re
 import shlex
 from datetime import datetime
@@ -213,6 +214,21 @@ def test_every_command_fits_the_terminal_without_splitting_a_token(monkeypatch, 
     assert all(cell_len(line) <= width for line in printed.text.splitlines())
     for block, text in printed.blocks:
         check_block(block, text, width)
+    if command not in ("doctor", "demo"):  # those name this run's files
+        check_golden(f"{section}-{command}", width, printed.text)
+
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def check_golden(name: str, width: int, text: str) -> None:
+    """``text`` is what tests/golden/ holds for ``name`` at ``width``: read by a person once,
+    when recorded (``SLACLI_REGOLD=1 pytest tests/test_narrow_terminal.py``; review the diff)."""
+    path = GOLDEN / f"{re.sub(r'[^a-z0-9]+', '-', name.lower()).strip('-')}-{width}.txt"
+    if os.environ.get("SLACLI_REGOLD"):
+        GOLDEN.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert path.read_text(encoding="utf-8") == text, f"{path.name} differs: re-record and read the diff"
 
 
 def test_the_narrow_due_board_drops_by_priority_and_says_so(monkeypatch, replayed):
