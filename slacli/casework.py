@@ -11,8 +11,8 @@
   billable or included by the severity in force when it was done.
 """
 
-from __future__ import annotations
-
+# Annotations evaluated (no `from __future__ import annotations`): a NamedTuple compiles each
+# field's annotation text at import, and every command imports this module.
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import NamedTuple

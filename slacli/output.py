@@ -18,8 +18,8 @@ take text, never markup), plain text, Markdown, CSV (which keeps tab, CR and LF,
 and diagnostics; JSON escapes them as ``\\u001b``.
 """
 
-from __future__ import annotations
-
+# Annotations evaluated (no `from __future__ import annotations`): a NamedTuple compiles each
+# field's annotation text at import, and every command imports this module.
 import os
 import re
 import sys

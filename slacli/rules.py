@@ -16,8 +16,8 @@ A rule turns an anchor instant into a due instant on a calendar. Kinds:
 ===============================  =====================================================
 """
 
-from __future__ import annotations
-
+# Annotations evaluated (no `from __future__ import annotations`): a NamedTuple compiles each
+# field's annotation text at import, and every command imports this module.
 import re
 from datetime import datetime, timedelta
 from typing import NamedTuple

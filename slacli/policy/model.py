@@ -1,8 +1,8 @@
 """The policy model: calendars, severities and their targets, availability targets, and
 the due instants of an incident's targets (SPEC 2.2-2.9). Built by :mod:`slacli.policy.loader`."""
 
-from __future__ import annotations
-
+# Annotations evaluated (no `from __future__ import annotations`): a NamedTuple compiles each
+# field's annotation text at import, and every command imports this module.
 import re
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta

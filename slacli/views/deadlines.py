@@ -7,8 +7,8 @@ A batch row is the input row (policy, severity, opened, acked and any other colu
 plus response_due and resolution_due.
 """
 
-from __future__ import annotations
-
+# Annotations evaluated (no `from __future__ import annotations`): a NamedTuple compiles each
+# field's annotation text at import, on `slacli deadline`'s start-up.
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any, NamedTuple
