@@ -112,17 +112,27 @@ def test_watch_redraws_from_the_database_until_ctrl_c_and_leaves_cleanly(cli, db
         screen.wait_for(lambda text: "Refreshed" in text.partition("Exports stuck")[2])  # that board, whole
         times = re.findall(r"Refreshed (\d\d:\d\d:\d\d)", screen.text)
         assert len(set(times)) >= 2, times
-        proc.send_signal(signal.SIGINT)
-        screen.drain()
-        assert proc.wait(timeout=15) == 0
+        interrupt(proc, screen)
     finally:
-        if proc.poll() is None:
-            proc.kill()
-        os.close(pty[0])
+        closed(proc, pty[0])
     ending = screen.raw
     assert "Traceback" not in ending and "Aborted" not in ending and "interrupted" not in ending
     assert ending.rindex(SHOW_CURSOR) > ending.rindex(HIDE_CURSOR)  # the cursor is given back
     assert screen.text.rstrip().endswith("Ctrl-C stops.")  # the last board stays on the screen
+
+
+def interrupt(proc: subprocess.Popen[bytes], screen: Screen) -> None:
+    """Ctrl-C: the watch ends with exit 0."""
+    proc.send_signal(signal.SIGINT)
+    screen.drain()
+    assert proc.wait(timeout=15) == 0
+
+
+def closed(proc: subprocess.Popen[bytes], fd: int) -> None:
+    """The process gone (killed if a failed test left it running), the pty closed."""
+    if proc.poll() is None:
+        proc.kill()
+    os.close(fd)
 
 
 def test_watch_highlights_urgent_rows_as_the_board_does(cli, db: Path) -> None:
@@ -133,13 +143,9 @@ def test_watch_highlights_urgent_rows_as_the_board_does(cli, db: Path) -> None:
     screen = Screen(pty[0])
     try:
         screen.wait_for(lambda text: "Refreshed" in text)
-        proc.send_signal(signal.SIGINT)
-        screen.drain()
-        assert proc.wait(timeout=15) == 0
+        interrupt(proc, screen)
     finally:
-        if proc.poll() is None:
-            proc.kill()
-        os.close(pty[0])
+        closed(proc, pty[0])
     overdue = next(line for line in screen.raw.splitlines() if "Checkout fails" in line and "response" in line)
     assert "\x1b[1;31m" in overdue  # bold red: the board's style for an overdue clock
 
