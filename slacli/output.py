@@ -128,12 +128,14 @@ def people_name(key: str) -> str:
 
 def minutes_text(value: Any, key: str) -> Any:
     """A number of minutes under ``key`` as people read it (``2d 3h 15m``; ``13h business``
-    when the key says business time; a remaining budget below zero ``over by 31m``); what
+    when the key says business time; a remaining budget below zero ``over by 32m``), to the
+    nearest minute from a minute on (31.86 is 32m, never floored into less than it is); what
     is not a number stays as it is."""
     if not isinstance(value, int | float) or isinstance(value, bool):
         return value
     counts = ClockKind.BUSINESS if "business" in key else None
-    text = format_duration(timedelta(minutes=abs(value)), counts)
+    amount = abs(value) if abs(value) < 1 else round(abs(value))
+    text = format_duration(timedelta(minutes=amount), counts)
     if value >= 0:
         return text
     return f"over by {text}" if "remaining" in key else f"{text} back"
