@@ -46,6 +46,7 @@ from slacli.holidaydata import HolidayCache
 from slacli.paths import SHIPPED_POLICIES
 from slacli.policy import load_policies
 from slacli.policy.snapshot import digest, standalone
+from slacli.recorded import EventKind
 from slacli.storage.base import (
     IncidentFilter,
     IncidentRow,
@@ -57,7 +58,6 @@ from slacli.storage.base import (
 )
 from slacli.storage.sqlite import MIGRATIONS, open_sqlite
 from slacli.tracker import Tracker
-from slacli.vocabulary import EventKind
 
 SERVICES = ["checkout", "search", "login", "api", "billing", "mail", None]
 AUTHOR = "bench"

@@ -12,27 +12,13 @@
 """
 
 # Annotations evaluated (no `from __future__ import annotations`): a NamedTuple compiles each
-# field's annotation text at import, and every command imports this module.
+# field's annotation text at import, and every command that reads incidents imports this module.
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from slacli.errors import InputError
-from slacli.texts import NAME_LIMIT
-
-# Set arithmetic, not a regular expression: every command loads the policies, and so this
-# module, and compiling one costs start-up time.
-FIELD_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-")
-
-
-def field_key(text: str) -> str:
-    """A field's name as stored: lower case letters, digits, ``-`` and ``_``."""
-    key = text.strip().lower()
-    if not key or key[0] in "_-" or not FIELD_CHARACTERS.issuperset(key) or len(key) > NAME_LIMIT:
-        raise InputError(
-            f"field name {text!r}: expected up to {NAME_LIMIT} letters, digits, '-' or '_' (for example project)"
-        )
-    return key
+from slacli.texts import field_key
 
 
 def parse_field(text: str) -> tuple[str, str]:

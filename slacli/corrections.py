@@ -17,7 +17,7 @@ from typing import NamedTuple
 from slacli.errors import InputError
 from slacli.incidents import Event, State, record
 from slacli.policy import Policy
-from slacli.vocabulary import EventKind
+from slacli.recorded import EventKind
 
 # Details that record() works out from the history before an event: worked out again.
 COMPUTED = ("due", "due_at_event")

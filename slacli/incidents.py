@@ -17,7 +17,8 @@ from slacli.calendars import Calendar
 from slacli.casework import Recovery, Work
 from slacli.errors import InputError
 from slacli.policy import Due, Policy
-from slacli.vocabulary import Anchor, ClockKind, EventKind, MetBy, Status, TargetName
+from slacli.recorded import EventKind, Status
+from slacli.vocabulary import Anchor, ClockKind, MetBy, TargetName
 
 K = EventKind
 # Events after which the due instants are computed again (and stored with the event).

@@ -20,8 +20,9 @@ from zoneinfo import ZoneInfo
 from slacli.errors import InputError
 from slacli.instants import format_duration, iso, short
 from slacli.policy import Policy
+from slacli.recorded import MaintenanceImpact, Repeat, WindowAction, WindowStatus
 from slacli.uptime import Weighted
-from slacli.vocabulary import MaintenanceImpact, MaintenanceKind, Repeat, WindowAction, WindowStatus
+from slacli.vocabulary import MaintenanceKind
 
 # A series longer than this is refused: a year of daily windows, seven years of weekly ones.
 MAX_OCCURRENCES = 366

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from slacli.errors import InputError
 from slacli.instants import FIRST_YEAR, LAST_YEAR
-from slacli.vocabulary import PeriodKind
+from slacli.recorded import PeriodKind
 
 
 def month(year: int, number: int, zone: ZoneInfo) -> tuple[datetime, datetime]:

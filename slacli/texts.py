@@ -51,6 +51,21 @@ def checked_text(value: str, what: str, limit: int) -> str:
     return value
 
 
+# Set arithmetic, not a regular expression: every command loads the policies, which name
+# case fields, and compiling one costs start-up time.
+FIELD_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-")
+
+
+def field_key(text: str) -> str:
+    """A field's name as stored: lower case letters, digits, ``-`` and ``_``."""
+    key = text.strip().lower()
+    if not key or key[0] in "_-" or not FIELD_CHARACTERS.issuperset(key) or len(key) > NAME_LIMIT:
+        raise InputError(
+            f"field name {text!r}: expected up to {NAME_LIMIT} letters, digits, '-' or '_' (for example project)"
+        )
+    return key
+
+
 def _kind(char: str) -> str:
     if char in "\u2028\u2029":
         return "a line separator"

@@ -29,6 +29,7 @@ from slacli.instants import format_duration, iso, now
 from slacli.maintenance import Span, Window, new_window, span, transition
 from slacli.policy import Policy, PolicySet, policies_from_document
 from slacli.policy.snapshot import digest, standalone
+from slacli.recorded import EventKind, WindowAction
 from slacli.storage.base import IncidentFilter, IncidentRow, LogEntry, Store
 from slacli.storage.codec import (
     Stretch,
@@ -40,7 +41,7 @@ from slacli.storage.codec import (
     state_text,
 )
 from slacli.texts import MESSAGE_LIMIT, NAME_LIMIT, TITLE_LIMIT, URL_LIMIT, checked_text, optional_text
-from slacli.vocabulary import EventKind, TargetName, WindowAction
+from slacli.vocabulary import TargetName
 
 # How far ahead of this machine's clock an event may be dated (SPEC 2.13): another
 # machine's clock, or a --at typed a minute ahead, is not a mistake worth refusing.

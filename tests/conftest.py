@@ -13,8 +13,8 @@ import time_machine
 from typer.testing import CliRunner
 
 from slacli.cli import app
+from slacli.recorded import EventKind
 from slacli.tracker import Tracker
-from slacli.vocabulary import EventKind
 
 ROOT = Path(__file__).parents[1]
 # A business calendar for tests that build their own policies: New York, Mon-Fri 09:00-17:00, no holidays.

@@ -215,9 +215,9 @@ def writer(options: argparse.Namespace) -> None:
     from slacli.errors import SlacliError
     from slacli.paths import policies_file
     from slacli.policy import load_policies
+    from slacli.recorded import EventKind, WindowAction
     from slacli.storage.sqlite import open_sqlite
     from slacli.tracker import Tracker
-    from slacli.vocabulary import EventKind, WindowAction
 
     run = cli_command()
     rng = random.Random(options.seed)

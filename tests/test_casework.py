@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from slacli.casework import Work, data_lost, missing_fields, parse_field, within_recovery_point, work_minutes
 from slacli.errors import InputError
 from slacli.incidents import Event, replay
-from slacli.vocabulary import EventKind
+from slacli.recorded import EventKind
 
 START = datetime(2026, 11, 23, 9, tzinfo=UTC)
 instants = st.integers(min_value=-5 * 86400, max_value=5 * 86400).map(lambda s: START + timedelta(seconds=s))

@@ -4,8 +4,8 @@ import json
 from datetime import UTC, datetime
 
 from slacli.incidents import State
+from slacli.recorded import Status
 from slacli.storage.codec import dump_state, state_of
-from slacli.vocabulary import Status
 
 OPENED = datetime(2026, 11, 3, 15, 0, tzinfo=UTC)
 

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from slacli.incidents import Event, record, reported_late
 from slacli.paths import SHIPPED_POLICIES
 from slacli.policy import load_policies, policies_from_document
-from slacli.vocabulary import EventKind
+from slacli.recorded import EventKind
 
 PRESETS = load_policies(SHIPPED_POLICIES)
 START = datetime(2026, 1, 1, tzinfo=UTC)

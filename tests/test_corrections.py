@@ -37,6 +37,7 @@ from slacli.incidents import Event, record
 from slacli.paths import SHIPPED_POLICIES
 from slacli.periods import Period
 from slacli.policy import policies_from_document
+from slacli.recorded import EventKind, PeriodKind, Status
 from slacli.storage.base import LogEntry
 from slacli.storage.sqlite import open_sqlite
 from slacli.tracker import CLOCK_SKEW, Tracker, _row
@@ -44,7 +45,6 @@ from slacli.views.availability import period_availability
 from slacli.views.board import breaches, due_board
 from slacli.views.incidents import Which, detail, listing
 from slacli.views.report import build_report
-from slacli.vocabulary import EventKind, PeriodKind, Status
 
 K = EventKind
 NY = ZoneInfo("America/New_York")

@@ -17,11 +17,11 @@ from hypothesis import strategies as st
 
 from slacli.errors import InputError
 from slacli.instants import format_duration, parse_duration
+from slacli.recorded import EventKind as K
 from slacli.tracker import Tracker
 from slacli.views.board import breaches, due_board
 from slacli.views.clocks import late_text
 from slacli.vocabulary import ClockKind
-from slacli.vocabulary import EventKind as K
 
 B, W = ClockKind.BUSINESS, ClockKind.WALL
 

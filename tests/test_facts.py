@@ -24,9 +24,9 @@ from test_sqlite_store import schema_4_file
 from slacli.holidaydata import HolidayCache
 from slacli.paths import SHIPPED_POLICIES
 from slacli.policy import load_policies
+from slacli.recorded import EventKind, WindowAction
 from slacli.storage.sqlite import MIGRATIONS, open_sqlite
 from slacli.tracker import Tracker
-from slacli.vocabulary import EventKind, WindowAction
 
 FIXED = FROZEN_NOW
 LIMIT = "2026-11-30T12:05:00+00:00"  # now + CLOCK_SKEW: still allowed

@@ -20,8 +20,9 @@ from conftest import OFFICE_CALENDARS
 from slacli.errors import InputError
 from slacli.incidents import Event, record, replay
 from slacli.policy import policies_from_document
+from slacli.recorded import EventKind, Status
 from slacli.views.clocks import clocks
-from slacli.vocabulary import EventKind, Status, TargetName
+from slacli.vocabulary import TargetName
 
 NY = ZoneInfo("America/New_York")
 K = EventKind

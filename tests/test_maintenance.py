@@ -13,7 +13,8 @@ from slacli.holidaydata import HolidayCache
 from slacli.maintenance import Window, as_run, excluded, new_window, notice, transition
 from slacli.paths import SHIPPED_POLICIES
 from slacli.policy import load_policies
-from slacli.vocabulary import MaintenanceKind, WindowAction, WindowStatus
+from slacli.recorded import WindowAction, WindowStatus
+from slacli.vocabulary import MaintenanceKind
 
 TORONTO = ZoneInfo("America/Toronto")
 NOW = datetime(2026, 11, 2, 9, tzinfo=TORONTO)  # when windows without --announced are announced

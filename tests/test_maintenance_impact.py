@@ -20,8 +20,9 @@ from hypothesis import strategies as st
 from slacli.errors import PolicyError
 from slacli.maintenance import Window, downtime, excluded
 from slacli.policy import policies_from_document
+from slacli.recorded import MaintenanceImpact, WindowAction, WindowStatus
 from slacli.uptime import measure
-from slacli.vocabulary import MaintenanceImpact, MaintenanceKind, WindowAction, WindowStatus
+from slacli.vocabulary import MaintenanceKind
 
 BASE = datetime(2026, 11, 2, tzinfo=UTC)
 HOURS = 12  # the reference period: [BASE, BASE + 12h), in whole minutes

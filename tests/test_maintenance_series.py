@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from slacli.errors import StoreError
 from slacli.maintenance import MAX_OCCURRENCES, Series, occurrences
-from slacli.vocabulary import Repeat
+from slacli.recorded import Repeat
 
 NY = ZoneInfo("America/New_York")
 

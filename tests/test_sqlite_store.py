@@ -19,10 +19,11 @@ from slacli.incidents import State
 from slacli.maintenance import Window
 from slacli.paths import SHIPPED_POLICIES
 from slacli.policy import load_policies
+from slacli.recorded import Status, WindowStatus
 from slacli.storage.codec import dump_window, state_text
 from slacli.storage.sqlite import MIGRATIONS, open_sqlite
 from slacli.tracker import Tracker
-from slacli.vocabulary import MaintenanceKind, Status, WindowStatus
+from slacli.vocabulary import MaintenanceKind
 
 NOV_1 = datetime(2026, 11, 1, 4, 0, tzinfo=UTC)  # 00:00 in New York (still EDT)
 OPENED = datetime(2026, 11, 3, 15, 0, tzinfo=UTC)  # 10:00 EST

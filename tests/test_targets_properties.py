@@ -13,8 +13,8 @@ from slacli.errors import InputError
 from slacli.incidents import Event, State, record
 from slacli.periods import month, quarter
 from slacli.policy import policies_from_document
+from slacli.recorded import EventKind as K
 from slacli.views.clocks import clocks
-from slacli.vocabulary import EventKind as K
 
 OPENED = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)  # Monday 10:00 in New York
 DOCUMENT = {

@@ -18,10 +18,11 @@ from slacli.errors import InputError
 from slacli.holidaydata import HolidayCache
 from slacli.paths import SHIPPED_POLICIES
 from slacli.policy import load_policies
+from slacli.recorded import EventKind, Status, WindowAction, WindowStatus
 from slacli.storage.base import IncidentFilter
 from slacli.storage.sqlite import open_sqlite
 from slacli.tracker import Change, Tracker
-from slacli.vocabulary import EventKind, Status, TargetName, WindowAction, WindowStatus
+from slacli.vocabulary import TargetName
 
 NY = ZoneInfo("America/New_York")
 FIXED = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)  # what the injected clock always says

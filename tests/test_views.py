@@ -19,12 +19,13 @@ import pytest
 from slacli.holidaydata import HolidayCache
 from slacli.paths import SHIPPED_POLICIES
 from slacli.policy import load_policies
+from slacli.recorded import ClockStatus, EventKind
 from slacli.storage.sqlite import open_sqlite
 from slacli.tracker import Tracker
 from slacli.views.availability import trend
 from slacli.views.board import breaches, due_board
 from slacli.views.incidents import Which, listing
-from slacli.vocabulary import ClockStatus, EventKind, TargetName
+from slacli.vocabulary import TargetName
 
 NY = ZoneInfo("America/New_York")
 FIXED = datetime(2026, 11, 30, 12, 0, tzinfo=NY)

@@ -18,12 +18,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from conftest import OFFICE_CALENDARS, incident, iso_record, tracker_over
 
+from slacli.recorded import EventKind
 from slacli.tracker import Tracker
 from slacli.views.availability import trend
 from slacli.views.board import breaches, due_board
 from slacli.views.maintenance import window_list
 from slacli.views.targets import TARGET_KEYS
-from slacli.vocabulary import EventKind
 
 NY = ZoneInfo("America/New_York")
 K = EventKind

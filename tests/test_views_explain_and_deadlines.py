@@ -20,13 +20,13 @@ from conftest import OFFICE_CALENDARS
 from slacli.calendars import Calendar, WeeklyHours
 from slacli.errors import InputError
 from slacli.policy import Target, policies_from_document
+from slacli.recorded import EventKind, WindowAction
 from slacli.rules import WallDuration
 from slacli.storage.sqlite import open_sqlite
 from slacli.tracker import Tracker
 from slacli.uptime import Measurement
 from slacli.views.availability import bar, explain, gather
 from slacli.views.deadlines import deadline
-from slacli.vocabulary import EventKind, WindowAction
 
 NY = ZoneInfo("America/New_York")
 DOCUMENT = {

@@ -20,13 +20,13 @@ from conftest import OFFICE_CALENDARS, incident, tracker_over
 from slacli.errors import InputError, PolicyError
 from slacli.periods import parse_period
 from slacli.policy import policies_from_document
+from slacli.recorded import EventKind
 from slacli.tracker import Tracker
 from slacli.views import public
 from slacli.views.board import due_board
 from slacli.views.deadlines import batch
 from slacli.views.incidents import Which, listing
 from slacli.views.report import build_report
-from slacli.vocabulary import EventKind
 
 NY = ZoneInfo("America/New_York")
 K = EventKind

@@ -18,10 +18,10 @@ import pytest
 from conftest import OFFICE_CALENDARS, iso_record, tracker_over
 
 from slacli.errors import InputError
+from slacli.recorded import EventKind
 from slacli.tracker import Tracker
 from slacli.views.availability import period_availability
 from slacli.views.incidents import detail
-from slacli.vocabulary import EventKind
 
 NY = ZoneInfo("America/New_York")
 K = EventKind

@@ -14,10 +14,10 @@ from slacli.errors import InputError
 from slacli.instants import iso, now, parse_duration, parse_instant, zone
 from slacli.output import Document, Fields, Format, Note, render
 from slacli.texts import NAME_LIMIT, checked_text
-from slacli.vocabulary import EventKind
 
 if TYPE_CHECKING:
     from slacli.policy import Policy
+    from slacli.recorded import EventKind
     from slacli.tracker import Incident, Tracker
 
 
@@ -216,7 +216,7 @@ def act(
     tracker: "Tracker",
     policy: "Policy",
     incident_id: int,
-    kind: EventKind,
+    kind: "EventKind",
     at: str | None,
     by: str | None,
     **details: Any,
@@ -229,7 +229,7 @@ def act(
 def record_event(
     ctx: typer.Context,
     incident_id: int,
-    kind: EventKind,
+    kind: "EventKind",
     at: str | None,
     by: str | None,
     fmt: Format,

@@ -19,9 +19,9 @@ from slacli.cli._options import (
 from slacli.errors import InputError
 from slacli.instants import parse_instant
 from slacli.output import Document, Fields, Format, Table, warn
+from slacli.recorded import EventKind
 from slacli.views import number
 from slacli.views.casework import CASE_FIELD_COLUMNS, RECOVERY_COLUMNS, RECOVERY_DROP, case_fields, recoveries, worked
-from slacli.vocabulary import EventKind
 
 
 def field(

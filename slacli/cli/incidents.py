@@ -34,6 +34,7 @@ from slacli.cli._state import AppState
 from slacli.errors import InputError
 from slacli.instants import iso, parse_instant
 from slacli.output import Block, Document, Fields, Format, Table, render, used_columns, warn
+from slacli.recorded import EventKind, Status
 from slacli.storage.base import IncidentFilter
 from slacli.tracker import Change, Incident, Tracker
 from slacli.views import public
@@ -48,7 +49,6 @@ from slacli.views.incidents import (
     listing,
 )
 from slacli.views.targets import ESCALATION_KEYS, EXCEPTION_KEYS
-from slacli.vocabulary import EventKind, Status
 
 RECORD_COLUMNS = (
     *("id", "policy", "severity", "status", "title", "opened", "response_due", "response_met"),

@@ -23,8 +23,9 @@ from slacli.cli._state import AppState
 from slacli.instants import parse_instant
 from slacli.maintenance import TRANSITIONS, Window, occurrences, parse_series
 from slacli.output import Document, Format, Note, Table, render, warn
+from slacli.recorded import MaintenanceImpact, Repeat, WindowAction
 from slacli.views.maintenance import COLUMNS, DROP, NOTES, window_list, window_record
-from slacli.vocabulary import MaintenanceImpact, MaintenanceKind, Repeat, WindowAction
+from slacli.vocabulary import MaintenanceKind
 
 ADD_EXAMPLE = (
     "Example: slacli maintenance add --policy optimy --start 2027-01-09T22:00 --end 2027-01-10T01:00 "

@@ -6,7 +6,7 @@ import typer
 
 from slacli.cli._options import AtOption, ByOption, FormatOption, IdArgument, QuietOption, record_event, required_text
 from slacli.output import Format
-from slacli.vocabulary import EventKind
+from slacli.recorded import EventKind
 
 NoteOption = Annotated[str | None, typer.Option("--note", metavar="TEXT", help="What was done, in a line.")]
 

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from slacli.calendars import WEEKDAYS, Calendar, WeeklyHours, always_open
-from slacli.casework import field_key
 from slacli.errors import InputError, PolicyError
 from slacli.holidaydata import HolidayCache
 from slacli.instants import parse_duration, zone
@@ -32,6 +31,7 @@ from slacli.policy.model import (
     folded,
 )
 from slacli.rules import Rule, parse_rule
+from slacli.texts import field_key
 from slacli.vocabulary import Anchor, MaintenanceKind, MetBy
 
 ALWAYS_OPEN = "24x7"

@@ -17,7 +17,8 @@ from slacli.impact import impact
 from slacli.incidents import State
 from slacli.maintenance import Window
 from slacli.policy import Policy
-from slacli.vocabulary import ClockKind, MaintenanceImpact, MaintenanceKind, Status, WindowAction, WindowStatus
+from slacli.recorded import MaintenanceImpact, Status, WindowAction, WindowStatus
+from slacli.vocabulary import ClockKind, MaintenanceKind
 
 
 class Field(NamedTuple):

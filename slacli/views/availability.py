@@ -24,10 +24,10 @@ from slacli.maintenance import Window, as_run, excluded, touches
 from slacli.maintenance import downtime as window_downtime
 from slacli.periods import months_back
 from slacli.policy import Policy
+from slacli.recorded import MaintenanceImpact, WindowStatus
 from slacli.tracker import Downtime, Tracker
 from slacli.uptime import Interval, Measurement, Weighted, clip, length, measure, union
 from slacli.views import local, number
-from slacli.vocabulary import MaintenanceImpact, WindowStatus
 
 COLUMNS = (
     *("policy", "month", "from", "to", "total_minutes", "maintenance_minutes", "downtime_minutes"),

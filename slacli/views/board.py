@@ -25,12 +25,13 @@ from typing import Any, NamedTuple
 from slacli.casework import judged_recoveries
 from slacli.incidents import State
 from slacli.policy import Policy
+from slacli.recorded import ClockStatus
 from slacli.storage.base import IncidentFilter
 from slacli.tracker import Tracker
 from slacli.views import local
 from slacli.views.clocks import Clock, clocks, counted, late_text, left_fields, minutes
 from slacli.views.targets import TARGET_KEYS, target_fields
-from slacli.vocabulary import ClockKind, ClockStatus, TargetName
+from slacli.vocabulary import ClockKind, TargetName
 
 SOON_SECONDS = 3600  # due within the hour: shown as urgent
 DUE_COLUMNS = ("id", "policy", "severity", "title", "clock", "due", "left", "status")

@@ -8,8 +8,9 @@ from typing import Any, NamedTuple
 from slacli.calendars import Calendar
 from slacli.incidents import State, paused_due
 from slacli.instants import format_duration
+from slacli.recorded import ClockStatus
 from slacli.views import number
-from slacli.vocabulary import ClockKind, ClockStatus, TargetName
+from slacli.vocabulary import ClockKind, TargetName
 
 
 class Clock(NamedTuple):

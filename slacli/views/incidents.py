@@ -19,13 +19,14 @@ from slacli.corrections import Correction, correction, corrections
 from slacli.errors import InputError
 from slacli.incidents import Event
 from slacli.instants import iso
+from slacli.recorded import EventKind, Status
 from slacli.storage.base import IncidentFilter
 from slacli.tracker import Incident, Tracker
 from slacli.views import local, number
 from slacli.views.casework import case_fields, recoveries, worked
 from slacli.views.clocks import Clock, clocks, left_fields
 from slacli.views.targets import target_fields
-from slacli.vocabulary import EventKind, MetBy, Status, TargetName
+from slacli.vocabulary import MetBy, TargetName
 
 ALL_COLUMNS = (
     *("id", "title", "policy", "severity", "status", "service", "ref", "opened", "started", "acked", "resolved"),

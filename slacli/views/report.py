@@ -29,6 +29,7 @@ from typing import Any, NamedTuple
 from slacli.casework import judged_recoveries
 from slacli.periods import Period, refuse_future
 from slacli.policy import Policy, Severity
+from slacli.recorded import ClockStatus, PeriodKind
 from slacli.storage.base import IncidentFilter
 from slacli.tracker import Incident, Tracker
 from slacli.views import local, number
@@ -37,7 +38,7 @@ from slacli.views.casework import worked
 from slacli.views.clocks import clocks
 from slacli.views.incidents import incident_record
 from slacli.views.targets import TARGET_KEYS, target_fields
-from slacli.vocabulary import ClockStatus, PeriodKind, TargetName
+from slacli.vocabulary import TargetName
 
 REPORT_COLUMNS = (
     *("id", "title", "policy", "severity", "status", "service", "opened", "acked", "resolved"),
