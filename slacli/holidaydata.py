@@ -4,8 +4,10 @@ Importing ``holidays`` and building a country's table costs ~130 ms, more than t
 rest of a ``slacli deadline`` run. The tables a run needs are therefore kept in a file
 in the cache dir, keyed by country, subdivision, categories and year, and thrown away
 as a whole when the installed ``holidays`` release or the Python version changes. The
-same file keeps the last few policy files read, as their exact bytes and the document
-tomllib parsed from them: importing tomllib and parsing the presets costs ~4 ms a run.
+same file keeps the last few policy files read that validated, as their exact bytes and
+the document tomllib parsed from them: importing tomllib and parsing the presets costs ~4 ms
+a run, and a file known to be valid needs only the tables a command uses built. Kept
+documents are thrown away with the rest when slacli's version changes, since validation may.
 The file is in ``marshal`` format (built in, so nothing to import, and ~20x faster to
 read than JSON). The cache is only an optimisation: when it is missing, damaged or
 cannot be written, slacli works as before, just slower.
@@ -24,6 +26,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from slacli import __version__
 from slacli.calendars import HolidaySource
 from slacli.errors import PolicyError
 
@@ -58,7 +61,7 @@ def _is_kept_document(entry: object) -> bool:
 
 
 DOCUMENTS_KEPT = 4  # policy files: the one in use, and a few others a user switches between
-_FORMAT = f"{sys.version_info[:2]} marshal {marshal.version}"
+_FORMAT = f"{sys.version_info[:2]} marshal {marshal.version} slacli {__version__}"
 
 
 class HolidayCache:
@@ -81,8 +84,8 @@ class HolidayCache:
         return None
 
     def keep_document(self, raw: bytes, document: dict[str, Any]) -> None:
-        """Keep what ``raw`` parses to, for the next run (not when it holds what marshal cannot,
-        such as TOML dates)."""
+        """Keep what ``raw`` parses to, once it validated, for the next run (not when it holds
+        what marshal cannot, such as TOML dates)."""
         try:
             dumped = marshal.dumps(document)
         except ValueError:

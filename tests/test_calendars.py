@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -150,6 +151,51 @@ def test_holidays_cache_is_reused_without_importing_again(tmp_path):
     assert path.is_file()
     second = HolidayCache(path).source("US")(2026)
     assert first == second and date(2026, 11, 26) in second
+
+
+def test_a_policy_file_is_kept_only_once_it_validated_whole(tmp_path):
+    # A file with an error in one policy is refused on every run, whichever policy is asked
+    # for: it is never kept, so never built only in part.
+    from slacli.errors import PolicyError
+    from slacli.policy import load_policies
+
+    cache, policies = tmp_path / "cache.marshal", tmp_path / "policies.toml"
+    good = '[policies.p]\ncalendar = "24x7"\n[policies.p.severities.1]\nresponse = "30m"\n'
+    policies.write_text(good + good.replace(".p]", ".q]").replace(".p.", ".q.").replace("30m", "soon"))
+    for _ in range(3):
+        with pytest.raises(PolicyError, match=re.escape("policies.q.severities.1.response")):
+            load_policies(policies, HolidayCache(cache))
+        assert HolidayCache(cache).document(policies.read_bytes()) is None
+
+
+def test_a_kept_policy_file_builds_what_is_asked_and_answers_alike(tmp_path, monkeypatch):
+    # Once the presets validated whole, a run builds only the policies and calendars it looks
+    # up, and every deadline they give is the one the whole build gives.
+    from slacli.paths import SHIPPED_POLICIES
+    from slacli.policy import load_policies, loader
+
+    cache = tmp_path / "cache.marshal"
+    whole = load_policies(SHIPPED_POLICIES, HolidayCache(cache))
+    built: list[str] = []
+    for kind in ("policy", "calendar"):
+        real = getattr(loader._Loader, kind)
+        monkeypatch.setattr(
+            loader._Loader, kind, lambda self, name, *a, real=real: built.append(name) or real(self, name, *a)
+        )
+    lazy = load_policies(SHIPPED_POLICIES, HolidayCache(cache))
+    assert built == []
+    lazy.get("openweb")
+    assert built == ["openweb", "new-york-9-17"]
+    assert list(lazy) and [p.name for p in lazy] == [p.name for p in whole] == list(whole.policies)
+    assert len(lazy.calendars) == len(whole.calendars) and list(lazy.calendars) == list(whole.calendars)
+    opened = datetime(2026, 12, 24, 16, 30, tzinfo=ZoneInfo("UTC"))
+    for mine, theirs in zip(lazy, whole, strict=True):
+        assert mine._replace(calendar=None, severities=()) == theirs._replace(calendar=None, severities=())
+        for a, b in zip(mine.severities, theirs.severities, strict=True):
+            assert repr(a.calendar) == repr(b.calendar)
+            assert [d.at for d in mine.deadlines(a, opened, opened)] == [
+                d.at for d in theirs.deadlines(b, opened, opened)
+            ]
 
 
 def test_end_of_business_day_compares_instants_across_the_fold():

@@ -9,10 +9,10 @@ from __future__ import annotations
 import itertools
 import os
 import stat
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from slacli.calendars import WEEKDAYS, Calendar, WeeklyHours, always_open
 from slacli.errors import InputError, PolicyError
@@ -35,20 +35,27 @@ from slacli.texts import field_key
 from slacli.vocabulary import Anchor, MaintenanceKind, MetBy
 
 ALWAYS_OPEN = "24x7"
+Built = TypeVar("Built")
 
 
 def load_policies(path: Path, cache: HolidayCache | None = None) -> PolicySet:
-    """Read and validate a policy file. Raises PolicyError naming file and key."""
+    """Read and validate a policy file. Raises PolicyError naming file and key.
+
+    The cache keeps a file's parsed document only once the whole file validated, so when it
+    has these exact bytes, only the tables a command asks for are built (a ``deadline``
+    builds one policy of five); any other file is validated whole, whatever is asked."""
     try:
         raw = _read_regular(path)
     except OSError as error:
         raise PolicyError(f"cannot read policy file: {error.strerror or error}", file=str(path)) from None
     document = cache.document(raw) if cache else None
+    checked = document is not None
     if document is None:
         document = _parse(raw, path)
-        if cache:
-            cache.keep_document(raw, document)
-    return policies_from_document(document, path, cache)
+    policy_set = _Loader(path, cache or HolidayCache(None)).load(document, checked=checked)
+    if cache and not checked:
+        cache.keep_document(raw, document)
+    return policy_set
 
 
 def _parse(raw: bytes, path: Path) -> dict[str, Any]:
@@ -83,6 +90,35 @@ def policies_from_document(document: dict[str, Any], path: Path, cache: HolidayC
     return _Loader(path, cache or HolidayCache(None)).load(document)
 
 
+class _Built(Mapping[str, Built]):
+    """The tables of one kind (``[calendars.*]``, ``[policies.*]``), each built by ``build``
+    when first looked up; its keys are the document's."""
+
+    def __init__(self, tables: dict[str, Any], build: Callable[[str, Any], Built]) -> None:
+        self._tables = tables
+        self._build = build
+        self._built: dict[str, Built] = {}
+
+    def __getitem__(self, name: str) -> Built:
+        found = self._built.get(name)
+        if found is None:
+            found = self._built[name] = self._build(name, self._tables[name])
+        return found
+
+    def __contains__(self, name: object) -> bool:  # without building: Mapping's would
+        return name in self._tables
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._tables)
+
+    def __len__(self) -> int:
+        return len(self._tables)
+
+    def build_all(self) -> None:
+        for name in self._tables:
+            self[name]
+
+
 class _Loader:
     def __init__(self, path: Path, cache: HolidayCache) -> None:
         self.path = path
@@ -106,14 +142,19 @@ class _Loader:
             raise self.error(key, f"expected a string, got {_kind(value)}")
         return value
 
-    def load(self, document: dict[str, Any]) -> PolicySet:
+    def load(self, document: dict[str, Any], *, checked: bool = False) -> PolicySet:
+        """The policy set of ``document``; every table is built now unless the document is
+        ``checked`` (it validated whole before), else each when first asked for."""
         self.table(document, "", ("calendars", "policies"))
         raw_calendars = self.table(document.get("calendars", {}), "calendars")
-        calendars = {name: self.calendar(name, value) for name, value in raw_calendars.items()}
+        calendars = _Built(raw_calendars, self.calendar)
         raw_policies = self.table(document.get("policies", {}), "policies")
         if not raw_policies:
             raise self.error("policies", "no policies defined")
-        policies = {name: self.policy(name, value, calendars) for name, value in raw_policies.items()}
+        policies = _Built(raw_policies, lambda name, value: self.policy(name, value, calendars))
+        if not checked:  # an error anywhere in the file is reported, whatever the command asks for
+            calendars.build_all()
+            policies.build_all()
         return PolicySet(self.path, calendars, policies, document)
 
     # calendars
