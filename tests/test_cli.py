@@ -164,7 +164,11 @@ def test_tab_completion_offers_policies_and_severities(cli):
     [
         (["deadline", "openweb"], "deadline"),
         (["--policies", "p.toml", "--db", "x.db", "due"], "due"),
+        (["--db=x.db", "due"], "due"),
         (["--version"], None),
+        (["--help", "deadline"], None),  # the app's help, listing every command
+        (["-h", "deadline"], None),
+        (["--install-completion", "deadline"], None),
         (["nosuch"], None),
         ([], None),
     ],

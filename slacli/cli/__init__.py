@@ -234,6 +234,7 @@ def build_app(only: str | None = None) -> typer.Typer:
         help="SLA deadlines in business hours, incidents and monthly availability.",
         epilog="Example: slacli deadline openweb 2 --opened 2026-11-21T12:00",
         pretty_exceptions_show_locals=False,
+        add_completion=only is None,  # options of the app alone: command_named builds every command for them
     )
     app.callback()(main_options)
     for name, module in COMMANDS.items():
@@ -247,14 +248,18 @@ def build_app(only: str | None = None) -> typer.Typer:
 
 
 def command_named(args: list[str]) -> str | None:
-    """The top-level command ``args`` run, when it is a known one."""
+    """The top-level command ``args`` run, when it is a known one and no option before it
+    (--help, --version, --install-completion) is answered by the app itself, with every command."""
     skip = False
     for arg in args:
         if skip:
             skip = False
         elif arg in GLOBAL_OPTIONS_WITH_VALUE:
             skip = True
-        elif not arg.startswith("-"):
+        elif arg.startswith("-"):
+            if arg.split("=", 1)[0] not in GLOBAL_OPTIONS_WITH_VALUE:
+                return None
+        else:
             return arg if arg in COMMANDS else None
     return None
 
