@@ -2,7 +2,7 @@
 
 A :class:`Calendar` is a time zone, weekly open hours (several intervals a day allowed)
 and holidays. Its arithmetic runs on a *timeline*: the sorted open intervals of whole
-years as UTC epoch seconds, with the business seconds accumulated before each one.
+months as UTC epoch seconds, with the business seconds accumulated before each one.
 Positions and instants are then found by bisection, so the cost of ``add`` and
 ``elapsed`` does not grow with the length of the span (a 90-business-day target costs
 what a 4-hour one does).
@@ -34,7 +34,11 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # How far a search for the next business day may go before the calendar is declared
 # closed for good (every open weekday removed by holidays, say).
 MAX_SEARCH_DAYS = 366 * 10
-MAX_SPAN_YEARS = 200  # a timeline covers at most this many years: an SLA never needs more
+MAX_SPAN_MONTHS = 200 * 12  # a timeline covers at most 200 years: an SLA never needs more
+# A timeline is built for the months asked about (a deadline needs one or two), and widened
+# to take in months up to a year away: a batch of deadlines over a year then builds it a few
+# times, not once per row; an instant further off replaces it.
+WIDEN_MONTHS = 12
 
 HolidaySource = Callable[[int], Mapping[date, str]]
 """Returns the holidays (date -> name) of one calendar year."""
@@ -101,13 +105,14 @@ def _hhmm(minutes: int) -> str:
 
 
 class _Timeline:
-    """Open intervals of the years ``first..last`` as epoch seconds, merged and sorted."""
+    """Open intervals of the months ``first..last`` (numbered year * 12 + month - 1) as epoch
+    seconds, merged and sorted."""
 
     __slots__ = ("before", "ends", "first", "hi", "last", "lo", "starts", "through")
 
     def __init__(self, first: int, last: int, lo: float, hi: float) -> None:
         self.first, self.last = first, last
-        self.lo, self.hi = lo, hi  # local midnights: 1 January of first, of the year after last
+        self.lo, self.hi = lo, hi  # local midnights: the 1st of month first, of the month after last
         self.starts: list[float] = []
         self.ends: list[float] = []
         self.before: list[float] = []  # business seconds before interval i
@@ -143,7 +148,7 @@ class Calendar:
         # Answers by day, kept: a deadline batch asks for the same few hundred days again and again.
         self._days_after: dict[tuple[date, int], date] = {}
         self._instants: dict[tuple[date, int], datetime] = {}
-        self._year_intervals: dict[int, list[tuple[float, float]]] = {}
+        self._month_intervals: dict[int, list[tuple[float, float]]] = {}
         self._timeline: _Timeline | None = None
 
     def __repr__(self) -> str:
@@ -321,36 +326,36 @@ class Calendar:
         if tl is not None and tl.lo <= lo and hi < tl.hi:
             return tl
         try:
-            first, last = (datetime.fromtimestamp(x, self.zone).year for x in (lo, hi))
+            first, last = (_month_of(datetime.fromtimestamp(x, self.zone)) for x in (lo, hi))
         except (ValueError, OverflowError, OSError):
             raise CalendarError(f"calendar {self.name}: instant out of the supported years") from None
-        if last - first > MAX_SPAN_YEARS:
-            raise CalendarError(f"calendar {self.name}: spans of more than {MAX_SPAN_YEARS} years are not supported")
-        if tl is not None and first <= tl.last + 1 and last >= tl.first - 1:
+        if last - first > MAX_SPAN_MONTHS:
+            raise CalendarError(
+                f"calendar {self.name}: spans of more than {MAX_SPAN_MONTHS // 12} years are not supported"
+            )
+        if tl is not None and first <= tl.last + WIDEN_MONTHS and last >= tl.first - WIDEN_MONTHS:
             first, last = min(first, tl.first), max(last, tl.last)  # widen; a far-off range replaces it
         return self._build(first, last)
 
     def _extend_forward(self) -> _Timeline:
+        """The timeline, twice as long (up to the limit): a far target costs a few builds."""
         assert self._timeline is not None
         tl = self._timeline
-        if tl.last - tl.first > MAX_SPAN_YEARS:
+        if tl.last - tl.first >= MAX_SPAN_MONTHS:
             raise CalendarError(
-                f"calendar {self.name}: no business time within {MAX_SPAN_YEARS} years, or the span is too long"
+                f"calendar {self.name}: no business time within {MAX_SPAN_MONTHS // 12} years, or the span is too long"
             )
-        return self._build(tl.first, tl.last + 1)
+        return self._build(tl.first, min(2 * tl.last - tl.first + 1, tl.first + MAX_SPAN_MONTHS))
 
     def _build(self, first: int, last: int) -> _Timeline:
-        if first < 2 or last > 9998:
+        if first < 2 * 12 or last > 9998 * 12 + 11:
             raise CalendarError(f"calendar {self.name}: instant out of the supported years")
         tl = _Timeline(
-            first,
-            last,
-            lo=self._local_seconds(date(first, 1, 1), 0),
-            hi=self._local_seconds(date(last + 1, 1, 1), 0),
+            first, last, lo=self._local_seconds(_first_day(first), 0), hi=self._local_seconds(_first_day(last + 1), 0)
         )
         total = 0.0
-        for year in range(first, last + 1):
-            for start, end in self._intervals_of_year(year):
+        for month in range(first, last + 1):
+            for start, end in self._intervals_of_month(month):
                 if tl.ends and start <= tl.ends[-1]:  # touching or overlapping: merge
                     if end > tl.ends[-1]:
                         total += end - tl.ends[-1]
@@ -365,14 +370,14 @@ class Calendar:
         self._timeline = tl
         return tl
 
-    def _intervals_of_year(self, year: int) -> list[tuple[float, float]]:
-        cached = self._year_intervals.get(year)
+    def _intervals_of_month(self, month: int) -> list[tuple[float, float]]:
+        cached = self._month_intervals.get(month)
         if cached is not None:
             return cached
         intervals = []
-        day = date(year, 1, 1)
+        day = _first_day(month)
         one_day = timedelta(days=1)
-        while day.year == year:
+        while _month_of(day) == month:
             if self.is_business_day(day):
                 for open_, close in self.hours.days[day.weekday()]:
                     start = self._local_seconds(day, open_)
@@ -383,8 +388,17 @@ class Calendar:
         # A wall time in the spring-forward gap moves forward and can overtake the next
         # interval of its day: keep the timeline sorted for bisection.
         intervals.sort()
-        self._year_intervals[year] = intervals
+        self._month_intervals[month] = intervals
         return intervals
+
+
+def _month_of(day: date) -> int:
+    """The number of the month of ``day``: year * 12 + month - 1."""
+    return day.year * 12 + day.month - 1
+
+
+def _first_day(month: int) -> date:
+    return date(month // 12, month % 12 + 1, 1)
 
 
 def always_open(zone: ZoneInfo | None = None) -> Calendar:

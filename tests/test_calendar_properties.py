@@ -73,12 +73,15 @@ TRANSITIONS = {key: _transitions(ZoneInfo(key)) for key in ZONES}
 
 
 def _anchors(key: str) -> tuple[int, ...]:
-    """Interesting instants of a zone: its DST changes, a new year, an ordinary day."""
+    """Interesting instants of a zone: its DST changes, a new year, the turn of a month (the
+    timeline is built by months), an ordinary day."""
     zone = ZoneInfo(key)
     return (
         *TRANSITIONS[key],
         _local_epoch(zone, 2026, 1, 1),
         _local_epoch(zone, 2025, 12, 31, 21),
+        _local_epoch(zone, 2026, 4, 30, 16, 30),
+        _local_epoch(zone, 2026, 3, 1),
         _local_epoch(zone, 2026, 6, 17, 10, 30),
     )
 
@@ -418,6 +421,25 @@ def test_add_round_trips_and_lands_in_hours_or_on_a_close(data: st.DataObject) -
         assert cal.is_open(instant(u - 1, zone))
         # And the earliest such instant: a second earlier is not far enough.
         assert cal.elapsed(instant(t, zone), instant(u - 1, zone)) < d
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_answers_do_not_depend_on_what_was_asked_before(data: st.DataObject) -> None:
+    # One calendar builds its timeline for the months asked about, widens it for months up to
+    # a year away, replaces it for ones further off and lengthens it for far targets: asked in
+    # any order, over four years, it answers as a new calendar asked once does.
+    spec, anchor = data.draw(scenarios())
+    zone = data.draw(input_zones(spec.zone_key))
+    far = st.integers(-2 * 366 * 86400, 2 * 366 * 86400)
+    asked = data.draw(st.lists(st.tuples(far, far, durations(spec)), min_size=2, max_size=6))
+    kept = spec.calendar()
+    for a, b, d in asked:
+        t, u = instant(anchor + a, zone), instant(anchor + b, zone)
+        new = spec.calendar()
+        assert epoch(kept.add(t, d)) == epoch(new.add(t, d))
+        assert kept.elapsed(t, u) == spec.calendar().elapsed(t, u)
+        assert kept.is_open(u) == spec.calendar().is_open(u)
 
 
 @settings(max_examples=100, deadline=None)
