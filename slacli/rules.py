@@ -18,7 +18,6 @@ A rule turns an anchor instant into a due instant on a calendar. Kinds:
 
 # Annotations evaluated (no `from __future__ import annotations`): a NamedTuple compiles each
 # field's annotation text at import, and every command imports this module.
-import re
 from datetime import datetime, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -195,11 +194,13 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-_BUSINESS = re.compile(r"^(\d+(?:\.\d+)?)\s+(?:business|working|work)\s+(minutes?|hours?|days?)$|^(\d+)\s+workdays?$")
-_NEXT_DAY = re.compile(r"^next\s+(?:business|working)\s+day\s+(?:at\s+)?(\d{1,2}):(\d{2})$")
-_END_OF_DAY = re.compile(
-    r"^end\s+of\s+(?:the\s+)?(?:(next|\d+(?:st|nd|rd|th))\s+)?(?:business|working)\s+day(?:\s+after)?$"
-)
+# The grammar is matched word by word (the text's words, lower-cased, single-spaced), not
+# by regular expressions: compiling those cost more than a deadline's arithmetic, on every
+# run. Digits are Unicode decimal digits, as the regular expressions' \d were.
+DAY_KINDS = ("business", "working")
+AMOUNT_KINDS = (*DAY_KINDS, "work")
+AMOUNT_UNITS = ("minute", "minutes", "hour", "hours", "day", "days")
+ORDINAL_SUFFIXES = ("st", "nd", "rd", "th")
 NONE_WORDS = ("none", "no target", "")
 
 SYNTAX_HELP = (
@@ -213,24 +214,24 @@ def parse_rule(text: str) -> Rule | None:
     normal = " ".join(text.lower().split())
     if normal in NONE_WORDS:
         return None
-    if match := _BUSINESS.match(normal):
-        if match.group(3):
-            return BusinessDays(text, _positive_int(match.group(3), text))
-        amount, unit = float(match.group(1)), match.group(2)
+    words = normal.split(" ")
+    if amount := _business_amount(words):
+        number, unit = amount
+        if unit == "workdays":
+            return BusinessDays(text, _positive_int(number, text))
         if unit.startswith("day"):
-            if not amount.is_integer():
+            if not float(number).is_integer():
                 raise ValueError(f"business days must be whole in {text!r}")
-            return BusinessDays(text, _positive_int(str(int(amount)), text))
-        seconds = amount * (3600 if unit.startswith("hour") else 60)
+            return BusinessDays(text, _positive_int(str(int(float(number))), text))
+        seconds = float(number) * (3600 if unit.startswith("hour") else 60)
         return BusinessDuration(text, bounded(timedelta(seconds=min(seconds, MAX_SECONDS + 1)), text))
-    if match := _NEXT_DAY.match(normal):
-        hour, minute = int(match.group(1)), int(match.group(2))
+    if (time_of_day := _next_day_at(words)) is not None:
+        hour, minute = time_of_day
         if hour > 23 or minute > 59:
             raise ValueError(f"no such time of day in {text!r}")
         return NextBusinessDayAt(text, hour * 60 + minute)
-    if match := _END_OF_DAY.match(normal):
-        which = match.group(1)
-        after = 0 if which is None else 1 if which == "next" else _positive_int(which[:-2], text)
+    if (which := _end_of_day(words)) is not None:
+        after = 0 if which == "" else 1 if which == "next" else _positive_int(which[:-2], text)
         return EndOfBusinessDay(text, after)
     try:
         return WallDuration(text, parse_duration(normal))
@@ -238,6 +239,52 @@ def parse_rule(text: str) -> Rule | None:
         raise
     except ValueError:
         raise ValueError(f"unknown target {text!r}: {SYNTAX_HELP}") from None
+
+
+def _business_amount(words: list[str]) -> tuple[str, str] | None:
+    """(number, unit) of ``N business|working|work minutes|hours|days`` (N may have a
+    fraction) or of ``N workdays`` (unit ``workdays``, N whole)."""
+    if len(words) == 3 and _is_number(words[0]) and words[1] in AMOUNT_KINDS and words[2] in AMOUNT_UNITS:
+        return words[0], words[2]
+    if len(words) == 2 and words[0].isdecimal() and words[1] in ("workday", "workdays"):
+        return words[0], "workdays"
+    return None
+
+
+def _next_day_at(words: list[str]) -> tuple[int, int] | None:
+    """(hour, minute) of ``next business|working day [at] H:MM``."""
+    if not (4 <= len(words) <= 5 and words[0] == "next" and words[1] in DAY_KINDS and words[2] == "day"):
+        return None
+    if len(words) == 5 and words[3] != "at":
+        return None
+    hour, colon, minute = words[-1].partition(":")
+    if colon and 1 <= len(hour) <= 2 and hour.isdecimal() and len(minute) == 2 and minute.isdecimal():
+        return int(hour), int(minute)
+    return None
+
+
+def _end_of_day(words: list[str]) -> str | None:
+    """Which business day ``end of [the] [next|Nth] business|working day [after]`` names:
+    ``""`` (the anchor's own), ``next`` or the ordinal; None when it is not that rule."""
+    if words[:2] != ["end", "of"]:
+        return None
+    rest = words[3:] if words[2:3] == ["the"] else words[2:]
+    which = rest[0] if rest and (rest[0] == "next" or _is_ordinal(rest[0])) else ""
+    rest = rest[1:] if which else rest
+    if rest[-1:] == ["after"]:
+        rest = rest[:-1]
+    return which if len(rest) == 2 and rest[0] in DAY_KINDS and rest[1] == "day" else None
+
+
+def _is_number(word: str) -> bool:
+    """Decimal digits, with one fraction of them or none (``4``, ``1.5``)."""
+    whole, point, fraction = word.partition(".")
+    return whole.isdecimal() and (not point or fraction.isdecimal())
+
+
+def _is_ordinal(word: str) -> bool:
+    """Digits and a suffix, any of st/nd/rd/th (``2nd``, ``3th``: the count is what matters)."""
+    return len(word) > 2 and word[:-2].isdecimal() and word[-2:] in ORDINAL_SUFFIXES
 
 
 def _positive_int(digits: str, text: str) -> int:
