@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 from conftest import user_error
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from slacli.cli import build_app
@@ -279,3 +281,11 @@ def test_the_loader_refuses_two_severities_named_alike(run, tmp_path, one, two, 
         return
     line = user_error(run("policies", "check", str(path), code=2))
     assert named in line
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from("aZ1 _-\t\n\u00a0\u2003\u3000ßİ")) | st.text())
+def test_the_library_folds_severities_as_the_readme_states(text):
+    from slacli.policy.model import folded as library_folded
+
+    assert library_folded(text) == folded(text)

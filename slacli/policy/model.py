@@ -3,7 +3,6 @@ the due instants of an incident's targets (SPEC 2.2-2.9). Built by :mod:`slacli.
 
 # Annotations evaluated (no `from __future__ import annotations`): a NamedTuple compiles each
 # field's annotation text at import, and every command imports this module.
-import re
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -119,10 +118,7 @@ class Severity(NamedTuple):
 def folded(text: str) -> str:
     """A severity as matched: case, spaces, hyphens and underscores aside, so that "Sev 1",
     "SEV-1" and "sev1" are one name (the loader refuses two severities folding alike)."""
-    return _SEPARATORS.sub("", text).casefold()
-
-
-_SEPARATORS = re.compile(r"[\s_-]+")
+    return "".join(text.replace("_", " ").replace("-", " ").split()).casefold()
 
 
 # Atlassian Statuspage counts a partial outage at 30% of its time (SPEC 4).
