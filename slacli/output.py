@@ -18,8 +18,8 @@ take text, never markup), plain text, Markdown, CSV (which keeps tab, CR and LF,
 and diagnostics; JSON escapes them as ``\\u001b``.
 """
 
-# Annotations evaluated (no `from __future__ import annotations`): a NamedTuple compiles each
-# field's annotation text at import, and every command imports this module.
+from __future__ import annotations
+
 import os
 import re
 import sys
@@ -30,7 +30,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from itertools import chain
 from types import MappingProxyType
-from typing import Any, NamedTuple, TextIO, TypeVar
+from typing import Any, TextIO, TypeVar
 
 from slacli.instants import format_duration, instant_text
 from slacli.texts import UNSAFE
@@ -268,20 +268,31 @@ TEXTS = (
 )
 
 
-class Table(NamedTuple):
-    rows: Sequence[Record]
-    columns: Sequence[str]  # for people, in order
-    title: str | None = None
-    machine_columns: Sequence[str] | None = None  # CSV, when it has more (default: columns)
-    styles: Mapping[str, str] = NOTHING  # a row's ``_style`` value: its Rich style
-    shown: Shown = NOTHING
-    empty: str | None = None  # what people read when there are no rows (None: the header alone)
-    # On a terminal too narrow for every column (never when piped): the columns left out, the
-    # first first, until the rest fit (a footer names them); the columns of ``texts`` cut short;
-    # and those of ``notes``, prose, printed under the table, a line per row keyed by its first cell.
-    drop: Sequence[str] = ()
-    texts: Sequence[str] = TEXTS
-    notes: Sequence[str] = ()
+# What commands hand to render() are plain classes with slots, not NamedTuples: every
+# command defines them at import, and defining a NamedTuple compiles code (~0.6M instructions
+# each, a twentieth of what `slacli deadline` may add to `import typer`). Built, then read.
+class Table:
+    __slots__ = ("columns", "drop", "empty", "machine_columns", "notes", "rows", "shown", "styles", "texts", "title")
+
+    def __init__(
+        self,
+        rows: Sequence[Record],
+        columns: Sequence[str],  # for people, in order
+        title: str | None = None,
+        machine_columns: Sequence[str] | None = None,  # CSV, when it has more (default: columns)
+        styles: Mapping[str, str] = NOTHING,  # a row's ``_style`` value: its Rich style
+        shown: Shown = NOTHING,
+        empty: str | None = None,  # what people read when there are no rows (None: the header alone)
+        # On a terminal too narrow for every column (never when piped): the columns left out, the
+        # first first, until the rest fit (a footer names them); the columns of ``texts`` cut short;
+        # and those of ``notes``, prose, printed under the table, a line per row keyed by its first cell.
+        drop: Sequence[str] = (),
+        texts: Sequence[str] = TEXTS,
+        notes: Sequence[str] = (),
+    ) -> None:
+        self.rows, self.columns, self.title, self.machine_columns = rows, columns, title, machine_columns
+        self.styles, self.shown, self.empty = styles, shown, empty
+        self.drop, self.texts, self.notes = drop, texts, notes
 
 
 def used_columns(
@@ -298,43 +309,59 @@ def used_columns(
     return shown
 
 
-class Fields(NamedTuple):
+class Fields:
     """One record shown on its own, a field a line."""
 
-    record: Record
-    title: str | None = None
-    shown: Shown = NOTHING
+    __slots__ = ("record", "shown", "title")
+
+    def __init__(self, record: Record, title: str | None = None, shown: Shown = NOTHING) -> None:
+        self.record, self.title, self.shown = record, title, shown
 
 
-class Note(NamedTuple):
+class Note:
     """A line of prose for people, under the tables (never in CSV or JSON)."""
 
-    text: str
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
 
 
-class Chart(NamedTuple):
+class Chart:
     """Columns of percentages against a line at ``line`` (a budget's 100%), one per label (a
     day), for people at a terminal: drawn by Rich there, left out of plain text, Markdown, CSV
     and JSON (whose data carries the figures)."""
 
-    title: str
-    labels: Sequence[str]  # under the columns, "" for none (a label needs its width free)
-    values: Sequence[float | None]  # percent; None: nothing yet (a day to come)
-    mark: int | None = None  # the column pointed at as today
-    line: float = 100.0
+    __slots__ = ("labels", "line", "mark", "title", "values")
+
+    def __init__(
+        self,
+        title: str,
+        labels: Sequence[str],  # under the columns, "" for none (a label needs its width free)
+        values: Sequence[float | None],  # percent; None: nothing yet (a day to come)
+        mark: int | None = None,  # the column pointed at as today
+        line: float = 100.0,
+    ) -> None:
+        self.title, self.labels, self.values, self.mark, self.line = title, labels, values, mark, line
 
 
 Block = Table | Fields | Note | Chart
 
 
-class Document(NamedTuple):
+class Document:
     """What a command prints: ``blocks`` for people, ``data`` for JSON, ``csv`` for CSV
     (default: the first table, or the first record as a one-row table)."""
 
-    blocks: Sequence[Block]
-    data: Any
-    csv: Table | None = None
-    spaced: bool = False  # a blank line between the blocks of a terminal or plain table
+    __slots__ = ("blocks", "csv", "data", "spaced")
+
+    def __init__(
+        self,
+        blocks: Sequence[Block],
+        data: Any,
+        csv: Table | None = None,
+        spaced: bool = False,  # a blank line between the blocks of a terminal or plain table
+    ) -> None:
+        self.blocks, self.data, self.csv, self.spaced = blocks, data, csv, spaced
 
 
 def render(document: Document, fmt: Format, out: TextIO | None = None) -> None:
@@ -405,8 +432,10 @@ def _prepared(block: Table | Fields) -> Table:
     def named(keys: Sequence[str]) -> list[str]:
         return [renamed.get(k, k) for k in keys if renamed.get(k, k)]
 
-    drop, notes, texts = named(block.drop), named(block.notes), named(block.texts)
-    return block._replace(rows=rows, columns=columns, shown=NOTHING, drop=drop, notes=notes, texts=texts)
+    drop, texts, notes = named(block.drop), named(block.texts), named(block.notes)
+    return Table(
+        rows, columns, block.title, block.machine_columns, block.styles, NOTHING, block.empty, drop, texts, notes
+    )
 
 
 def _fields(block: Fields) -> list[Record]:
@@ -450,13 +479,14 @@ TEXT_MIN = 12  # the narrowest a text cut short gets, its ellipsis included
 NOT_SHOWN_HINT = "--format csv shows all"  # the footer's
 
 
-class Fit(NamedTuple):
+class Fit:
     """How a table fits a terminal: the columns shown and their widths, those left out, and
     the prose columns printed under it."""
 
-    widths: dict[str, int]
-    dropped: list[str]
-    noted: list[str]
+    __slots__ = ("dropped", "noted", "widths")
+
+    def __init__(self, widths: dict[str, int], dropped: list[str], noted: list[str]) -> None:
+        self.widths, self.dropped, self.noted = widths, dropped, noted
 
 
 def table_width(widths: Sequence[int]) -> int:

@@ -118,7 +118,11 @@ def as_of_text(t: datetime, tz: ZoneInfo | None) -> str:
 
 def as_of_note(document: Document, at: str | None, as_of: datetime, tz: ZoneInfo | None) -> Document:
     """``document`` led by the instant it is as of when --at asked for one, for people."""
-    return document._replace(blocks=[Note(f"As of {as_of_text(as_of, tz)}"), *document.blocks]) if at else document
+    if not at:
+        return document
+    return Document(
+        [Note(f"As of {as_of_text(as_of, tz)}"), *document.blocks], document.data, document.csv, document.spaced
+    )
 
 
 def as_of_title(title: str, at: str | None, as_of: datetime, tz: ZoneInfo | None) -> str:

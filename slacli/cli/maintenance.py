@@ -39,8 +39,8 @@ app = typer.Typer(
 )
 
 
-def windows(records: list[dict[str, Any]], title: str) -> Table:
-    return Table(records, COLUMNS, title, drop=DROP, notes=NOTES)
+def windows(records: list[dict[str, Any]], title: str, empty: str | None = None) -> Table:
+    return Table(records, COLUMNS, title, empty=empty, drop=DROP, notes=NOTES)
 
 
 def _one(record: dict[str, Any], title: str) -> Document:
@@ -103,8 +103,7 @@ def _added(state: AppState, added: list[tuple[int, Window]], repeat: str | None)
     """The windows just added, and why each is of its kind: one window as a record."""
     records = [window_record(state.policies(), window_id, window) for window_id, window in added]
     if repeat is None:
-        one = _one(records[0], f"Maintenance {records[0]['id']}")
-        return one._replace(blocks=[*one.blocks, *_why(records)])
+        return Document([windows(records, f"Maintenance {records[0]['id']}"), *_why(records)], records[0])
     plural = "" if len(records) == 1 else "s"
     title = f"Maintenance {records[0]['id']} to {records[-1]['id']}: {len(records)} {repeat} window{plural}"
     return Document([windows(records, title), *_why(records)], records)
@@ -132,7 +131,7 @@ def list_windows(
     tz = reading_zone(state, policy)
     as_of = instant(at, tz)
     rows = window_list(state.tracker("read"), as_of, name)
-    table = windows(rows, as_of_title("Maintenance", at, as_of, tz))._replace(empty="no maintenance windows match")
+    table = windows(rows, as_of_title("Maintenance", at, as_of, tz), empty="no maintenance windows match")
     render(Document([table], rows), fmt)
 
 
