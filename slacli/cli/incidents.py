@@ -334,8 +334,8 @@ def show(
         Fields(found.record, as_of_title(f"Incident {incident_id}", at, as_of, zone)),
         Table(found.clocks, CLOCK_COLUMNS, "Clocks"),
         *exception_and_escalation(found.targets),
-        # A note says when and by whom an event was recorded: whole, or left out on a narrow terminal.
-        Table(found.events, TIMELINE_COLUMNS, "Timeline", styles=TIMELINE_STYLES, drop=("note",), texts=("details",)),
+        # A note (when and by whom an event was recorded, a correction) goes under a narrow table, whole.
+        Table(found.events, TIMELINE_COLUMNS, "Timeline", styles=TIMELINE_STYLES, texts=("details",), notes=("note",)),
     ]
     # Case work, when the incident has any (or its policy asks for case fields).
     if found.fields:

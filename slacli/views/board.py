@@ -40,7 +40,8 @@ BREACH_COLUMNS = ("id", "policy", "severity", "title", "target", "due", "done", 
 BREACH_KEYS = (*BREACH_COLUMNS, "open", "late_minutes", "late_business_minutes", "counts", *TARGET_KEYS)  # CSV
 STYLES = {"red": "bold red", "yellow": "yellow"}
 # What a narrow terminal leaves out of the board and of breaches, the first first.
-DUE_DROP = ("policy", "premium", "due", "severity", "status")  # status last: the row colour and left say most of it
+# Never status: without colour (NO_COLOR, a screen reader) only it says a clock is paused or breached.
+DUE_DROP = ("policy", "premium", "due", "severity")
 BREACH_DROP = (
     *("policy", "done", "escalated_to", "exception_plan", "escalate_to", "due", "exception", "escalation_level"),
     "severity",
