@@ -1,6 +1,6 @@
 """Start-up time: ``import typer`` against ``slacli --help`` and a one-incident ``slacli deadline``.
 
-Each command runs in a fresh process, stdout piped, in rounds whose order rotates; the
+Each command runs in a fresh process, stdout to /dev/null, in rounds whose order rotates; the
 holiday cache (a temp dir) is filled first. Wall time and the child's CPU time (``wait4``)
 are both kept; the target is on CPU, which load elsewhere on the machine disturbs less. When
 the deadline command takes more than 1.3x ``import typer``, ``python -X importtime`` shows
@@ -17,8 +17,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from batch import timed  # wall and the child's CPU time (wait4), as the batch benchmark measures
 
 TARGET = 1.3  # issue 11 (1.5 before)
 
@@ -34,19 +35,6 @@ def importtime(command: list[str], cwd: str, env: dict[str, str]) -> list[tuple[
             own, cumulative, name = line[len("import time:") :].split("|")
             found.append((name.rstrip()[1:], int(own), int(cumulative)))
     return found
-
-
-def timed(command: list[str], cwd: str, env: dict[str, str]) -> tuple[float, float]:
-    """Wall and CPU seconds (user + system, the child's own, from ``wait4``) of one run, stdout piped."""
-    start = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, cwd=cwd, env=env)
-    child.stdout.read()  # type: ignore[union-attr]
-    _, status, usage = os.wait4(child.pid, 0)
-    took = time.perf_counter() - start
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode:
-        raise SystemExit(f"{command} exited {child.returncode}")
-    return took, usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
