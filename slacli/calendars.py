@@ -39,6 +39,7 @@ MAX_SPAN_MONTHS = 200 * 12  # a timeline covers at most 200 years: an SLA never 
 # to take in months up to a year away: a batch of deadlines over a year then builds it a few
 # times, not once per row; an instant further off replaces it.
 WIDEN_MONTHS = 12
+LAST_MONTH = 9998 * 12 + 11  # December 9998: the last month a timeline may hold
 
 HolidaySource = Callable[[int], Mapping[date, str]]
 """Returns the holidays (date -> name) of one calendar year."""
@@ -345,10 +346,13 @@ class Calendar:
             raise CalendarError(
                 f"calendar {self.name}: no business time within {MAX_SPAN_MONTHS // 12} years, or the span is too long"
             )
-        return self._build(tl.first, min(2 * tl.last - tl.first + 1, tl.first + MAX_SPAN_MONTHS))
+        if tl.last >= LAST_MONTH:
+            raise CalendarError(f"calendar {self.name}: instant out of the supported years")
+        longer = min(2 * tl.last - tl.first + 1, tl.first + MAX_SPAN_MONTHS, LAST_MONTH)  # never past year 9998
+        return self._build(tl.first, longer)
 
     def _build(self, first: int, last: int) -> _Timeline:
-        if first < 2 * 12 or last > 9998 * 12 + 11:
+        if first < 2 * 12 or last > LAST_MONTH:
             raise CalendarError(f"calendar {self.name}: instant out of the supported years")
         tl = _Timeline(
             first, last, lo=self._local_seconds(_first_day(first), 0), hi=self._local_seconds(_first_day(last + 1), 0)

@@ -109,7 +109,8 @@ def _reference_rule(text: str) -> Rule | None:
 
 def _outcome(parse: Callable[[str], Rule | None], text: str) -> object:
     try:
-        return parse(text)
+        rule = parse(text)
+        return type(rule), rule  # rules are tuples: BusinessDays("x", 3) == EndOfBusinessDay("x", 3)
     except ValueError as error:
         return type(error), str(error)
 

@@ -76,9 +76,10 @@ def check(
     state: AppState = ctx.obj
     policy_set = state.policies(file) if file else state.policies()
     year = now().year
+    built = list(policy_set)  # every policy built now: a file the cache kept builds them only when asked
     for calendar in policy_set.calendars.values():
         calendar.holiday(date(year, 1, 1))  # resolves the holiday country/subdivision
-    counts = f"{len(policy_set.policies)} policies, {len(policy_set.calendars)} calendars"
+    counts = f"{len(built)} policies, {len(policy_set.calendars)} calendars"
     typer.echo(escaped(f"{policy_set.path}: ok ({counts})"))  # a file name can hold anything
 
 
