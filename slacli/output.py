@@ -434,7 +434,15 @@ def _prepared(block: Table | Fields) -> Table:
 
     drop, texts, notes = named(block.drop), named(block.texts), named(block.notes)
     return Table(
-        rows, columns, block.title, block.machine_columns, block.styles, NOTHING, block.empty, drop, texts, notes
+        rows,
+        columns,
+        block.title,
+        block.machine_columns,
+        block.styles,
+        empty=block.empty,
+        drop=drop,
+        texts=texts,
+        notes=notes,
     )
 
 

@@ -121,7 +121,10 @@ def as_of_note(document: Document, at: str | None, as_of: datetime, tz: ZoneInfo
     if not at:
         return document
     return Document(
-        [Note(f"As of {as_of_text(as_of, tz)}"), *document.blocks], document.data, document.csv, document.spaced
+        [Note(f"As of {as_of_text(as_of, tz)}"), *document.blocks],
+        document.data,
+        csv=document.csv,
+        spaced=document.spaced,
     )
 
 

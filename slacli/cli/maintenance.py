@@ -1,5 +1,6 @@
 """``slacli maintenance add|list|start|complete|cancel``."""
 
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
@@ -43,9 +44,9 @@ def windows(records: list[dict[str, Any]], title: str, empty: str | None = None)
     return Table(records, COLUMNS, title, empty=empty, drop=DROP, notes=NOTES)
 
 
-def _one(record: dict[str, Any], title: str) -> Document:
+def _one(record: dict[str, Any], title: str, notes: Sequence[Note] = ()) -> Document:
     """One window: an object in JSON (add, start, ...), a one-row table for people and CSV."""
-    return Document([windows([record], title)], record)
+    return Document([windows([record], title), *notes], record)
 
 
 @app.command(epilog=ADD_EXAMPLE)
@@ -103,7 +104,7 @@ def _added(state: AppState, added: list[tuple[int, Window]], repeat: str | None)
     """The windows just added, and why each is of its kind: one window as a record."""
     records = [window_record(state.policies(), window_id, window) for window_id, window in added]
     if repeat is None:
-        return Document([windows(records, f"Maintenance {records[0]['id']}"), *_why(records)], records[0])
+        return _one(records[0], f"Maintenance {records[0]['id']}", _why(records))
     plural = "" if len(records) == 1 else "s"
     title = f"Maintenance {records[0]['id']} to {records[-1]['id']}: {len(records)} {repeat} window{plural}"
     return Document([windows(records, title), *_why(records)], records)
