@@ -34,12 +34,14 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # How far a search for the next business day may go before the calendar is declared
 # closed for good (every open weekday removed by holidays, say).
 MAX_SEARCH_DAYS = 366 * 10
-MAX_SPAN_MONTHS = 200 * 12  # a timeline covers at most 200 years: an SLA never needs more
+MAX_SPAN_YEARS = 200  # a timeline covers at most this many calendar years: an SLA never needs more
 # A timeline is built for the months asked about (a deadline needs one or two), and widened
 # to take in months up to a year away: a batch of deadlines over a year then builds it a few
 # times, not once per row; an instant further off replaces it.
 WIDEN_MONTHS = 12
-LAST_MONTH = 9998 * 12 + 11  # December 9998: the last month a timeline may hold
+FIRST_MONTH = 2 * 12  # January of year 2 and December 9998: the months a timeline may hold
+LAST_MONTH = 9998 * 12 + 11
+ONE_DAY = timedelta(days=1)
 
 HolidaySource = Callable[[int], Mapping[date, str]]
 """Returns the holidays (date -> name) of one calendar year."""
@@ -218,11 +220,11 @@ class Calendar:
 
     def day_intervals(self, day: date) -> list[tuple[datetime, datetime]]:
         """The open intervals of ``day`` as instants; empty on closed days and holidays."""
-        if not self.is_business_day(day):
-            return []
-        spans = [(self.local(day, o), self.local(day, c)) for o, c in self.hours.days[day.weekday()]]
         # As on the timeline: a DST gap may empty an interval or move it past the next.
-        return sorted((s for s in spans if s[1].timestamp() > s[0].timestamp()), key=lambda s: s[0].timestamp())
+        return [
+            (datetime.fromtimestamp(start, self.zone), datetime.fromtimestamp(end, self.zone))
+            for start, end in sorted(self._intervals_of_day(day))
+        ]
 
     def close_of(self, day: date) -> datetime:
         """The last close of business day ``day``."""
@@ -330,70 +332,87 @@ class Calendar:
             first, last = (_month_of(datetime.fromtimestamp(x, self.zone)) for x in (lo, hi))
         except (ValueError, OverflowError, OSError):
             raise CalendarError(f"calendar {self.name}: instant out of the supported years") from None
-        if last - first > MAX_SPAN_MONTHS:
-            raise CalendarError(
-                f"calendar {self.name}: spans of more than {MAX_SPAN_MONTHS // 12} years are not supported"
-            )
+        # Around a change of offset at midnight an instant's local date can be in the month
+        # before or after the one whose midnights enclose it (a fold into the 1st repeats
+        # the last hour of the month before): take in the neighbour then.
+        if first > FIRST_MONTH and lo < self._local_seconds(_first_day(first), 0):
+            first -= 1
+        if last < LAST_MONTH and hi >= self._local_seconds(_first_day(last + 1), 0):
+            last += 1
+        if last // 12 - first // 12 > MAX_SPAN_YEARS:
+            raise CalendarError(f"calendar {self.name}: spans of more than {MAX_SPAN_YEARS} years are not supported")
         if tl is not None and first <= tl.last + WIDEN_MONTHS and last >= tl.first - WIDEN_MONTHS:
             first, last = min(first, tl.first), max(last, tl.last)  # widen; a far-off range replaces it
         return self._build(first, last)
 
     def _extend_forward(self) -> _Timeline:
-        """The timeline, twice as long (up to the limit): a far target costs a few builds."""
+        """The timeline, twice as long (up to the limits): a far target costs a few builds."""
         assert self._timeline is not None
         tl = self._timeline
-        if tl.last - tl.first >= MAX_SPAN_MONTHS:
-            raise CalendarError(
-                f"calendar {self.name}: no business time within {MAX_SPAN_MONTHS // 12} years, or the span is too long"
-            )
         if tl.last >= LAST_MONTH:
             raise CalendarError(f"calendar {self.name}: instant out of the supported years")
-        longer = min(2 * tl.last - tl.first + 1, tl.first + MAX_SPAN_MONTHS, LAST_MONTH)  # never past year 9998
-        return self._build(tl.first, longer)
+        # Up to December of the year MAX_SPAN_YEARS + 1 after the first: business time is
+        # searched for over at least MAX_SPAN_YEARS whole years.
+        span_end = (tl.first // 12 + MAX_SPAN_YEARS + 1) * 12 + 11
+        if tl.last >= span_end:
+            raise CalendarError(
+                f"calendar {self.name}: no business time within {MAX_SPAN_YEARS} years, or the span is too long"
+            )
+        return self._build(tl.first, min(2 * tl.last - tl.first + 1, span_end, LAST_MONTH))
 
     def _build(self, first: int, last: int) -> _Timeline:
-        if first < 2 * 12 or last > LAST_MONTH:
+        if first < FIRST_MONTH or last > LAST_MONTH:
             raise CalendarError(f"calendar {self.name}: instant out of the supported years")
-        tl = _Timeline(
-            first, last, lo=self._local_seconds(_first_day(first), 0), hi=self._local_seconds(_first_day(last + 1), 0)
-        )
-        total = 0.0
+        start_day, end_day = _first_day(first), _first_day(last + 1)
+        lo, hi = self._local_seconds(start_day, 0), self._local_seconds(end_day, 0)
+        tl = _Timeline(first, last, lo, hi)
+        # A wall time in a spring-forward gap moves forward and can overtake later hours,
+        # those of the next day or month too (a gap at midnight before the 1st): gather the
+        # day either side of the range, sort, and keep what lies within [lo, hi).
+        intervals = self._intervals_of_day(start_day - ONE_DAY)
         for month in range(first, last + 1):
-            for start, end in self._intervals_of_month(month):
-                if tl.ends and start <= tl.ends[-1]:  # touching or overlapping: merge
-                    if end > tl.ends[-1]:
-                        total += end - tl.ends[-1]
-                        tl.ends[-1] = end
-                        tl.through[-1] = total
-                    continue
-                tl.starts.append(start)
-                tl.ends.append(end)
-                tl.before.append(total)
-                total += end - start
-                tl.through.append(total)
+            intervals += self._intervals_of_month(month)
+        intervals += self._intervals_of_day(end_day)
+        intervals.sort()
+        total = 0.0
+        for start, end in intervals:
+            if start < lo or end > hi:
+                start, end = max(start, lo), min(end, hi)
+                if end <= start:
+                    continue  # outside the range
+            if tl.ends and start <= tl.ends[-1]:  # touching or overlapping: merge
+                if end > tl.ends[-1]:
+                    total += end - tl.ends[-1]
+                    tl.ends[-1] = end
+                    tl.through[-1] = total
+                continue
+            tl.starts.append(start)
+            tl.ends.append(end)
+            tl.before.append(total)
+            total += end - start
+            tl.through.append(total)
         self._timeline = tl
         return tl
 
     def _intervals_of_month(self, month: int) -> list[tuple[float, float]]:
         cached = self._month_intervals.get(month)
-        if cached is not None:
-            return cached
-        intervals = []
-        day = _first_day(month)
-        one_day = timedelta(days=1)
-        while _month_of(day) == month:
-            if self.is_business_day(day):
-                for open_, close in self.hours.days[day.weekday()]:
-                    start = self._local_seconds(day, open_)
-                    end = self._local_seconds(day, close)
-                    if end > start:  # a DST gap can swallow a short interval
-                        intervals.append((start, end))
-            day += one_day
-        # A wall time in the spring-forward gap moves forward and can overtake the next
-        # interval of its day: keep the timeline sorted for bisection.
-        intervals.sort()
-        self._month_intervals[month] = intervals
-        return intervals
+        if cached is None:
+            cached = self._month_intervals[month] = []
+            day = _first_day(month)
+            while _month_of(day) == month:
+                cached += self._intervals_of_day(day)
+                day += ONE_DAY
+        return cached
+
+    def _intervals_of_day(self, day: date) -> list[tuple[float, float]]:
+        """The open intervals of ``day`` as epoch seconds, in the order of its hours."""
+        found = []
+        if self.is_business_day(day):
+            for open_, close in self.hours.days[day.weekday()]:
+                start, end = self._local_seconds(day, open_), self._local_seconds(day, close)
+                if end > start:  # a DST gap can swallow a short interval
+                    found.append((start, end))
+        return found
 
 
 def _month_of(day: date) -> int:

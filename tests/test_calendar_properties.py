@@ -25,7 +25,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from slacli.calendars import Calendar, WeeklyHours
+from slacli.calendars import Calendar, WeeklyHours, always_open
 from slacli.errors import CalendarError
 
 ZONES = ("America/New_York", "Europe/London", "Australia/Sydney", "Asia/Kolkata", "UTC", "America/St_Johns")
@@ -50,14 +50,14 @@ def _local_epoch(zone: ZoneInfo, *args: int) -> int:
     return int(datetime(*args, tzinfo=zone).timestamp())
 
 
-def _transitions(zone: ZoneInfo) -> tuple[int, ...]:
-    """The instants (epoch seconds) of the zone's offset changes in 2025-2027."""
+def _transitions(zone: ZoneInfo, first_year: int = 2025, last_year: int = 2027) -> tuple[int, ...]:
+    """The instants (epoch seconds) of the zone's offset changes in the years given."""
 
     def offset(ts: int) -> timedelta | None:
         return datetime.fromtimestamp(ts, zone).utcoffset()
 
     found = []
-    ts, end = _epoch(datetime(2025, 1, 1)), _epoch(datetime(2028, 1, 1))
+    ts, end = _epoch(datetime(first_year, 1, 1)), _epoch(datetime(last_year + 1, 1, 1))
     while ts < end:
         if offset(ts) != offset(ts + 86400):  # a change within the day: bisect to the second
             lo, hi = ts, ts + 86400
@@ -619,3 +619,111 @@ def test_interval_after_one_opening_in_the_gap_is_kept() -> None:
     assert cal.elapsed(datetime(2026, 3, 8, tzinfo=NY), datetime(2026, 3, 9, tzinfo=NY)) == timedelta(minutes=30)
     assert cal.next_open(datetime(2026, 3, 8, tzinfo=NY)) == datetime(2026, 3, 8, 3, tzinfo=NY)
     assert cal.add(datetime(2026, 3, 8, tzinfo=NY), timedelta(minutes=20)) == datetime(2026, 3, 8, 3, 35, tzinfo=NY)
+
+
+# -- offset changes across the turn of a month ---------------------------------------
+
+# The timeline is built by months. These zones once changed offset across midnight into
+# the 1st: St. John's fell back from 00:01 on 1 November to 23:01 on 31 October (2008,
+# 2009), Sofia sprang from 23:00 on 31 March to 00:00 on 1 April (1979), Kuala Lumpur
+# from 23:30 on 31 December to 00:00 (1981), and Kanton skipped 31 December 1994.
+MONTH_TURN_YEARS = {
+    "America/St_Johns": (2008, 2009),
+    "Europe/Sofia": (1979, 1979),
+    "Asia/Kuala_Lumpur": (1981, 1981),
+    "Pacific/Kanton": (1994, 1994),
+}
+
+
+def _month_turns(key: str) -> tuple[int, ...]:
+    """The zone's offset changes in those years after which the local month differs."""
+    zone = ZoneInfo(key)
+    return tuple(
+        change
+        for change in _transitions(zone, *MONTH_TURN_YEARS[key])
+        if datetime.fromtimestamp(change - 1, zone).month != datetime.fromtimestamp(change, zone).month
+    )
+
+
+MONTH_TURNS = tuple((key, change) for key in MONTH_TURN_YEARS for change in _month_turns(key))
+
+
+def test_the_month_turns_are_found() -> None:
+    assert {key for key, _ in MONTH_TURNS} == set(MONTH_TURN_YEARS)
+    assert datetime.fromtimestamp(dict(MONTH_TURNS)["Europe/Sofia"], UTC) == datetime(1979, 3, 31, 21, tzinfo=UTC)
+
+
+@st.composite
+def hours_around_midnight(draw: st.DrawFn) -> tuple[tuple[int, int], ...]:
+    """Quarter hours in the two hours either side of midnight, or the whole day, or none."""
+    kind = draw(st.integers(0, 5))
+    if kind < 2:
+        return ((0, DAY_MINUTES),) if kind else ()
+    intervals: list[tuple[int, int]] = []
+    for low in (0, 22 * 60):
+        points = sorted(set(draw(st.lists(st.integers(low // 15, low // 15 + 8), max_size=4))))
+        points = [p * 15 for p in points[: len(points) // 2 * 2]]
+        intervals += zip(points[::2], points[1::2], strict=True)
+    return tuple(intervals)
+
+
+@st.composite
+def month_turn_scenarios(draw: st.DrawFn) -> tuple[Spec, int]:
+    key, change = draw(st.sampled_from(MONTH_TURNS))
+    days = [draw(hours_around_midnight()) for _ in range(7)]
+    if not any(days):
+        days[0] = NINE_TO_FIVE
+    return Spec(key, tuple(days)), change
+
+
+@settings(max_examples=60, deadline=None)
+@given(month_turn_scenarios(), st.data())
+def test_month_turns_match_reference(case: tuple[Spec, int], data: st.DataObject) -> None:
+    # Each question goes to a new calendar, which builds its timeline for just the months
+    # of the instants asked about, and to one kept calendar first asked about an instant
+    # weeks or a year away (so that it widens or replaces its timeline).
+    spec, change = case
+    ref = Reference(spec)
+    kept = spec.calendar()
+    kept.is_open(instant(change + data.draw(st.sampled_from([-40, 25, 380])) * 86400, UTC))
+    for x in range(change - 86400, change + 86400, 15 * MINUTE):
+        assert spec.calendar().is_open(instant(x, UTC)) == ref.in_hours(x), instant(x, UTC)
+        assert kept.is_open(instant(x, UTC)) == ref.in_hours(x), instant(x, UTC)
+    a, b = (change + data.draw(offsets(2)) for _ in range(2))
+    expected = timedelta(minutes=ref.elapsed(a, b))
+    assert spec.calendar().elapsed(instant(a, UTC), instant(b, UTC)) == expected
+    assert kept.elapsed(instant(a, UTC), instant(b, UTC)) == expected
+    opening = ref.next_open(a)
+    if opening is not None:
+        assert epoch(spec.calendar().next_open(instant(a, UTC))) == opening
+        assert epoch(kept.next_open(instant(a, UTC))) == opening
+    ahead = ref.open_minutes(a, 2 * DAY_MINUTES)
+    if ahead:
+        d = data.draw(st.integers(1, len(ahead)))
+        assert epoch(spec.calendar().add(instant(a, UTC), timedelta(minutes=d))) == ahead[d - 1] + MINUTE
+        assert epoch(kept.add(instant(a, UTC), timedelta(minutes=d))) == ahead[d - 1] + MINUTE
+
+
+def test_a_fold_into_the_first_of_a_month_is_in_the_timeline() -> None:
+    # 2009-11-01T03:00Z is 23:30 on 31 October in St. John's, the second time round: after
+    # the first midnight of 1 November. A timeline of October alone does not hold it.
+    cal = always_open(ZoneInfo("America/St_Johns"))
+    t = datetime(2009, 11, 1, 3, tzinfo=UTC)
+    assert cal.is_open(t)
+    assert epoch(cal.next_open(t)) == epoch(t)
+    assert always_open(ZoneInfo("America/St_Johns")).elapsed(t - timedelta(hours=5), t) == timedelta(hours=5)
+    assert epoch(always_open(ZoneInfo("America/St_Johns")).add(t, timedelta(hours=1))) == epoch(t) + 3600
+
+
+def test_hours_a_gap_moves_into_the_next_month_merge_with_its_own() -> None:
+    # Sofia, 1979-03-31: 23:00 became 00:00 on 1 April. Saturday's 23:15-23:45 is read as
+    # 00:15-00:45 on Sunday 1 April and overlaps Sunday's 00:00-00:30: 45 minutes in all,
+    # however the timeline was first built.
+    sofia = ZoneInfo("Europe/Sofia")
+    spec = Spec("Europe/Sofia", ((),) * 5 + (((23 * 60 + 15, 23 * 60 + 45),), ((0, 30),)))
+    before, after = datetime(1979, 3, 31, 20, tzinfo=UTC), datetime(1979, 3, 31, 22, tzinfo=UTC)
+    assert spec.calendar().elapsed(before, after) == timedelta(minutes=45)
+    april_first = spec.calendar()
+    assert april_first.is_open(datetime(1979, 4, 1, 0, 40, tzinfo=sofia))  # builds April alone
+    assert april_first.elapsed(before, after) == timedelta(minutes=45)
+    assert spec.calendar().add(before, timedelta(minutes=10)) == datetime(1979, 4, 1, 0, 10, tzinfo=sofia)

@@ -11,6 +11,7 @@ import pytest
 from slacli.calendars import Calendar, WeeklyHours, always_open
 from slacli.errors import CalendarError
 from slacli.holidaydata import HolidayCache
+from slacli.policy.loader import _Built
 
 NY = ZoneInfo("America/New_York")
 TORONTO = ZoneInfo("America/Toronto")
@@ -145,6 +146,55 @@ def test_ninety_business_days_span_years(us):
     assert us.elapsed(ny(2026, 11, 23, 9), due) == timedelta(hours=720)
 
 
+def _weekdays_between(start: date, end: date) -> int:
+    """Weekdays in ``[start, end)``, counted by whole weeks and the days left over."""
+    days = (end - start).days
+    return days // 7 * 5 + sum((start + timedelta(days=i)).weekday() < 5 for i in range(days // 7 * 7, days))
+
+
+@pytest.mark.parametrize("end", [date(2200, 6, 30), date(2200, 12, 31)])
+def test_spans_of_two_hundred_calendar_years_are_measured(end):
+    # The limit is on calendar years, whatever the months: 2000 to 2200 is 200 of them.
+    cal = Calendar("plain", NY, weekdays(NINE_TO_FIVE))
+    start = date(2000, 1, 3)
+    elapsed = cal.elapsed(ny(start.year, start.month, start.day, 9), ny(end.year, end.month, end.day, 9))
+    assert elapsed == timedelta(hours=8 * _weekdays_between(start, end))
+
+
+def test_spans_of_more_than_two_hundred_calendar_years_are_refused():
+    cal = Calendar("plain", NY, weekdays(NINE_TO_FIVE))
+    with pytest.raises(CalendarError, match="spans of more than 200 years"):
+        cal.elapsed(ny(2000, 12, 29, 9), ny(2201, 1, 2, 9))
+
+
+def closed_until(year):
+    """A holiday source that closes every day of the years before ``year``."""
+
+    def source(y):
+        if y >= year:
+            return {}
+        first = date(y, 1, 1)
+        return {first + timedelta(days=i): "closed" for i in range((date(y + 1, 1, 1) - first).days)}
+
+    return source
+
+
+@pytest.mark.parametrize(("reopens", "found"), [(2150, True), (2201, True), (2202, False)])
+def test_business_time_is_searched_for_two_hundred_whole_years(reopens, found):
+    # The timeline doubles as a far target needs, up to the end of the year 201 years after
+    # the start: business time is found anywhere in the 200 whole years after this one.
+    cal = Calendar("closed", NY, weekdays(NINE_TO_FIVE), holidays=closed_until(reopens))
+    start = ny(2000, 6, 15, 12)
+    if not found:
+        with pytest.raises(CalendarError, match="no business time within 200 years"):
+            cal.add(start, timedelta(hours=1))
+        return
+    first_open = cal.next_open(start)
+    assert first_open.year == reopens and first_open.hour == 9
+    assert first_open.date() == next(date(reopens, 1, d) for d in range(1, 8) if date(reopens, 1, d).weekday() < 5)
+    assert cal.add(start, timedelta(hours=1)) == first_open + timedelta(hours=1)
+
+
 def test_holidays_cache_is_reused_without_importing_again(tmp_path):
     path = tmp_path / "holidays.json"
     first = HolidayCache(path).source("US")(2026)
@@ -232,3 +282,15 @@ def test_a_policy_file_is_parsed_once_for_its_exact_bytes(tmp_path, monkeypatch)
     for _ in range(2):
         load_policies(policies, HolidayCache(cache))
     assert len(parsed) == 3
+
+
+def test_a_key_error_while_building_a_policy_is_not_read_as_an_unknown_name():
+    # Policies and calendars are built when first looked up; Mapping.get would turn a
+    # KeyError raised by a build (a defect) into "no such policy".
+    def build(name, table):
+        raise KeyError("raised while building")
+
+    built = _Built({"known": {}}, build)
+    assert built.get("unknown") is None
+    with pytest.raises(KeyError, match="raised while building"):
+        built.get("known")
