@@ -35,7 +35,7 @@ from slacli.texts import field_key
 from slacli.vocabulary import Anchor, MaintenanceKind, MetBy
 
 ALWAYS_OPEN = "24x7"
-Built = TypeVar("Built")
+_Item = TypeVar("_Item")
 
 
 def load_policies(path: Path, cache: HolidayCache | None = None) -> PolicySet:
@@ -90,16 +90,16 @@ def policies_from_document(document: dict[str, Any], path: Path, cache: HolidayC
     return _Loader(path, cache or HolidayCache(None)).load(document)
 
 
-class _Built(Mapping[str, Built]):
+class _Built(Mapping[str, _Item]):
     """The tables of one kind (``[calendars.*]``, ``[policies.*]``), each built by ``build``
     when first looked up; its keys are the document's."""
 
-    def __init__(self, tables: dict[str, Any], build: Callable[[str, Any], Built]) -> None:
+    def __init__(self, tables: dict[str, Any], build: Callable[[str, Any], _Item]) -> None:
         self._tables = tables
         self._build = build
-        self._built: dict[str, Built] = {}
+        self._built: dict[str, _Item] = {}
 
-    def __getitem__(self, name: str) -> Built:
+    def __getitem__(self, name: str) -> _Item:
         found = self._built.get(name)
         if found is None:
             found = self._built[name] = self._build(name, self._tables[name])
@@ -107,6 +107,10 @@ class _Built(Mapping[str, Built]):
 
     def __contains__(self, name: object) -> bool:  # without building: Mapping's would
         return name in self._tables
+
+    def get(self, name: str, default: Any = None) -> Any:
+        # Mapping's get would read a KeyError raised while building as a missing name.
+        return self[name] if name in self._tables else default
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._tables)
