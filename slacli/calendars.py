@@ -252,7 +252,8 @@ class Calendar:
         if i >= 0 and ts < tl.ends[i]:
             return t
         while i + 1 >= len(tl.starts):
-            tl = self._extend_forward()
+            tl = self._extend_forward(ts)
+            i = bisect_right(tl.starts, ts) - 1
         return datetime.fromtimestamp(tl.starts[i + 1], self.zone)
 
     def elapsed(self, a: datetime, b: datetime) -> timedelta:
@@ -279,7 +280,8 @@ class Calendar:
             tl = self._covering(ts, ts)
         target = self._position(tl, ts) + seconds
         while not tl.through or target > tl.through[-1]:
-            tl = self._extend_forward()
+            tl = self._extend_forward(ts)
+            target = self._position(tl, ts) + seconds  # the timeline may start later now
         j = bisect_left(tl.through, target)
         return tl.starts[j] + (target - tl.before[j])
 
@@ -326,8 +328,22 @@ class Calendar:
     def _covering(self, lo: float, hi: float) -> _Timeline:
         """A timeline whose range contains ``[lo, hi]``, built or widened as needed."""
         tl = self._timeline
-        if tl is not None and tl.lo <= lo and hi < tl.hi:
-            return tl
+        covering = tl if tl is not None and tl.lo <= lo and hi < tl.hi else None
+        if covering is not None and covering.last // 12 - covering.first // 12 <= MAX_SPAN_YEARS:
+            return covering  # nothing asked within it can span too long
+        first, last = self._months(lo, hi)
+        if last // 12 - first // 12 > MAX_SPAN_YEARS:
+            raise CalendarError(f"calendar {self.name}: spans of more than {MAX_SPAN_YEARS} years are not supported")
+        if covering is not None:
+            return covering
+        if tl is not None and first <= tl.last + WIDEN_MONTHS and last >= tl.first - WIDEN_MONTHS:
+            wider = min(first, tl.first), max(last, tl.last)
+            if not _too_long(*wider):  # widen; a far-off range, or one too long together, replaces it
+                first, last = wider
+        return self._build(first, last)
+
+    def _months(self, lo: float, hi: float) -> tuple[int, int]:
+        """The first and last months whose local midnights enclose ``lo`` and ``hi``."""
         try:
             first, last = (_month_of(datetime.fromtimestamp(x, self.zone)) for x in (lo, hi))
         except (ValueError, OverflowError, OSError):
@@ -339,26 +355,24 @@ class Calendar:
             first -= 1
         if last < LAST_MONTH and hi >= self._local_seconds(_first_day(last + 1), 0):
             last += 1
-        if last // 12 - first // 12 > MAX_SPAN_YEARS:
-            raise CalendarError(f"calendar {self.name}: spans of more than {MAX_SPAN_YEARS} years are not supported")
-        if tl is not None and first <= tl.last + WIDEN_MONTHS and last >= tl.first - WIDEN_MONTHS:
-            first, last = min(first, tl.first), max(last, tl.last)  # widen; a far-off range replaces it
-        return self._build(first, last)
+        return first, last
 
-    def _extend_forward(self) -> _Timeline:
-        """The timeline, twice as long (up to the limits): a far target costs a few builds."""
+    def _extend_forward(self, ts: float) -> _Timeline:
+        """The timeline, twice as long, for a target beyond it from ``ts``: a far target costs
+        a few builds. Business time is looked for up to December of the year MAX_SPAN_YEARS
+        + 1 after the one of ``ts``, whatever the timeline held before."""
         assert self._timeline is not None
         tl = self._timeline
-        if tl.last >= LAST_MONTH:
-            raise CalendarError(f"calendar {self.name}: instant out of the supported years")
-        # Up to December of the year MAX_SPAN_YEARS + 1 after the first: business time is
-        # searched for over at least MAX_SPAN_YEARS whole years.
-        span_end = (tl.first // 12 + MAX_SPAN_YEARS + 1) * 12 + 11
-        if tl.last >= span_end:
+        start = self._months(ts, ts)[0]
+        end = min((start // 12 + MAX_SPAN_YEARS + 1) * 12 + 11, LAST_MONTH)
+        if tl.last >= end:
+            if end == LAST_MONTH:
+                raise CalendarError(f"calendar {self.name}: instant out of the supported years")
             raise CalendarError(
                 f"calendar {self.name}: no business time within {MAX_SPAN_YEARS} years, or the span is too long"
             )
-        return self._build(tl.first, min(2 * tl.last - tl.first + 1, span_end, LAST_MONTH))
+        first = start if _too_long(tl.first, end) else tl.first  # months widened in before ts may go
+        return self._build(first, min(2 * tl.last - first + 1, end))
 
     def _build(self, first: int, last: int) -> _Timeline:
         if first < FIRST_MONTH or last > LAST_MONTH:
@@ -418,6 +432,12 @@ class Calendar:
 def _month_of(day: date) -> int:
     """The number of the month of ``day``: year * 12 + month - 1."""
     return day.year * 12 + day.month - 1
+
+
+def _too_long(first: int, last: int) -> bool:
+    """Whether a timeline of months ``first..last`` is over the limit: the years of a span
+    and the one after, which a search for business time may add."""
+    return last // 12 - first // 12 > MAX_SPAN_YEARS + 1
 
 
 def _first_day(month: int) -> date:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -282,6 +282,51 @@ def test_a_policy_file_is_parsed_once_for_its_exact_bytes(tmp_path, monkeypatch)
     for _ in range(2):
         load_policies(policies, HolidayCache(cache))
     assert len(parsed) == 3
+
+
+def _utc(*args):
+    return datetime(*args, tzinfo=UTC)
+
+
+def _answer(question):
+    try:
+        return question()
+    except CalendarError as error:
+        return str(error)
+
+
+FAR_QUESTIONS = {
+    # The limits follow the question, not what the calendar built before for others.
+    "a deadline 201 years ahead": lambda cal: cal.add(_utc(2000, 1, 15), _utc(2201, 6, 1) - _utc(2000, 1, 15)),
+    "two years after a 200-year span": lambda cal: cal.add(_utc(2200, 6, 30), timedelta(days=730)),
+    "201 years between": lambda cal: cal.elapsed(_utc(2000, 1, 3), _utc(2201, 6, 1)),
+    "200 years between": lambda cal: cal.elapsed(_utc(2000, 1, 3), _utc(2200, 6, 30)),
+}
+ASKED_BEFORE = {
+    "a year earlier": lambda cal: cal.is_open(_utc(1999, 2, 1)),
+    "a 200-year span": lambda cal: cal.elapsed(_utc(2000, 1, 3), _utc(2200, 6, 30)),
+    "a span, then past it": lambda cal: (
+        cal.elapsed(_utc(2000, 1, 3), _utc(2200, 6, 30)),
+        cal.is_open(_utc(2201, 6, 1)),
+    ),
+    "a deadline 199 years ahead": lambda cal: cal.add(_utc(2000, 3, 1), timedelta(days=199 * 365)),
+}
+
+
+@pytest.mark.parametrize("asked", ASKED_BEFORE)
+@pytest.mark.parametrize("question", FAR_QUESTIONS)
+def test_far_answers_do_not_depend_on_what_was_asked_before(question, asked):
+    kept = always_open()
+    ASKED_BEFORE[asked](kept)
+    assert _answer(lambda: FAR_QUESTIONS[question](kept)) == _answer(lambda: FAR_QUESTIONS[question](always_open()))
+
+
+def test_far_answers_are_the_documented_ones():
+    cal = always_open
+    assert FAR_QUESTIONS["a deadline 201 years ahead"](cal()) == _utc(2201, 6, 1)
+    assert FAR_QUESTIONS["two years after a 200-year span"](cal()) == _utc(2202, 6, 30)
+    assert "spans of more than 200 years" in _answer(lambda: FAR_QUESTIONS["201 years between"](cal()))
+    assert FAR_QUESTIONS["200 years between"](cal()) == _utc(2200, 6, 30) - _utc(2000, 1, 3)
 
 
 def test_a_key_error_while_building_a_policy_is_not_read_as_an_unknown_name():
