@@ -12,6 +12,7 @@ import pytest
 import time_machine
 
 from slacli.cli import app
+from slacli.storage.sqlite import MIGRATIONS
 
 README = Path(__file__).parent.parent / "README.md"
 
@@ -73,3 +74,13 @@ def test_a_section_recorded_by_dana_replays(cli, monkeypatch, tmp_path, section,
     with time_machine.travel(recorded, tick=False):  # when the README's events were written down
         for block in console_blocks(section):  # in order, on the same database
             replay(cli, block)
+
+
+def test_the_doctor_and_backup_examples_show_the_current_schema():
+    # Not replayed (their sizes and warnings need a database made for them): the schema
+    # number they show is checked instead.
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("### `slacli doctor`") : text.index("### `slacli demo")]
+    shown = re.findall(r'schema,ok,"(\d+), the newest|schema (\d+)\)', section)
+    assert len(shown) == 2
+    assert {int(a or b) for a, b in shown} == {len(MIGRATIONS)}
