@@ -137,7 +137,7 @@ def parse_duration(text: str, *, allow_days: bool = True) -> timedelta:
     while position < len(text):
         match = _PART.match(text, position)
         if not match or match.group(2) not in _UNIT_OF:
-            raise ValueError(f"malformed duration {text!r}")
+            raise ValueError(f"malformed duration {text!r} (a number and a unit, such as 30m, 4h30m, 2d or PT4H)")
         unit = _UNIT_OF[match.group(2)]
         if unit == "d" and not allow_days:
             raise ValueError(f"days are ambiguous in {text!r}; say 'N business days' or use hours")

@@ -61,9 +61,11 @@ def parse_period(
         raise InputError("give --month YYYY-MM, --week YYYY-Www or --quarter YYYY-Qn")
     [(kind, text)] = given
     shape, example = SHAPES[kind]
+    found = re.fullmatch(shape, text)
+    if found and not FIRST_YEAR <= int(found[1]) <= LAST_YEAR:
+        raise InputError(f"--{kind} {text!r} is out of the supported years ({FIRST_YEAR}-{LAST_YEAR})")
     try:
-        found = re.fullmatch(shape, text)
-        if not found or not FIRST_YEAR <= int(found[1]) <= LAST_YEAR:
+        if not found:
             raise ValueError(text)
         period = Period(kind, text, int(found[1]), int(found[2]))
         period.bounds(UTC_ZONE)  # month 13, week 54, week 53 of a 52-week year

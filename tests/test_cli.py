@@ -206,6 +206,10 @@ def test_batch_accepts_spaces_after_the_commas(cli):
         (["calendar", "add", "2026-11-23T09:00", "99999999999h", "--policy", "openweb"], "longer than 100 years"),
         (["calendar", "add", "2026-11-23T09:00", "P2D", "--policy", "openweb"], "days are ambiguous"),
         (["calendar", "add", "2026-11-23T09:00", "99999999 business days", "--policy", "openweb"], "100 years"),
+        (["report", "--month", "0001-01"], "--month '0001-01' is out of the supported years (2-9998)"),
+        (["report", "--week", "9999-W01"], "--week '9999-W01' is out of the supported years (2-9998)"),
+        (["report", "--month", "2026-13"], "malformed --month '2026-13' (expected YYYY-MM)"),
+        (["due", "--within", "0"], "--within: malformed duration '0' (a number and a unit, such as 30m"),
     ],
 )
 def test_extreme_input_is_a_one_line_error(cli, args, message):

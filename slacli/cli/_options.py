@@ -102,13 +102,12 @@ def between(
     return lower, upper
 
 
-def duration(text: str, what: str, *, allow_days: bool = True, hint: str = "") -> timedelta:
-    """A duration option or argument ``what``; InputError naming it (then ``hint``) when
-    ``text`` is not one."""
+def duration(text: str, what: str, *, allow_days: bool = True) -> timedelta:
+    """A duration option or argument ``what``; InputError naming it when ``text`` is not one."""
     try:
         return parse_duration(text, allow_days=allow_days)
     except ValueError as error:
-        raise InputError(f"{what}: {error}{hint}") from None
+        raise InputError(f"{what}: {error}") from None
 
 
 def as_of_text(t: datetime, tz: ZoneInfo | None) -> str:

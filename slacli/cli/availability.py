@@ -92,7 +92,7 @@ def _period(policy: Policy, month_text: str | None, start: str | None, end: str 
 
 def _rolling(text: str, as_of: datetime) -> datetime:
     """The start of the rolling window ``--last`` that ends at ``as_of`` (days are 24 hours)."""
-    length = duration(text, "--last", hint=" (expected a duration such as 30d, 7d or 24h)")
+    length = duration(text, "--last")
     if length.total_seconds() <= 0:
         raise InputError(f"--last: {text!r} is not a positive duration")
     return as_of.astimezone(UTC) - length  # real time: across a DST change 30d is still 720 hours

@@ -83,7 +83,7 @@ def open_incident(
     quiet: QuietOption = False,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """Open an incident; prints its id and due instants."""
+    """Open an incident; prints it with its due instants (--quiet: its id alone)."""
     state: AppState = ctx.obj
     chosen = state.policies().get(policy)
     opened_at = instant(at, chosen.calendar.zone)
