@@ -96,7 +96,7 @@ def test_the_first_and_last_supported_years_are_months(text, year):
 def test_months_outside_the_supported_years_are_refused(text):
     with pytest.raises(InputError) as refused:
         parse_period(month_text=text)
-    assert str(refused.value) == f"malformed --month {text!r} (expected YYYY-MM)"
+    assert str(refused.value) == f"--month {text!r} is out of the supported years (2-9998)"
 
 
 def test_a_period_that_begins_at_the_instant_has_begun():
