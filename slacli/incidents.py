@@ -17,7 +17,7 @@ from slacli.calendars import Calendar
 from slacli.casework import Recovery, Work
 from slacli.errors import InputError
 from slacli.policy import Due, Policy
-from slacli.recorded import EventKind, Status
+from slacli.recorded import EventKind, PublicState, Status
 from slacli.vocabulary import Anchor, ClockKind, MetBy, TargetName
 
 K = EventKind
@@ -37,6 +37,14 @@ class Event(NamedTuple):
 
 
 Pause = tuple[datetime, datetime]
+
+
+class PublicUpdate(NamedTuple):
+    """An update as the status page shows it: the public state it left and its message."""
+
+    at: datetime
+    state: PublicState
+    message: str | None
 
 
 class State(NamedTuple):
@@ -83,10 +91,21 @@ class State(NamedTuple):
     exception_reason: str | None = None  # why the resolution is late (the latest exception)
     exception_plan: str | None = None  # and how its impact is mitigated meanwhile
     escalations: tuple[tuple[datetime, str], ...] = ()  # (when, to whom)
+    public_title: str | None = None  # the title on the status page (None: the title)
+    private: bool = False  # kept off the status page
+    public_state: PublicState | None = None  # as last posted (None: nothing posted since opened)
+    public_updates: tuple[PublicUpdate, ...] = ()  # every update, oldest first
 
     @property
     def is_open(self) -> bool:
         return self.status != Status.RESOLVED
+
+    @property
+    def page_state(self) -> PublicState:
+        """Its state on the status page: resolved once resolved, else as last posted."""
+        if self.status == Status.RESOLVED:
+            return PublicState.RESOLVED
+        return self.public_state or PublicState.INVESTIGATING
 
     @property
     def resolution_met_by(self) -> MetBy | None:
@@ -326,6 +345,8 @@ def _opened(event: Event) -> State:
         premium=bool(d.get("premium")),
         last_event=event.at,
         fields=dict(d.get("fields") or {}),
+        public_title=d.get("public_title"),
+        private=bool(d.get("private")),
     )
 
 
@@ -371,8 +392,17 @@ def _resumed(state: State, event: Event) -> State:
 
 
 def _update(state: State, event: Event) -> State:
+    """A status update; with a ``state`` it moves the public state too (``slacli state``). A
+    public "resolved" leaves the incident open: only a resolution resolves it."""
     _refuse_if_resolved(state, "post an update to")
-    return state._replace(last_update=event.at, late_updates=state.late_updates + _late_update(state, event))
+    posted = event.details.get("state")
+    state = state._replace(public_state=PublicState(posted)) if posted else state
+    update = PublicUpdate(event.at, state.page_state, event.details.get("message"))
+    return state._replace(
+        last_update=event.at,
+        late_updates=state.late_updates + _late_update(state, event),
+        public_updates=(*state.public_updates, update),
+    )
 
 
 def _late_update(state: State, event: Event) -> tuple[tuple[datetime, datetime], ...]:
@@ -394,7 +424,11 @@ def _resolved(state: State, event: Event) -> State:
     if state.paused_since is not None:
         state = _resumed(state, event)
     return state._replace(
-        status=Status.RESOLVED, resolved=event.at, update_due=None, late_updates=late_updates, **fields
+        status=Status.RESOLVED,
+        resolved=event.at,
+        update_due=None,
+        late_updates=late_updates,
+        **fields,
     )
 
 
@@ -408,6 +442,7 @@ def _reopened(state: State, event: Event) -> State:
         resolution_met=state.resolution_met if state.resolution_workaround else None,
         reopened=event.at,
         resolved_gaps=(*state.resolved_gaps, (state.resolved, event.at)),
+        public_state=None,  # back to investigating
     )
 
 

@@ -40,6 +40,15 @@ class Status(StrEnum):
     RESOLVED = "resolved"
 
 
+class PublicState(StrEnum):
+    """Where an incident stands on the status page (SPEC 3, openmethods), apart from its clocks."""
+
+    INVESTIGATING = "investigating"
+    IDENTIFIED = "identified"
+    MONITORING = "monitoring"
+    RESOLVED = "resolved"
+
+
 class ClockStatus(StrEnum):
     """Where one target of one incident stands as of an instant."""
 

@@ -129,9 +129,13 @@ class Tracker:
         ref: str | None = None,
         fields: Iterable[tuple[str, str]] = (),
         premium: bool = False,
+        public_title: str | None = None,
+        private: bool = False,
     ) -> Opened:
         if not checked_text(title, "the title", TITLE_LIMIT).strip():
             raise InputError("the title is empty")
+        if public_title is not None and not checked_text(public_title, "--public-title", TITLE_LIMIT).strip():
+            raise InputError("--public-title is empty")
         author = checked_text(author, "--by", NAME_LIMIT)
         service, ref = optional_text(service, "--service", NAME_LIMIT), optional_text(ref, "--ref", NAME_LIMIT)
         policy = self.policies.get(policy_name)
@@ -147,6 +151,10 @@ class Tracker:
             "ref": ref,
             "premium": premium,
         }
+        if public_title is not None:
+            details["public_title"] = public_title
+        if private:
+            details["private"] = True
         if given := _case_fields(fields):
             details["fields"] = given
         snapshot = digest(self.policies, policy.name)
@@ -165,26 +173,40 @@ class Tracker:
 
     def act(self, incident_id: int, kind: EventKind, *, at: datetime, author: str, **details: Any) -> Incident:
         """Record one event (acknowledged, resolved, paused, ...) on an incident."""
+        return self.act_all(incident_id, [(kind, details)], at=at, author=author)
+
+    def act_all(
+        self, incident_id: int, events: list[tuple[EventKind, dict[str, Any]]], *, at: datetime, author: str
+    ) -> Incident:
+        """Record events, in order and at one instant, on an incident: all of them or none."""
         author = checked_text(author, "--by", NAME_LIMIT)
-        for key, (what, limit) in DETAIL_TEXTS.items():
-            optional_text(details.get(key), what, limit)
+        for _, details in events:
+            for key, (what, limit) in DETAIL_TEXTS.items():
+                optional_text(details.get(key), what, limit)
         with self.store.transaction():
             state = self._state(incident_id)
-            zone = self.policy_of(state).calendar.zone
-            self._happened(at, kind.replace("_", " "), zone)
-            self._after_the_last(incident_id, state, _utc(at), kind, zone)
-            if kind == EventKind.SEVERITY_CHANGED:
-                severity = self.policy_of(state).severity(details["severity"])
-                details = {"from": state.severity, "severity": severity.key}
-            elif kind == EventKind.FIELD:
-                key, value = checked_field(details["key"], details["value"])
-                details = {"key": key, "value": value}
-            elif kind == EventKind.RECOVERY and details.get("notified"):
-                self._happened(datetime.fromisoformat(details["notified"]), "the customer notification", zone)
-            new, event = record(state, Event(kind, _utc(at), author, details), self.policy_of(state), state.digest)
-            self.store.update_incident(incident_id, _row(new, self.policy_of(new)))
-            self._append(incident_id, event)
-        return Incident(incident_id, new)
+            for kind, details in events:
+                state = self._act(incident_id, state, kind, at, author, details)
+        return Incident(incident_id, state)
+
+    def _act(
+        self, incident_id: int, state: State, kind: EventKind, at: datetime, author: str, details: dict[str, Any]
+    ) -> State:
+        zone = self.policy_of(state).calendar.zone
+        self._happened(at, kind.replace("_", " "), zone)
+        self._after_the_last(incident_id, state, _utc(at), kind, zone)
+        if kind == EventKind.SEVERITY_CHANGED:
+            severity = self.policy_of(state).severity(details["severity"])
+            details = {"from": state.severity, "severity": severity.key}
+        elif kind == EventKind.FIELD:
+            key, value = checked_field(details["key"], details["value"])
+            details = {"key": key, "value": value}
+        elif kind == EventKind.RECOVERY and details.get("notified"):
+            self._happened(datetime.fromisoformat(details["notified"]), "the customer notification", zone)
+        new, event = record(state, Event(kind, _utc(at), author, details), self.policy_of(state), state.digest)
+        self.store.update_incident(incident_id, _row(new, self.policy_of(new)))
+        self._append(incident_id, event)
+        return new
 
     def recompute(self, when: list[tuple[int, datetime]], *, author: str) -> list[tuple[Incident, list[Change]]]:
         """Recompute incidents' deadlines with the policy file in use now, each at its instant

@@ -34,10 +34,10 @@ COMMANDS = {
     "deadline": "deadline",
     "classify": "classify",
     **dict.fromkeys(
-        ("open", "ack", "update", "pause", "resume", "severity", "resolve", "reopen", "exclude", "postmortem"),
+        ("open", "ack", "update", "state", "pause", "resume", "severity", "resolve", "reopen", "exclude"),
         "incidents",
     ),
-    **dict.fromkeys(("correct", "list", "show", "recompute"), "incidents"),
+    **dict.fromkeys(("postmortem", "correct", "list", "show", "recompute"), "incidents"),
     **dict.fromkeys(("field", "recovery", "worklog"), "casework"),
     **dict.fromkeys(("workaround", "exception", "escalate"), "targets"),
     "due": "board",

@@ -25,6 +25,7 @@ from slacli.cli._options import (
     complete_severity,
     incident_document,
     instant,
+    opened,
     reading_zone,
     record_event,
     render_unless_quiet,
@@ -34,7 +35,7 @@ from slacli.cli._state import AppState
 from slacli.errors import InputError
 from slacli.instants import iso, parse_instant
 from slacli.output import Block, Document, Fields, Format, Table, render, used_columns, warn
-from slacli.recorded import EventKind, Status
+from slacli.recorded import EventKind, PublicState, Status
 from slacli.storage.base import IncidentFilter
 from slacli.tracker import Change, Incident, Tracker
 from slacli.views import public
@@ -79,6 +80,11 @@ def open_incident(
     premium: Annotated[
         bool, typer.Option("--premium", help="The client has Premium Support: first on the due board among equals.")
     ] = False,
+    public_title: Annotated[
+        str | None,
+        typer.Option("--public-title", metavar="TEXT", help="Its title on the status page (default: TITLE)."),
+    ] = None,
+    private: Annotated[bool, typer.Option("--private", help="Keep it off the status page.")] = False,
     by: ByOption = None,
     quiet: QuietOption = False,
     fmt: FormatOption = Format.table,
@@ -100,6 +106,8 @@ def open_incident(
         ref=ref,
         fields=given,
         premium=premium,
+        public_title=public_title,
+        private=private,
     )
     for warning in result.warnings:
         warn(warning)
@@ -179,6 +187,33 @@ def update(
 ) -> None:
     """Post a status update (it restarts the update cadence)."""
     record_event(ctx, incident_id, EventKind.UPDATE, at, by, fmt, quiet, message=required_text(message, "MESSAGE"))
+
+
+def public_state(
+    ctx: typer.Context,
+    incident_id: IdArgument,
+    new_state: Annotated[
+        PublicState, typer.Argument(metavar="STATE", help="Where it stands for the public.", case_sensitive=False)
+    ],
+    message: Annotated[str | None, typer.Option("--message", "-m", help="The public update.")] = None,
+    resolve: Annotated[bool, typer.Option("--resolve", help="With resolved: resolve the incident too.")] = False,
+    at: AtOption = None,
+    by: ByOption = None,
+    quiet: QuietOption = False,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Move its public state (the status page), as a status update: it restarts the update
+    cadence. A public "resolved" leaves the incident open unless --resolve is given."""
+    if resolve and new_state != PublicState.RESOLVED:
+        raise InputError("--resolve goes with the state resolved")
+    tracker, policy = opened(ctx, incident_id)
+    when = instant(at, policy.calendar.zone)
+    text = required_text(message, "--message") if message is not None else None
+    events = [(EventKind.UPDATE, {"state": str(new_state), "message": text})]
+    if resolve:
+        events.append((EventKind.RESOLVED, {}))
+    incident = tracker.act_all(incident_id, events, at=when, author=author(by))
+    render_unless_quiet(quiet, lambda: incident_document(ctx.obj, incident, when), fmt)
 
 
 def exclude(
@@ -364,6 +399,7 @@ COMMANDS = {
     "severity": (severity, "Example: slacli severity 12 2"),
     "pause": (pause, "Example: slacli pause 12 --reason 'waiting on the customer'"),
     "update": (update, "Example: slacli update 12 'Failover done, monitoring'"),
+    "state": (public_state, "Example: slacli state 12 identified --message 'A bad deploy; rolling back'"),
     "exclude": (exclude, "Examples: slacli exclude 12 'customer ISP outage' | slacli exclude 12 --clear"),
     "postmortem": (postmortem, "Example: slacli postmortem 12 --link https://wiki.example.com/pm/12"),
     "correct": (correct, "Examples: slacli correct 12 3 --at 2026-11-23T10:05 --reason 'acked at 10:05, typed 11:05'"),

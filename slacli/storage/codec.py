@@ -14,10 +14,10 @@ from typing import Any, NamedTuple
 
 from slacli.casework import Recovery, Work
 from slacli.impact import impact
-from slacli.incidents import State
+from slacli.incidents import PublicUpdate, State
 from slacli.maintenance import Window
 from slacli.policy import Policy
-from slacli.recorded import MaintenanceImpact, Status, WindowAction, WindowStatus
+from slacli.recorded import MaintenanceImpact, PublicState, Status, WindowAction, WindowStatus
 from slacli.vocabulary import ClockKind, MaintenanceKind
 
 
@@ -64,6 +64,13 @@ WORK = Field(  # (when, minutes, the severity then)
     lambda work: tuple(Work(datetime.fromisoformat(at), minutes, severity) for at, minutes, severity in work),
 )
 
+PUBLIC_UPDATES = Field(  # (when, the public state after it, its message or None)
+    lambda updates: [[u.at.isoformat(), str(u.state), u.message] for u in updates],
+    lambda updates: tuple(
+        PublicUpdate(datetime.fromisoformat(at), PublicState(state), message) for at, state, message in updates
+    ),
+)
+
 
 def enum(kind: type[Any]) -> Field:
     return Field(str, kind)
@@ -79,6 +86,8 @@ _STATE_FIELDS: dict[str, Field] = {
     **dict.fromkeys(("severity_changes", "escalations"), DATED_TEXTS),
     "recoveries": RECOVERIES,
     "work": WORK,
+    "public_updates": PUBLIC_UPDATES,
+    "public_state": enum(PublicState),
     "resolution_accepts": TEXTS,
     "status": enum(Status),
     "response_clock": enum(ClockKind),

@@ -4,7 +4,9 @@ Keys of :func:`incident_record` (ALL_COLUMNS): id, title, policy, severity, stat
 service, ref, opened, started, acked, resolved, response_due, response_met,
 resolution_due, resolution_met, next_update_due, late_updates (a count), paused_minutes,
 excluded, postmortem, provisional, late_report, incomplete (a required case field is
-missing), missing_fields (their names), premium. Instants are in the policy's zone.
+missing), missing_fields (their names), premium, and for the status page public_state,
+public_title (the title unless another was given) and private. Instants are in the
+policy's zone.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ ALL_COLUMNS = (
     *("id", "title", "policy", "severity", "status", "service", "ref", "opened", "started", "acked", "resolved"),
     *("response_due", "response_met", "resolution_due", "resolution_met", "next_update_due", "late_updates"),
     *("paused_minutes", "excluded", "postmortem", "provisional", "late_report", "incomplete", "missing_fields"),
-    "premium",
+    *("premium", "public_state", "public_title", "private"),
 )
 CLOCK_COLUMNS = ("clock", "due", "status", "left")
 # A clock row's keys: CLOCK_COLUMNS and the rest of views.clocks.left_fields.
@@ -83,6 +85,9 @@ def incident_record(
         "incomplete": bool(lacking),
         "missing_fields": lacking,
         "premium": state.premium,
+        "public_state": state.page_state,
+        "public_title": state.public_title or state.title,
+        "private": state.private,
     }
 
 
