@@ -94,7 +94,7 @@ class State(NamedTuple):
     public_title: str | None = None  # the title on the status page (None: the title)
     private: bool = False  # kept off the status page
     public_state: PublicState | None = None  # as last posted (None: nothing posted since opened)
-    public_updates: tuple[PublicUpdate, ...] = ()  # every update, oldest first
+    public_updates: tuple[PublicUpdate, ...] = ()  # those posted with a state, oldest first
 
     @property
     def is_open(self) -> bool:
@@ -392,17 +392,16 @@ def _resumed(state: State, event: Event) -> State:
 
 
 def _update(state: State, event: Event) -> State:
-    """A status update; with a ``state`` it moves the public state too (``slacli state``). A
-    public "resolved" leaves the incident open: only a resolution resolves it."""
+    """A status update; one with a ``state`` (``slacli state``) is posted on the status page
+    and moves the public state. A public "resolved" leaves the incident open: only a
+    resolution resolves it."""
     _refuse_if_resolved(state, "post an update to")
+    state = state._replace(last_update=event.at, late_updates=state.late_updates + _late_update(state, event))
     posted = event.details.get("state")
-    state = state._replace(public_state=PublicState(posted)) if posted else state
-    update = PublicUpdate(event.at, state.page_state, event.details.get("message"))
-    return state._replace(
-        last_update=event.at,
-        late_updates=state.late_updates + _late_update(state, event),
-        public_updates=(*state.public_updates, update),
-    )
+    if not posted:
+        return state  # not for the public: an internal note, or sent by other means
+    update = PublicUpdate(event.at, PublicState(posted), event.details.get("message"))
+    return state._replace(public_state=update.state, public_updates=(*state.public_updates, update))
 
 
 def _late_update(state: State, event: Event) -> tuple[tuple[datetime, datetime], ...]:

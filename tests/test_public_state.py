@@ -48,9 +48,13 @@ def test_the_public_title_and_privacy_are_given_when_opening(cli, database):
     assert "--public-title is empty" in user_error(cli("open", "x", *OUTAGE, "--public-title", " ", code=2))
 
 
-def test_a_public_resolved_leaves_the_incident_open(cli, outage):
-    after = record(cli, "state", outage, "resolved", "--message", "Fixed, we think", "--at", "2026-11-23T09:40")
+def test_a_public_resolved_leaves_the_incident_open_and_says_so(cli, outage):
+    result = cli("state", outage, "resolved", "--message", "Fixed, we think", "--at", "2026-11-23T09:40", "-f", "json")
+    after = json.loads(result.stdout)
     assert (after["public_state"], after["status"], after["resolved"]) == ("resolved", "open", None)
+    assert f"incident {outage} stays open: its clocks run on, the update cadence too" in result.stderr
+    resolved = cli("state", outage, "resolved", "--resolve", "--at", "2026-11-23T09:50", "--quiet")
+    assert resolved.stderr == ""
 
 
 def test_resolve_resolves_it_too_at_the_same_instant(cli, outage):
@@ -80,6 +84,7 @@ def test_an_update_keeps_the_public_state_and_a_reopening_goes_back_to_investiga
         (("bogus",), "'bogus' is not one of 'investigating', 'identified', 'monitoring', 'resolved'"),
         (("identified", "--resolve"), "--resolve goes with the state resolved"),
         (("identified", "--message", " "), "--message is empty"),
+        (("identified", "--message", "x" * 2001), "--message is 2001 characters long"),
         (("identified", "--at", "2026-11-23T08:00"), "before the incident's previous event"),
     ],
 )
@@ -102,16 +107,19 @@ def test_the_updates_keep_the_state_each_left_and_its_message():
     state = replay(
         [
             Event(EventKind.OPENED, opened, details=details),
-            Event(EventKind.UPDATE, opened + timedelta(minutes=10), details={"message": "looking"}),
+            Event(
+                EventKind.UPDATE, opened + timedelta(minutes=10), details={"state": "investigating", "message": "on it"}
+            ),
+            Event(EventKind.UPDATE, opened + timedelta(minutes=15), details={"message": "internal: replica lag"}),
             Event(EventKind.UPDATE, opened + timedelta(minutes=20), details={"state": "identified", "message": None}),
-            Event(EventKind.UPDATE, opened + timedelta(minutes=30), details={"message": "fix rolling out"}),
         ]
     )
+    # A plain update (slacli update) is a status update for the cadence, never posted.
     assert state.public_updates == (
-        PublicUpdate(opened + timedelta(minutes=10), PublicState.INVESTIGATING, "looking"),
+        PublicUpdate(opened + timedelta(minutes=10), PublicState.INVESTIGATING, "on it"),
         PublicUpdate(opened + timedelta(minutes=20), PublicState.IDENTIFIED, None),
-        PublicUpdate(opened + timedelta(minutes=30), PublicState.IDENTIFIED, "fix rolling out"),
     )
+    assert state.last_update == opened + timedelta(minutes=20)
     assert load_state(dump_state(state)) == state
 
 

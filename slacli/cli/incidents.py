@@ -37,6 +37,7 @@ from slacli.instants import iso, parse_instant
 from slacli.output import Block, Document, Fields, Format, Table, render, used_columns, warn
 from slacli.recorded import EventKind, PublicState, Status
 from slacli.storage.base import IncidentFilter
+from slacli.texts import MESSAGE_LIMIT, checked_text
 from slacli.tracker import Change, Incident, Tracker
 from slacli.views import public
 from slacli.views.casework import CASE_FIELD_COLUMNS, RECOVERY_COLUMNS, RECOVERY_DROP
@@ -208,11 +209,15 @@ def public_state(
         raise InputError("--resolve goes with the state resolved")
     tracker, policy = opened(ctx, incident_id)
     when = instant(at, policy.calendar.zone)
-    text = required_text(message, "--message") if message is not None else None
+    text = (
+        checked_text(required_text(message, "--message"), "--message", MESSAGE_LIMIT) if message is not None else None
+    )
     events = [(EventKind.UPDATE, {"state": str(new_state), "message": text})]
     if resolve:
         events.append((EventKind.RESOLVED, {}))
     incident = tracker.act_all(incident_id, events, at=when, author=author(by))
+    if new_state == PublicState.RESOLVED and not resolve:
+        warn(f"incident {incident_id} stays open: its clocks run on, the update cadence too (--resolve resolves it)")
     render_unless_quiet(quiet, lambda: incident_document(ctx.obj, incident, when), fmt)
 
 
