@@ -150,7 +150,7 @@ class RecordingStore:
         def wanted(row: IncidentRow) -> bool:
             return (
                 (where.policy is None or row.policy == where.policy)
-                and (where.service is None or row.service == where.service)
+                and (where.service is None or where.service in row.services)
                 and (where.since is None or row.opened >= where.since)
                 and (where.until is None or row.opened < where.until)
                 and (where.opened_by is None or row.opened <= where.opened_by)
@@ -170,7 +170,7 @@ class RecordingStore:
             if row.policy == policy
             and row.downtime is not None
             and (row.resolved is None or row.resolved > unresolved_at)
-            and (service is None or row.service == service)
+            and (service is None or service in row.services)
         ]
 
     def snapshot(self, digest: str) -> dict[str, Any] | None:
@@ -267,8 +267,10 @@ def _generate(task: tuple[Any, ...]) -> list[tuple[IncidentRow, list[tuple[Any, 
     produced = []
     for index in range(start, start + size):
         title, policy, severity, service, opened, steps, *started = steps_of(rng, kind, index, count, now)
+        affected = [service] if service else []
+        first = started[0] if started else None
         incident_id = tracker.open(
-            title, policy, severity, at=opened, author=AUTHOR, service=service, started=started[0] if started else None
+            title, policy, severity, at=opened, author=AUTHOR, services=affected, started=first
         ).incident.id
         for event, at, details in steps:
             tracker.act(incident_id, EventKind(event), at=at, author=AUTHOR, **details)

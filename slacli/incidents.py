@@ -56,7 +56,7 @@ class State(NamedTuple):
     status: Status
     opened: datetime
     started: datetime
-    service: str | None = None
+    services: tuple[str, ...] = ()  # the services it affects, as given
     ref: str | None = None
     acked: datetime | None = None
     resolved: datetime | None = None
@@ -99,6 +99,11 @@ class State(NamedTuple):
     @property
     def is_open(self) -> bool:
         return self.status != Status.RESOLVED
+
+    @property
+    def service(self) -> str | None:
+        """The first service it affects (the one of incidents opened before several could be)."""
+        return self.services[0] if self.services else None
 
     @property
     def page_state(self) -> PublicState:
@@ -339,7 +344,7 @@ def _opened(event: Event) -> State:
         status=Status.OPEN,
         opened=event.at,
         started=datetime.fromisoformat(d["started"]) if d.get("started") else event.at,
-        service=d.get("service"),
+        services=tuple(d.get("services") or ([d["service"]] if d.get("service") else [])),
         ref=d.get("ref"),
         late_report=bool(d.get("late_report")),
         premium=bool(d.get("premium")),

@@ -125,7 +125,7 @@ class Tracker:
         at: datetime,
         author: str,
         started: datetime | None = None,
-        service: str | None = None,
+        services: Iterable[str] = (),
         ref: str | None = None,
         fields: Iterable[tuple[str, str]] = (),
         premium: bool = False,
@@ -137,7 +137,10 @@ class Tracker:
         if public_title is not None and not checked_text(public_title, "--public-title", TITLE_LIMIT).strip():
             raise InputError("--public-title is empty")
         author = checked_text(author, "--by", NAME_LIMIT)
-        service, ref = optional_text(service, "--service", NAME_LIMIT), optional_text(ref, "--ref", NAME_LIMIT)
+        ref = optional_text(ref, "--ref", NAME_LIMIT)
+        affected = list(dict.fromkeys(checked_text(s, "--service", NAME_LIMIT) for s in services))  # once each
+        if not all(s.strip() for s in affected):
+            raise InputError("--service is empty")
         policy = self.policies.get(policy_name)
         severity = policy.severity(severity_name)
         at, started = _utc(at), _utc(started or at)
@@ -147,7 +150,7 @@ class Tracker:
             "title": title,
             "severity": severity.key,
             "started": started.isoformat(),
-            "service": service,
+            "services": affected,
             "ref": ref,
             "premium": premium,
         }
@@ -492,7 +495,7 @@ def _row(state: State, policy: Policy) -> IncidentRow:
         policy=state.policy,
         severity=state.severity,
         status=state.status,
-        service=state.service,
+        services=state.services,
         opened=state.opened,
         resolved=state.resolved,
         last_event=state.last_event,

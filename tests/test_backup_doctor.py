@@ -112,7 +112,7 @@ def test_a_copy_that_fails_its_check_is_not_kept(cli, database, tmp_path):
     store = open_sqlite(database)
     with store.transaction():
         for _ in range(300):  # enough rows for the index to have pages of its own
-            store.insert_incident(IncidentRow("openweb", "1", "open", None, T, None, T, '{"title": "x"}', None))
+            store.insert_incident(IncidentRow("openweb", "1", "open", (), T, None, T, '{"title": "x"}', None))
     store.close()
     corrupt(database)
     copy = tmp_path / "copy.db"
@@ -224,7 +224,7 @@ def test_doctor_finds_damage_and_exits_1(cli, database):
     store = open_sqlite(database)
     with store.transaction():
         for _ in range(300):
-            store.insert_incident(IncidentRow("openweb", "1", "open", None, T, None, T, '{"title": "x"}', None))
+            store.insert_incident(IncidentRow("openweb", "1", "open", (), T, None, T, '{"title": "x"}', None))
     store.close()
     corrupt(database)
     [check] = [c for c in doctor(cli, code=1)["checks"] if c["check"] == "integrity"]

@@ -47,7 +47,7 @@ def row(**fields: object) -> IncidentRow:
         "policy": "openweb",
         "severity": "1",
         "status": "open",
-        "service": None,
+        "services": (),
         "opened": T,
         "resolved": None,
         "last_event": T,
@@ -143,14 +143,23 @@ def test_incidents_come_oldest_first_whatever_the_order_written(store: Store) ->
 
 
 def test_filter_by_policy_and_service(store: Store) -> None:
-    web_a = add(store, service="api")
-    web_b = add(store, service="ui")
+    web_a = add(store, services=("api",))
+    web_b = add(store, services=("ui",))
     web_none = add(store)
-    crafted = add(store, policy="opencraft", service="api")
-    assert ids(store, policy="openweb") == [web_a, web_b, web_none]
-    assert ids(store, service="api") == [web_a, crafted]
-    assert ids(store, policy="openweb", service="api") == [web_a]
+    crafted = add(store, policy="opencraft", services=("api",))
+    both = add(store, services=("ui", "api"))
+    assert ids(store, policy="openweb") == [web_a, web_b, web_none, both]
+    assert ids(store, service="api") == [web_a, crafted, both]  # any of its services
+    assert ids(store, policy="openweb", service="api") == [web_a, both]
+    assert ids(store, service="ui") == [web_b, both]
     assert ids(store, policy="nobody") == []
+
+
+def test_an_update_replaces_the_services(store: Store) -> None:
+    found = add(store, services=("api", "ui"))
+    with store.transaction():
+        store.update_incident(found, row(services=("db",)))
+    assert (ids(store, service="api"), ids(store, service="db")) == ([], [found])
 
 
 def test_since_is_inclusive_until_exclusive_opened_by_inclusive(store: Store) -> None:
@@ -202,12 +211,13 @@ def test_downtime_reads_the_policy_s_rows_with_downtime_not_resolved_by_the_inst
 
 def test_downtime_by_service(store: Store) -> None:
     dt = json.dumps({"excluded": None, "stretches": [[1.0, 2.0, 1]]})
-    api = add(store, downtime=dt, service="api")
-    ui = add(store, downtime=dt, service="ui")
+    api = add(store, downtime=dt, services=("api",))
+    ui = add(store, downtime=dt, services=("ui",))
     everywhere = add(store, downtime=dt)
-    assert [d.id for d in store.downtime("openweb", T, "api")] == [api]
-    assert [d.id for d in store.downtime("openweb", T, "ui")] == [ui]
-    assert sorted(d.id for d in store.downtime("openweb", T)) == [api, ui, everywhere]
+    both = add(store, downtime=dt, services=("api", "ui"))
+    assert [d.id for d in store.downtime("openweb", T, "api")] == [api, both]
+    assert [d.id for d in store.downtime("openweb", T, "ui")] == [ui, both]
+    assert sorted(d.id for d in store.downtime("openweb", T)) == [api, ui, everywhere, both]
 
 
 # -- policy snapshots --------------------------------------------------------------------------

@@ -158,8 +158,8 @@ def test_window_records_of_one_policy(tracker: Tracker) -> None:
 
 def test_trend_of_one_service_with_the_burn_rate_early_in_a_month(tracker: Tracker) -> None:
     # web: down Mon 23 Nov 10:00-11:00 (60 min); db: 12:00-14:00, another service.
-    incident(tracker, "web", ny(11, 23, 10), (K.RESOLVED, ny(11, 23, 11)), service="web")
-    incident(tracker, "db", ny(11, 23, 12), (K.RESOLVED, ny(11, 23, 14)), service="db")
+    incident(tracker, "web", ny(11, 23, 10), (K.RESOLVED, ny(11, 23, 11)), services=["web"])
+    incident(tracker, "db", ny(11, 23, 12), (K.RESOLVED, ny(11, 23, 14)), services=["db"])
     # 500 s into December: the budget so far is 0.1% of 500 s = 0.5 s, none used: burn rate 0.
     found = trend(tracker, tracker.policies.get("p"), 2, ny(12, 1, 0, 8, 20), service="web")
     assert found.burn_rate == 0.0

@@ -66,10 +66,10 @@ def test_public_rows_drop_presentation_hints(tracker: Tracker) -> None:
 
 
 def test_listing_filters_by_policy_service_and_opening(tracker: Tracker) -> None:
-    web = incident(tracker, "web", ny(11, 23, 10), service="web")
-    incident(tracker, "db", ny(11, 23, 10), service="db")
-    incident(tracker, "other policy", ny(11, 23, 10), policy="q", service="web")
-    later = incident(tracker, "later", ny(11, 24, 10), service="web")
+    web = incident(tracker, "web", ny(11, 23, 10), services=["web"])
+    incident(tracker, "db", ny(11, 23, 10), services=["db"])
+    incident(tracker, "other policy", ny(11, 23, 10), policy="q", services=["web"])
+    later = incident(tracker, "later", ny(11, 24, 10), services=["web"])
     at = ny(11, 25, 12)
     assert [r["id"] for r in listing(tracker, Which(policy="p", service="web"), at)] == [web, later]
     assert [r["id"] for r in listing(tracker, Which(policy="p", service="web", until=ny(11, 24, 0)), at)] == [web]

@@ -58,7 +58,7 @@ STOPPED = {"left": None, "left_minutes": None, "left_business_minutes": None}  #
 
 
 def test_show_lists_each_clock_and_the_timeline_up_to_the_instant(tracker: Tracker) -> None:
-    found = tracker.open("Down", "p", "1", at=ny(11, 23, 10), author="ann", service="web", ref="T-1").incident.id
+    found = tracker.open("Down", "p", "1", at=ny(11, 23, 10), author="ann", services=["web"], ref="T-1").incident.id
     tracker.act(found, K.ACKNOWLEDGED, at=ny(11, 23, 10, 30), author="bob")
     tracker.act(found, K.SEVERITY_CHANGED, at=ny(11, 23, 10, 50), author="bob", severity="2")
     tracker.act(found, K.EXCLUDED, at=ny(11, 23, 11), author="bob", reason="customer ISP")
@@ -166,7 +166,7 @@ def test_show_before_the_opening_names_the_instant_in_the_policys_zone(tracker: 
 def test_period_availability_of_one_service(tracker: Tracker) -> None:
     # web: down Mon 23 Nov 10:00-11:00 (60 min, weight 1); db, another service: 12:00-14:00.
     for service, start, end in (("web", 10, 11), ("db", 12, 14)):
-        found = tracker.open(service, "p", "1", at=ny(11, 23, start), author="ann", service=service).incident.id
+        found = tracker.open(service, "p", "1", at=ny(11, 23, start), author="ann", services=[service]).incident.id
         tracker.act(found, K.RESOLVED, at=ny(11, 23, end), author="ann")
     lo, hi = ny(11, 1, 0), ny(12, 1, 0)
     record = period_availability(

@@ -15,7 +15,6 @@ from slacli.cli._options import (
     IdArgument,
     PolicyFilter,
     QuietOption,
-    ServiceOption,
     SeverityFilter,
     SeverityOption,
     as_of_title,
@@ -72,7 +71,9 @@ def open_incident(
     started: Annotated[
         str | None, typer.Option("--started", metavar="T", help="When impact began (default: the open instant).")
     ] = None,
-    service: ServiceOption = None,
+    services: Annotated[
+        list[str] | None, typer.Option("--service", metavar="NAME", help="A service it affects (repeatable).")
+    ] = None,
     ref: Annotated[str | None, typer.Option(help="External id (ticket, page).")] = None,
     fields: Annotated[
         list[str] | None,
@@ -103,7 +104,7 @@ def open_incident(
         at=opened_at,
         author=author(by),
         started=started_at,
-        service=service,
+        services=services or (),
         ref=ref,
         fields=given,
         premium=premium,
@@ -327,7 +328,7 @@ def list_incidents(
     all_incidents: Annotated[bool, typer.Option("--all", help="Open and resolved.")] = False,
     policy: PolicyFilter = None,
     severity: SeverityFilter = None,
-    service: Annotated[str | None, typer.Option()] = None,
+    service: Annotated[str | None, typer.Option(metavar="NAME", help="Only those affecting this service.")] = None,
     since: Annotated[str | None, typer.Option(metavar="T", help="Opened at or after T.")] = None,
     until: Annotated[str | None, typer.Option(metavar="T", help="Opened before T.")] = None,
     at: AsOfOption = None,

@@ -31,7 +31,7 @@ class IncidentRow(NamedTuple):
     policy: str
     severity: str
     status: str
-    service: str | None
+    services: tuple[str, ...]  # those it affects: IncidentFilter.service matches any
     opened: datetime
     resolved: datetime | None  # the last resolution, None while open
     last_event: datetime
@@ -81,7 +81,7 @@ class IncidentFilter(NamedTuple):
     state, so as-of reads ask for a superset and the tracker narrows it after replaying."""
 
     policy: str | None = None
-    service: str | None = None
+    service: str | None = None  # affects this service, among others or alone
     since: datetime | None = None  # opened at or after
     until: datetime | None = None  # opened before
     opened_by: datetime | None = None  # opened at or before
@@ -133,7 +133,8 @@ class Store(Protocol):
     def incidents(self, where: IncidentFilter) -> Iterator[StoredIncident]: ...
     def events(self, incident_id: int) -> list[StoredEvent]: ...
     def downtime(self, policy: str, unresolved_at: datetime, service: str | None = None) -> list[StoredDowntime]:
-        """The incidents of ``policy`` with weighted impact not (last) resolved by ``unresolved_at``."""
+        """The incidents of ``policy`` with weighted impact not (last) resolved by ``unresolved_at``
+        (affecting ``service``, when given)."""
         ...
 
     def snapshot(self, digest: str) -> dict[str, Any] | None: ...

@@ -89,6 +89,7 @@ _STATE_FIELDS: dict[str, Field] = {
     "public_updates": PUBLIC_UPDATES,
     "public_state": enum(PublicState),
     "resolution_accepts": TEXTS,
+    "services": TEXTS,
     "status": enum(Status),
     "response_clock": enum(ClockKind),
     "resolution_clock": enum(ClockKind),
@@ -125,6 +126,8 @@ def dump_state(state: State) -> dict[str, Any]:
 
 
 def load_state(data: Mapping[str, Any]) -> State:
+    if "services" not in data and data.get("service"):  # stored when an incident had one service
+        data = {**data, "services": [data["service"]]}
     return State(**_loaded(data, _STATE_FIELDS, State._fields))
 
 

@@ -202,7 +202,19 @@ def _window_spans(db: sqlite3.Connection) -> None:
         )
 
 
+@migration
+def _incident_services(db: sqlite3.Connection) -> None:
+    # An incident may affect several services: each is a row here, which the service
+    # filters read (the incidents' service column keeps the first).
+    db.execute(
+        "CREATE TABLE incident_services (service TEXT NOT NULL, incident_id INTEGER NOT NULL REFERENCES incidents, "
+        "PRIMARY KEY (service, incident_id)) WITHOUT ROWID"
+    )
+    db.execute("INSERT INTO incident_services SELECT service, id FROM incidents WHERE service IS NOT NULL")
+
+
 LOGS = ("events", "maintenance_events")
+AFFECTS = "id IN (SELECT incident_id FROM incident_services WHERE service = ?)"
 STALE = "stale"
 INCIDENT_COLUMNS = "policy, severity, status, service, opened, resolved, last_event, state, downtime"
 
@@ -272,11 +284,19 @@ class SQLiteStore:
             f"INSERT INTO incidents ({INCIDENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", _columns(row)
         )
         assert cursor.lastrowid is not None
+        self._write_services(cursor.lastrowid, row.services)
         return cursor.lastrowid
 
     def update_incident(self, incident_id: int, row: IncidentRow) -> None:
         assignments = ", ".join(f"{c} = ?" for c in INCIDENT_COLUMNS.split(", "))
         self.db.execute(f"UPDATE incidents SET {assignments} WHERE id = ?", (*_columns(row), incident_id))
+        self.db.execute("DELETE FROM incident_services WHERE incident_id = ?", (incident_id,))
+        self._write_services(incident_id, row.services)
+
+    def _write_services(self, incident_id: int, services: tuple[str, ...]) -> None:
+        self.db.executemany(
+            "INSERT OR IGNORE INTO incident_services VALUES (?, ?)", [(s, incident_id) for s in services]
+        )
 
     def fill_downtime(self, values: list[tuple[int, str | None]]) -> None:
         """Replace STALE downtime with (id, value) pairs worked out from the incidents' states."""
@@ -360,9 +380,9 @@ class SQLiteStore:
         instant are read by two ranges of the resolution index (still open; resolved
         later), so the open incidents of now never cost a scan of the whole history."""
         clauses, params = [], []
-        for column, value in (("policy", where.policy), ("service", where.service)):
+        for clause, value in (("policy = ?", where.policy), (AFFECTS, where.service)):
             if value is not None:
-                clauses.append(f"{column} = ?")  # column names are fixed here, values bound
+                clauses.append(clause)  # clauses are fixed here, values bound
                 params.append(value)
         for clause, instant in (
             ("opened >= ?", where.since),
@@ -390,7 +410,7 @@ class SQLiteStore:
         select = (
             "SELECT id, severity, downtime, last_event FROM incidents INDEXED BY incidents_downtime "
             "WHERE policy = ? AND downtime IS NOT NULL AND {resolved}"
-            + (" AND service = ?" if service is not None else "")
+            + (f" AND {AFFECTS}" if service is not None else "")
         )
         query = " UNION ALL ".join(select.format(resolved=r) for r in ("resolved IS NULL", "resolved > ?"))
         by_service = [service] if service is not None else []
@@ -489,7 +509,7 @@ def _columns(row: IncidentRow) -> tuple[Any, ...]:
         row.policy,
         row.severity,
         str(row.status),
-        row.service,
+        row.services[0] if row.services else None,
         _utc_text(row.opened),
         _utc_text(row.resolved) if row.resolved else None,
         _utc_text(row.last_event),

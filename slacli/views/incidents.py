@@ -1,12 +1,12 @@
 """Incidents as records: one incident with its clocks and timeline, and listings.
 
 Keys of :func:`incident_record` (ALL_COLUMNS): id, title, policy, severity, status,
-service, ref, opened, started, acked, resolved, response_due, response_met,
-resolution_due, resolution_met, next_update_due, late_updates (a count), paused_minutes,
-excluded, postmortem, provisional, late_report, incomplete (a required case field is
-missing), missing_fields (their names), premium, and for the status page public_state,
-public_title (the title unless another was given) and private. Instants are in the
-policy's zone.
+service (the first it affects), services (all of them), ref, opened, started, acked,
+resolved, response_due, response_met, resolution_due, resolution_met, next_update_due,
+late_updates (a count), paused_minutes, excluded, postmortem, provisional, late_report,
+incomplete (a required case field is missing), missing_fields (their names), premium,
+and for the status page public_state, public_title (the title unless another was given)
+and private. Instants are in the policy's zone.
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ from slacli.views.targets import target_fields
 from slacli.vocabulary import MetBy, TargetName
 
 ALL_COLUMNS = (
-    *("id", "title", "policy", "severity", "status", "service", "ref", "opened", "started", "acked", "resolved"),
+    *("id", "title", "policy", "severity", "status", "service", "services", "ref", "opened", "started", "acked"),
+    "resolved",
     *("response_due", "response_met", "resolution_due", "resolution_met", "next_update_due", "late_updates"),
     *("paused_minutes", "excluded", "postmortem", "provisional", "late_report", "incomplete", "missing_fields"),
     *("premium", "public_state", "public_title", "private"),
@@ -66,6 +67,7 @@ def incident_record(
         "severity": state.severity,
         "status": state.status,
         "service": state.service,
+        "services": list(state.services),
         "ref": state.ref,
         "opened": local(state.opened, zone),
         "started": local(state.started, zone),
@@ -213,7 +215,18 @@ def _correction_text(fix: Correction, zone: ZoneInfo) -> str:
 
 def _details(event: Event, zone: ZoneInfo) -> str:
     # Shown as fields, or worked out (the due instants an event was judged against).
-    hidden = ("due", "due_at_event", "policy", "title", "started", "service", "ref", "late_report", "premium")
+    hidden = (
+        "due",
+        "due_at_event",
+        "policy",
+        "title",
+        "started",
+        "service",
+        "services",
+        "ref",
+        "late_report",
+        "premium",
+    )
     shown = {k: v for k, v in event.details.items() if k not in hidden and v not in (None, False)}
     shown |= shown.pop("fields", {})  # the case fields given at the opening, each as itself
     if event.kind == EventKind.FIELD:
