@@ -12,7 +12,7 @@ import stat
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from slacli.calendars import WEEKDAYS, Calendar, WeeklyHours, always_open
 from slacli.errors import InputError, PolicyError
@@ -33,6 +33,9 @@ from slacli.policy.model import (
 from slacli.rules import Rule, parse_rule
 from slacli.texts import field_key
 from slacli.vocabulary import Anchor, MaintenanceKind, MetBy
+
+if TYPE_CHECKING:
+    from slacli.policy.page import PageSettings
 
 ALWAYS_OPEN = "24x7"
 _Item = TypeVar("_Item")
@@ -83,6 +86,11 @@ def _read_regular(path: Path) -> bytes:
             return file.read()
     finally:
         os.close(handle)
+
+
+def page_settings(policies: PolicySet) -> PageSettings:
+    """The ``[statuspage]`` settings of a loaded policy file (defaults when it has none)."""
+    return _Loader(policies.path, HolidayCache(None)).page(policies.document.get("statuspage"))
 
 
 def policies_from_document(document: dict[str, Any], path: Path, cache: HolidayCache | None = None) -> PolicySet:
@@ -149,7 +157,7 @@ class _Loader:
     def load(self, document: dict[str, Any], *, checked: bool = False) -> PolicySet:
         """The policy set of ``document``; every table is built now unless the document is
         ``checked`` (it validated whole before), else each when first asked for."""
-        self.table(document, "", ("calendars", "policies"))
+        self.table(document, "", ("calendars", "policies", "statuspage"))
         raw_calendars = self.table(document.get("calendars", {}), "calendars")
         calendars = _Built(raw_calendars, self.calendar)
         raw_policies = self.table(document.get("policies", {}), "policies")
@@ -159,7 +167,40 @@ class _Loader:
         if not checked:  # an error anywhere in the file is reported, whatever the command asks for
             calendars.build_all()
             policies.build_all()
+            self.page(document.get("statuspage"))
         return PolicySet(self.path, calendars, policies, document)
+
+    # the status page
+
+    def page(self, value: Any) -> PageSettings:
+        from slacli.policy.page import DEFAULT_TITLE, PageSettings  # only a status page needs it
+
+        if value is None:
+            return PageSettings()
+        raw = self.table(value, "statuspage", ("title", "timezone", "services"))
+        title = self.string(raw.get("title", DEFAULT_TITLE), "statuspage.title")
+        if not title.strip():
+            raise self.error("statuspage.title", "empty")
+        page_zone = None
+        if "timezone" in raw:
+            try:
+                page_zone = zone(self.string(raw["timezone"], "statuspage.timezone"))
+            except InputError as error:
+                raise self.error("statuspage.timezone", str(error)) from None
+        listed = raw.get("services", [])
+        if not isinstance(listed, list):
+            raise self.error("statuspage.services", f"expected an array of tables, got {_kind(listed)}")
+        services: dict[str, str] = {}
+        for i, entry in enumerate(listed):
+            key = f"statuspage.services[{i}]"
+            table = self.table(entry, key, ("key", "name"))
+            if "key" not in table:
+                raise self.error(f"{key}.key", "missing (the service as incidents name it: --service)")
+            service = self.string(table["key"], f"{key}.key")
+            if service in services:
+                raise self.error(f"{key}.key", f"{service!r} is listed twice")
+            services[service] = self.string(table.get("name", service), f"{key}.name")
+        return PageSettings(title, page_zone, tuple(services.items()))
 
     # calendars
 

@@ -210,11 +210,14 @@ def _incident_services(db: sqlite3.Connection) -> None:
         "CREATE TABLE incident_services (service TEXT NOT NULL, incident_id INTEGER NOT NULL REFERENCES incidents, "
         "PRIMARY KEY (service, incident_id)) WITHOUT ROWID"
     )
-    db.execute("INSERT INTO incident_services SELECT service, id FROM incidents WHERE service IS NOT NULL")
+    # An empty name (accepted before) reads as no service, as the states read it.
+    db.execute("INSERT INTO incident_services SELECT service, id FROM incidents WHERE service != ''")
 
 
 LOGS = ("events", "maintenance_events")
-AFFECTS = "id IN (SELECT incident_id FROM incident_services WHERE service = ?)"
+# Asked of each candidate row: the ranges read (open incidents, downtime) bound the cost,
+# not the service's whole history.
+AFFECTS = "EXISTS (SELECT 1 FROM incident_services WHERE service = ? AND incident_id = incidents.id)"
 STALE = "stale"
 INCIDENT_COLUMNS = "policy, severity, status, service, opened, resolved, last_event, state, downtime"
 

@@ -41,7 +41,8 @@ from slacli.views.targets import TARGET_KEYS, target_fields
 from slacli.vocabulary import TargetName
 
 REPORT_COLUMNS = (
-    *("id", "title", "policy", "severity", "status", "service", "opened", "acked", "resolved"),
+    *("id", "title", "policy", "severity", "status", "service", "services", "opened", "acked"),
+    "resolved",
     *("response_due", "response_met", "resolution_due", "resolution_met", "update_met"),
     *("minutes_to_ack", "minutes_to_resolve"),
     *("paused_minutes", "excluded", "postmortem"),
