@@ -173,7 +173,7 @@ class _Loader:
     # the status page
 
     def page(self, value: Any) -> PageSettings:
-        from slacli.policy.page import DEFAULT_TITLE, PageSettings  # only a status page needs it
+        from slacli.policy.page import DEFAULT_TITLE, PageSettings  # not on the cached start-up path
 
         if value is None:
             return PageSettings()
