@@ -27,6 +27,7 @@ from slacli.holidaydata import HolidayCache
 from slacli.incidents import Event, State, record, replay
 from slacli.instants import format_duration, iso, now
 from slacli.maintenance import Span, Window, new_window, span, transition
+from slacli.notices import HOTFIX, Notice
 from slacli.policy import Policy, PolicySet, policies_from_document
 from slacli.policy.snapshot import digest, standalone
 from slacli.recorded import EventKind, WindowAction
@@ -35,7 +36,9 @@ from slacli.storage.codec import (
     Stretch,
     downtime_stretches,
     downtime_text,
+    dump_notice,
     dump_window,
+    load_notice,
     load_window,
     state_of,
     state_text,
@@ -138,9 +141,7 @@ class Tracker:
             raise InputError("--public-title is empty")
         author = checked_text(author, "--by", NAME_LIMIT)
         ref = optional_text(ref, "--ref", NAME_LIMIT)
-        affected = list(dict.fromkeys(checked_text(s, "--service", NAME_LIMIT) for s in services))  # once each
-        if not all(s.strip() for s in affected):
-            raise InputError("--service is empty")
+        affected = list(_services(services))
         policy = self.policies.get(policy_name)
         severity = policy.severity(severity_name)
         at, started = _utc(at), _utc(started or at)
@@ -457,6 +458,38 @@ class Tracker:
                 added.append((window_id, window))
         return added
 
+    def hotfix(
+        self,
+        policy_name: str,
+        title: str,
+        *,
+        at: datetime,
+        author: str,
+        services: Iterable[str] = (),
+        message: str | None = None,
+    ) -> tuple[int, Notice]:
+        """Record a hotfix applied without downtime (a notice for the status page)."""
+        policy = self.policies.get(policy_name)
+        if not checked_text(title, "--title", TITLE_LIMIT).strip():
+            raise InputError("--title is empty")
+        if message is not None and not checked_text(message, "--message", MESSAGE_LIMIT).strip():
+            raise InputError("--message is empty")
+        notice = Notice(
+            HOTFIX, policy.name, _utc(at), title, _services(services), message, checked_text(author, "--by", NAME_LIMIT)
+        )
+        self._happened(at, "the hotfix", policy.calendar.zone)
+        with self.store.transaction():
+            notice_id = self.store.insert_notice(
+                policy.name, notice.at, dump_notice(notice), self.clock(), self._recorder()
+            )
+        return notice_id, notice
+
+    def notices(
+        self, policy: str | None = None, between: tuple[datetime, datetime] | None = None
+    ) -> list[tuple[int, Notice]]:
+        """Notices by their instant: of ``policy`` (else all), in [a, b) when given."""
+        return [(row.id, load_notice(row.state)) for row in self.store.notices(policy, between)]
+
     def window(self, window_id: int) -> Window:
         """The window with every action it has had."""
         found = self.store.window(window_id) if 1 <= window_id <= LARGEST_ID else None
@@ -502,6 +535,14 @@ def _row(state: State, policy: Policy) -> IncidentRow:
         state=state_text(state),
         downtime=downtime_text(state, policy),
     )
+
+
+def _services(given: Iterable[str]) -> tuple[str, ...]:
+    """The services named, each once, in order; InputError for an empty or unfit name."""
+    services = tuple(dict.fromkeys(checked_text(s, "--service", NAME_LIMIT) for s in given))
+    if not all(s.strip() for s in services):
+        raise InputError("--service is empty")
+    return services
 
 
 def _case_fields(fields: Iterable[tuple[str, str]]) -> dict[str, str]:

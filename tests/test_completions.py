@@ -101,7 +101,17 @@ POLICY_LINES = {
     ("policies show", "name"): "slacli policies show ",
     **{
         (path, "policy"): f"slacli {path} --policy "
-        for path in ("open", "list", "due", "breaches", "uptime", "report", "maintenance add", "maintenance list")
+        for path in (
+            "open",
+            "hotfix",
+            "list",
+            "due",
+            "breaches",
+            "uptime",
+            "report",
+            "maintenance add",
+            "maintenance list",
+        )
     },
     ("calendar add", "policy"): "slacli calendar add 2026-11-23T10:00 4h -p ",
     ("calendar between", "policy"): "slacli calendar between --policy ",

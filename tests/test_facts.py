@@ -232,7 +232,7 @@ def test_an_older_database_gets_the_triggers_and_an_empty_recorded_by_on_migrati
         assert db.execute("SELECT recorded_by FROM maintenance_events").fetchall() == [("",)] * 3
         triggers = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
         assert triggers == {
-            f"{t}_no_{c}" for t in ("events", "maintenance_events") for c in ("update", "delete", "replace")
+            f"{t}_no_{c}" for t in ("events", "maintenance_events", "notices") for c in ("update", "delete", "replace")
         }
         for statement in ("UPDATE events SET author = 'x'", "DELETE FROM maintenance_events"):
             with pytest.raises(sqlite3.DatabaseError, match="append-only"):

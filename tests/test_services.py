@@ -8,7 +8,7 @@ import sqlite3
 
 from conftest import user_error
 
-from slacli.storage.sqlite import MIGRATIONS
+from slacli.storage.sqlite import MIGRATIONS, _incident_services
 
 OUTAGE = ("--policy", "openweb", "--severity", "1")
 
@@ -61,10 +61,12 @@ def test_an_empty_service_is_refused(cli, database):
 def test_a_database_from_when_incidents_had_one_service_reads_alike(cli, database):
     record(cli, "open", "API", *OUTAGE, "--service", "api", "--at", "2026-11-23T10:00")
     record(cli, "open", "None", *OUTAGE, "--at", "2026-11-23T11:00")
-    # As the schema before it stood: no table of services, and states with one "service".
+    # As the schema stood before: no table of services (nor what came later), and states
+    # with one "service".
     with sqlite3.connect(database) as db:
         db.execute("DROP TABLE incident_services")
+        db.execute("DROP TABLE notices")
         db.execute("UPDATE incidents SET state = json_set(json_remove(state, '$.services'), '$.service', service)")
-        db.execute(f"PRAGMA user_version = {len(MIGRATIONS) - 1}")
+        db.execute(f"PRAGMA user_version = {MIGRATIONS.index(_incident_services)}")
     assert ids(cli, "--service", "api") == [1]
     assert [(r["service"], r["services"]) for r in record(cli, "list", "--all")] == [("api", ["api"]), (None, [])]

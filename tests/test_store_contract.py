@@ -373,3 +373,23 @@ def test_an_updated_span_is_what_windows_are_selected_by(store: Store) -> None:
     with store.transaction():
         store.update_window(first, {"status": "completed"}, (T, T + 3 * HOUR))
     assert [w.id for w in store.windows("openweb", later)] == [first]
+
+
+# -- notices -----------------------------------------------------------------------------------
+
+
+def test_notices_are_read_back_by_instant_policy_and_span(store: Store) -> None:
+    with store.transaction():
+        late = store.insert_notice("openweb", T + HOUR, {"title": "late"}, T + 2 * HOUR, "ann")
+        early = store.insert_notice("openweb", T, {"title": "early"}, T + 2 * HOUR, "ann")
+        other = store.insert_notice("optimy", T + SECOND, {"title": "other"}, T + 2 * HOUR, "bob")
+    found = store.notices()
+    assert [n.id for n in found] == [early, other, late]
+    assert (found[0].state, instant(found[0].recorded), found[1].recorded_by) == (
+        {"title": "early"},
+        T + 2 * HOUR,
+        "bob",
+    )
+    assert [n.id for n in store.notices("openweb")] == [early, late]
+    assert [n.id for n in store.notices(between=(T, T + HOUR))] == [early, other]  # [a, b)
+    assert store.notices("nobody") == []

@@ -40,6 +40,7 @@ COMMANDS = {
     **dict.fromkeys(("postmortem", "correct", "list", "show", "recompute"), "incidents"),
     **dict.fromkeys(("field", "recovery", "worklog"), "casework"),
     **dict.fromkeys(("workaround", "exception", "escalate"), "targets"),
+    "hotfix": "notices",
     "due": "board",
     "breaches": "board",
     "maintenance": "maintenance",

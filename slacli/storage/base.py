@@ -76,6 +76,15 @@ class StoredWindow(NamedTuple):
     state: dict[str, Any]
 
 
+class StoredNotice(NamedTuple):
+    """A notice for the status page (a hotfix): its document and when it was written down."""
+
+    id: int
+    state: dict[str, Any]
+    recorded: str  # ISO text
+    recorded_by: str
+
+
 class IncidentFilter(NamedTuple):
     """Incidents matching every field given (None: any). Stored columns hold the latest
     state, so as-of reads ask for a superset and the tracker narrows it after replaying."""
@@ -127,6 +136,10 @@ class Store(Protocol):
     def insert_window(self, policy: str, start: datetime, end: datetime, state: Mapping[str, Any]) -> int: ...
     def update_window(self, window_id: int, state: Mapping[str, Any], span: tuple[datetime, datetime]) -> None: ...
     def append_window_event(self, window_id: int, entry: LogEntry) -> None: ...
+    # Notices are facts, like log entries: written once, never changed.
+    def insert_notice(
+        self, policy: str, at: datetime, state: Mapping[str, Any], recorded: datetime, by: str
+    ) -> int: ...
 
     # reads
     def incident(self, incident_id: int) -> StoredIncident | None: ...
@@ -144,6 +157,12 @@ class Store(Protocol):
     ) -> list[StoredWindow]:
         """Windows by the start of their span: of ``policy`` (else all), whose span overlaps
         [a, b) when given."""
+        ...
+
+    def notices(
+        self, policy: str | None = None, between: tuple[datetime, datetime] | None = None
+    ) -> list[StoredNotice]:
+        """Notices by their instant: of ``policy`` (else all), at or after a and before b when given."""
         ...
 
     def window_events(self, window_id: int) -> list[StoredEvent]:

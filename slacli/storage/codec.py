@@ -1,4 +1,4 @@
-"""Stored forms: incident states, maintenance windows and downtime as JSON-ready data.
+"""Stored forms: incident states, maintenance windows, notices and downtime as JSON-ready data.
 
 Instants are ISO 8601 text. Every store keeps these documents as they are, so the codec
 is shared by all of them and no store knows the fields inside. One table of field kinds
@@ -16,6 +16,7 @@ from slacli.casework import Recovery, Work
 from slacli.impact import impact
 from slacli.incidents import PublicUpdate, State
 from slacli.maintenance import Window
+from slacli.notices import Notice
 from slacli.policy import Policy
 from slacli.recorded import MaintenanceImpact, PublicState, Status, WindowAction, WindowStatus
 from slacli.vocabulary import ClockKind, MaintenanceKind
@@ -103,8 +104,10 @@ _WINDOW_FIELDS: dict[str, Field] = {
     "impact": enum(MaintenanceImpact),
 }
 
+_NOTICE_FIELDS: dict[str, Field] = {"at": INSTANT, "services": TEXTS}
 
-def _dump(record: State | Window, fields: Mapping[str, Field]) -> dict[str, Any]:
+
+def _dump(record: State | Window | Notice, fields: Mapping[str, Field]) -> dict[str, Any]:
     return {
         key: value if value is None or key not in fields else fields[key].dump(value)
         for key, value in record._asdict().items()
@@ -137,6 +140,14 @@ def dump_window(window: Window) -> dict[str, Any]:
 
 def load_window(data: Mapping[str, Any]) -> Window:
     return Window(**_loaded(data, _WINDOW_FIELDS, Window._fields))
+
+
+def dump_notice(notice: Notice) -> dict[str, Any]:
+    return _dump(notice, _NOTICE_FIELDS)
+
+
+def load_notice(data: Mapping[str, Any]) -> Notice:
+    return Notice(**_loaded(data, _NOTICE_FIELDS, Notice._fields))
 
 
 def state_text(state: State) -> str:

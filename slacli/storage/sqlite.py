@@ -44,6 +44,7 @@ from slacli.storage.base import (
     StoredDowntime,
     StoredEvent,
     StoredIncident,
+    StoredNotice,
     StoredWindow,
     StoreFile,
 )
@@ -180,14 +181,18 @@ def _append_only_logs(db: sqlite3.Connection) -> None:
     # refuses to rewrite or delete one; a mistake is corrected by appending an event.
     for table in LOGS:
         db.execute(f"ALTER TABLE {table} ADD COLUMN recorded_by TEXT NOT NULL DEFAULT ''")
-        refuse = f"BEGIN SELECT RAISE(ABORT, '{table} are append-only'); END"
-        for change in ("UPDATE", "DELETE"):
-            db.execute(f"CREATE TRIGGER {table}_no_{change.lower()} BEFORE {change} ON {table} {refuse}")
-        # REPLACE deletes without firing DELETE triggers: refuse an insert over an existing row.
-        db.execute(
-            f"CREATE TRIGGER {table}_no_replace BEFORE INSERT ON {table} "
-            f"WHEN EXISTS (SELECT 1 FROM {table} WHERE id = NEW.id) {refuse}"
-        )
+        _append_only(db, table)
+
+
+def _append_only(db: sqlite3.Connection, table: str) -> None:
+    refuse = f"BEGIN SELECT RAISE(ABORT, '{table} are append-only'); END"
+    for change in ("UPDATE", "DELETE"):
+        db.execute(f"CREATE TRIGGER {table}_no_{change.lower()} BEFORE {change} ON {table} {refuse}")
+    # REPLACE deletes without firing DELETE triggers: refuse an insert over an existing row.
+    db.execute(
+        f"CREATE TRIGGER {table}_no_replace BEFORE INSERT ON {table} "
+        f"WHEN EXISTS (SELECT 1 FROM {table} WHERE id = NEW.id) {refuse}"
+    )
 
 
 @migration
@@ -212,6 +217,17 @@ def _incident_services(db: sqlite3.Connection) -> None:
     )
     # An empty name (accepted before) reads as no service, as the states read it.
     db.execute("INSERT INTO incident_services SELECT service, id FROM incidents WHERE service != ''")
+
+
+@migration
+def _notices(db: sqlite3.Connection) -> None:
+    # Hotfixes for the status page: append-only, as the logs are.
+    db.execute(
+        "CREATE TABLE notices (id INTEGER PRIMARY KEY, policy TEXT NOT NULL, at TEXT NOT NULL, state TEXT NOT NULL, "
+        "recorded TEXT NOT NULL, recorded_by TEXT NOT NULL)"
+    )
+    db.execute("CREATE INDEX notices_at ON notices (at)")
+    _append_only(db, "notices")
 
 
 LOGS = ("events", "maintenance_events")
@@ -329,6 +345,14 @@ class SQLiteStore:
     def append_window_event(self, window_id: int, entry: LogEntry) -> None:
         self._log("maintenance_events", "window_id", window_id, entry)
 
+    def insert_notice(self, policy: str, at: datetime, state: Mapping[str, Any], recorded: datetime, by: str) -> int:
+        cursor = self.db.execute(
+            "INSERT INTO notices (policy, at, state, recorded, recorded_by) VALUES (?, ?, ?, ?, ?)",
+            (policy, _utc_text(at), json.dumps(state), _utc_text(recorded), by),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
     def _log(self, table: str, owner: str, owner_id: int, entry: LogEntry) -> None:
         # Both logs have the same columns; table and owner names are fixed by the callers above.
         self.db.execute(
@@ -422,6 +446,20 @@ class SQLiteStore:
             StoredDowntime(r["id"], r["severity"], None if r["downtime"] == STALE else r["downtime"], r["last_event"])
             for r in self.db.execute(query + " ORDER BY id", params)
         ]
+
+    def notices(
+        self, policy: str | None = None, between: tuple[datetime, datetime] | None = None
+    ) -> list[StoredNotice]:
+        clauses, params = [], []
+        if policy is not None:
+            clauses.append("policy = ?")
+            params.append(policy)
+        if between is not None:
+            clauses.append("at >= ? AND at < ?")
+            params += [_utc_text(between[0]), _utc_text(between[1])]
+        where = " WHERE " + " AND ".join(clauses) if clauses else ""
+        rows = self.db.execute(f"SELECT id, state, recorded, recorded_by FROM notices{where} ORDER BY at, id", params)
+        return [StoredNotice(r["id"], json.loads(r["state"]), r["recorded"], r["recorded_by"]) for r in rows]
 
     def window(self, window_id: int) -> StoredWindow | None:
         found = self.db.execute("SELECT id, state FROM maintenance WHERE id = ?", (window_id,)).fetchone()
