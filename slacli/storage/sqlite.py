@@ -450,14 +450,8 @@ class SQLiteStore:
     def notices(
         self, policy: str | None = None, between: tuple[datetime, datetime] | None = None
     ) -> list[StoredNotice]:
-        clauses, params = [], []
-        if policy is not None:
-            clauses.append("policy = ?")
-            params.append(policy)
-        if between is not None:
-            clauses.append("at >= ? AND at < ?")
-            params += [_utc_text(between[0]), _utc_text(between[1])]
-        where = " WHERE " + " AND ".join(clauses) if clauses else ""
+        span = ("at >= ? AND at < ?", [_utc_text(between[0]), _utc_text(between[1])]) if between else None
+        where, params = _where(policy, span)
         rows = self.db.execute(f"SELECT id, state, recorded, recorded_by FROM notices{where} ORDER BY at, id", params)
         return [StoredNotice(r["id"], json.loads(r["state"]), r["recorded"], r["recorded_by"]) for r in rows]
 
@@ -468,14 +462,10 @@ class SQLiteStore:
     def windows(
         self, policy: str | None = None, overlapping: tuple[datetime, datetime] | None = None
     ) -> list[StoredWindow]:
-        clauses, params = [], []
-        if policy is not None:
-            clauses.append("policy = ?")
-            params.append(policy)
-        if overlapping is not None:
-            clauses.append('start < ? AND "end" > ?')
-            params += [_utc_text(overlapping[1]), _utc_text(overlapping[0])]
-        where = " WHERE " + " AND ".join(clauses) if clauses else ""
+        span = (
+            ('start < ? AND "end" > ?', [_utc_text(overlapping[1]), _utc_text(overlapping[0])]) if overlapping else None
+        )
+        where, params = _where(policy, span)
         rows = self.db.execute(f"SELECT id, state FROM maintenance{where} ORDER BY start, id", params)
         return [StoredWindow(r["id"], json.loads(r["state"])) for r in rows]
 
@@ -543,6 +533,18 @@ class SQLiteStore:
         finally:
             if not done:  # no copy, or one that failed its check: nothing is left behind
                 _discard(made, *([str(target)] if reserved else []))
+
+
+def _where(policy: str | None, span: tuple[str, list[str]] | None) -> tuple[str, list[str]]:
+    """A WHERE clause for a policy and a span condition, each optional (fixed SQL, values bound)."""
+    clauses, params = [], []
+    if policy is not None:
+        clauses.append("policy = ?")
+        params.append(policy)
+    if span is not None:
+        clauses.append(span[0])
+        params += span[1]
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
 def _columns(row: IncidentRow) -> tuple[Any, ...]:
