@@ -188,6 +188,7 @@ def test_doctor_on_a_sound_database(cli, database):
         "incidents": 1,
         "events": 2,
         "windows": 1,
+        "notices": 0,
         "open_incidents": 1,
         "stale_snapshots": 0,
     }

@@ -77,3 +77,10 @@ def test_notices_come_by_instant_for_a_policy_and_a_span(tmp_path):
     assert [i for i, _ in tracker.notices("openmethods")] == [earlier, later]
     span = (datetime(2026, 11, 23, 12, tzinfo=UTC), datetime(2026, 11, 24, tzinfo=UTC))
     assert [i for i, _ in tracker.notices(None, span)] == [other]  # [a, b)
+
+
+def test_doctor_and_backup_count_the_hotfixes(cli, database, tmp_path):
+    cli(*HOTFIX_ARGS, "--at", "2026-11-23T15:00", "-q")
+    cli(*HOTFIX_ARGS, "--at", "2026-11-23T16:00", "-q")
+    assert json.loads(cli("doctor", "-f", "json").stdout)["notices"] == 2
+    assert "0 incidents, 0 events, 2 hotfixes (integrity ok" in cli("backup", str(tmp_path / "copy.db")).stdout

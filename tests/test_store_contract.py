@@ -311,14 +311,16 @@ def test_window_events_read_back_what_was_appended(store: Store) -> None:
 
 
 def filled(store: Store) -> Counts:
-    """Two incidents with three events, one window: what the counts should say."""
+    """Two incidents with three events, one window, one notice: what the counts should say."""
     one, two = add(store), add(store)
     with store.transaction():
         store.append_event(one, LogEntry("opened", T, "ann", {}, T))
         store.append_event(one, LogEntry("acknowledged", T + HOUR, "ann", {}, T + HOUR))
         store.append_event(two, LogEntry("opened", T, "bob", {}, T))
     window(store, T, T + HOUR)
-    return Counts(incidents=2, events=3, windows=1)
+    with store.transaction():
+        store.insert_notice("openweb", T, {"title": "fix"}, T, "ann")
+    return Counts(incidents=2, events=3, windows=1, notices=1)
 
 
 def test_a_sound_store_is_at_the_newest_schema_with_nothing_wrong(store: Store) -> None:

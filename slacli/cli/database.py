@@ -27,14 +27,16 @@ def backup(
     size = target.stat().st_size
     schema, _ = store.schema()
     counts = f"{_many(copied.incidents, 'incident')}, {_many(copied.events, 'event')}"
+    if copied.notices:  # hotfixes: said when there are any
+        counts += f", {_many(copied.notices, 'hotfix', 'hotfixes')}"
     source, copy = escaped(store.location), escaped(str(target))
     render_unless_quiet(
         quiet, lambda: f"copied {source} to {copy}: {size} bytes, {counts} (integrity ok, schema {schema})"
     )
 
 
-def _many(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+def _many(count: int, word: str, plural: str = "") -> str:
+    return f"{count} {word if count == 1 else plural or word + 's'}"
 
 
 def doctor(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:

@@ -101,6 +101,7 @@ class Counts(NamedTuple):
     incidents: int
     events: int  # of incidents
     windows: int  # maintenance windows
+    notices: int  # hotfixes
 
 
 class StoreFile(NamedTuple):

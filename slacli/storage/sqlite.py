@@ -836,7 +836,7 @@ def _counts(db: sqlite3.Connection) -> Counts:
         found: int = db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # table names fixed here
         return found
 
-    return Counts(count("incidents"), count("events"), count("maintenance"))
+    return Counts(count("incidents"), count("events"), count("maintenance"), count("notices"))
 
 
 def _check_copy(made: Path, target: Path, version: int) -> Counts:

@@ -27,7 +27,7 @@ OK, WARNING, PROBLEM = "ok", "warning", "problem"
 LARGE_WAL_BYTES = 16 * 1024 * 1024
 FACT_KEYS = (
     *("database", "schema", "newest_schema", "size_bytes", "mode", "wal_bytes"),
-    *("incidents", "events", "windows", "open_incidents", "stale_snapshots"),
+    *("incidents", "events", "windows", "notices", "open_incidents", "stale_snapshots"),
 )
 CHECK_COLUMNS = ("check", "status", "detail")
 STALE_COLUMNS = ("id", "policy", "severity", "title", "snapshot", "policy_file")
@@ -51,7 +51,7 @@ def checkup(tracker: Tracker, as_of: datetime) -> Checkup:
     problems = store.integrity()
     files = {f.role: f for f in store.files()}
     database, wal = files.get("database"), files.get("wal")
-    contents: dict[str, int | None] = dict.fromkeys(("incidents", "events", "windows", "open_incidents"))
+    contents: dict[str, int | None] = dict.fromkeys(("incidents", "events", "windows", "notices", "open_incidents"))
     stale: list[dict[str, Any]] = []
     if not problems:
         open_now = tracker.find_open(IncidentFilter(), as_of)
