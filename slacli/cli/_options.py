@@ -142,20 +142,27 @@ TzOption = Annotated[
     str | None, typer.Option("--tz", metavar="ZONE", help="Show instants in this IANA zone (default: the policy's).")
 ]
 PolicyOption = Annotated[
-    str, typer.Option("--policy", "-p", help="Policy whose calendar to use.", autocompletion=complete_policy)
+    str,
+    typer.Option(
+        "--policy", "-p", metavar="POLICY", help="Policy whose calendar to use.", autocompletion=complete_policy
+    ),
 ]
 PolicyFilter = Annotated[
-    str | None, typer.Option("--policy", "-p", help="Only this policy.", autocompletion=complete_policy)
+    str | None,
+    typer.Option("--policy", "-p", metavar="POLICY", help="Only this policy.", autocompletion=complete_policy),
 ]
 SeverityOption = Annotated[
     str,
-    typer.Option("--severity", "-s", help="Severity key, name or alias.", autocompletion=complete_severity),
+    typer.Option(
+        "--severity", "-s", metavar="SEVERITY", help="Severity key, name or alias.", autocompletion=complete_severity
+    ),
 ]
 SeverityFilter = Annotated[
     str | None,
     typer.Option(
         "--severity",
         "-s",
+        metavar="SEVERITY",
         help="Only this severity: key, name or alias (without --policy: as each policy names its own).",
         autocompletion=complete_severity,
     ),

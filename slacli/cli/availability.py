@@ -43,7 +43,7 @@ TREND_DROP = ("downtime_minutes",)  # what a narrow terminal leaves out, the fir
 
 def uptime(
     ctx: typer.Context,
-    policy: Annotated[str, typer.Option("--policy", "-p", autocompletion=complete_policy)],
+    policy: Annotated[str, typer.Option("--policy", "-p", metavar="POLICY", autocompletion=complete_policy)],
     month_text: Annotated[str | None, typer.Option("--month", metavar="YYYY-MM", help="A calendar month.")] = None,
     start: Annotated[str | None, typer.Option("--from", metavar="T", help="Start of a custom period.")] = None,
     end: Annotated[str | None, typer.Option("--to", metavar="T", help="End of a custom period.")] = None,

@@ -65,7 +65,9 @@ RECORD_DROP = (
 def open_incident(
     ctx: typer.Context,
     title: Annotated[str, typer.Argument(help="What is wrong, in a line.")],
-    policy: Annotated[str, typer.Option("--policy", "-p", help="Policy.", autocompletion=complete_policy)],
+    policy: Annotated[
+        str, typer.Option("--policy", "-p", metavar="POLICY", help="Policy.", autocompletion=complete_policy)
+    ],
     severity: SeverityOption,
     at: AtOption = None,
     started: Annotated[

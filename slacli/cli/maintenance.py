@@ -52,7 +52,7 @@ def _one(record: dict[str, Any], title: str, notes: Sequence[Note] = ()) -> Docu
 @app.command(epilog=ADD_EXAMPLE)
 def add(
     ctx: typer.Context,
-    policy: Annotated[str, typer.Option("--policy", "-p", autocompletion=complete_policy)],
+    policy: Annotated[str, typer.Option("--policy", "-p", metavar="POLICY", autocompletion=complete_policy)],
     start: Annotated[str, typer.Option(metavar="T", help="When it starts (no offset = policy zone).")],
     end: Annotated[str, typer.Option(metavar="T", help="When it ends.")],
     announced: Annotated[str | None, typer.Option(metavar="T", help="When customers were told (default: now).")] = None,
