@@ -329,10 +329,10 @@ class Calendar:
         """A timeline whose range contains ``[lo, hi]``, built or widened as needed."""
         tl = self._timeline
         covering = tl if tl is not None and tl.lo <= lo and hi < tl.hi else None
-        if covering is not None and covering.last // 12 - covering.first // 12 <= MAX_SPAN_YEARS:
+        if covering is not None and _years(covering.first, covering.last) <= MAX_SPAN_YEARS:
             return covering  # nothing asked within it can span too long
         first, last = self._months(lo, hi)
-        if last // 12 - first // 12 > MAX_SPAN_YEARS:
+        if _years(first, last) > MAX_SPAN_YEARS:
             raise CalendarError(f"calendar {self.name}: spans of more than {MAX_SPAN_YEARS} years are not supported")
         if covering is not None:
             return covering
@@ -380,16 +380,8 @@ class Calendar:
         start_day, end_day = _first_day(first), _first_day(last + 1)
         lo, hi = self._local_seconds(start_day, 0), self._local_seconds(end_day, 0)
         tl = _Timeline(first, last, lo, hi)
-        # A wall time in a spring-forward gap moves forward and can overtake later hours,
-        # those of the next day or month too (a gap at midnight before the 1st): gather the
-        # day either side of the range, sort, and keep what lies within [lo, hi).
-        intervals = self._intervals_of_day(start_day - ONE_DAY)
-        for month in range(first, last + 1):
-            intervals += self._intervals_of_month(month)
-        intervals += self._intervals_of_day(end_day)
-        intervals.sort()
         total = 0.0
-        for start, end in intervals:
+        for start, end in self._gathered(first, last, start_day, end_day):
             if start < lo or end > hi:
                 start, end = max(start, lo), min(end, hi)
                 if end <= start:
@@ -407,6 +399,18 @@ class Calendar:
             tl.through.append(total)
         self._timeline = tl
         return tl
+
+    def _gathered(self, first: int, last: int, start_day: date, end_day: date) -> list[tuple[float, float]]:
+        """The open intervals that may lie in months ``first..last``, sorted. A wall time in a
+        spring-forward gap moves forward and can overtake later hours, those of the next day
+        or month too (a gap at midnight before the 1st): the day either side comes too, and
+        the caller keeps what lies within the range."""
+        intervals = self._intervals_of_day(start_day - ONE_DAY)
+        for month in range(first, last + 1):
+            intervals += self._intervals_of_month(month)
+        intervals += self._intervals_of_day(end_day)
+        intervals.sort()
+        return intervals
 
     def _intervals_of_month(self, month: int) -> list[tuple[float, float]]:
         cached = self._month_intervals.get(month)
@@ -437,7 +441,12 @@ def _month_of(day: date) -> int:
 def _too_long(first: int, last: int) -> bool:
     """Whether a timeline of months ``first..last`` is over the limit: the years of a span
     and the one after, which a search for business time may add."""
-    return last // 12 - first // 12 > MAX_SPAN_YEARS + 1
+    return _years(first, last) > MAX_SPAN_YEARS + 1
+
+
+def _years(first: int, last: int) -> int:
+    """How many calendar years months ``first..last`` reach across (0 within one year)."""
+    return last // 12 - first // 12
 
 
 def _first_day(month: int) -> date:
